@@ -1,0 +1,168 @@
+"""Expansion in the ``strict`` profile: shift definitions to ``[start, end)`` intervals.
+
+The contract is DESIGN.md's "strict profile". In short: every wall-clock value of a shift
+(``start``, ``rotation_start``, ``until``) is read in one zone (the shift's, else the
+schedule's); occurrences follow RFC 5545 on that wall clock (DTSTART counts only when it matches
+the rule); turns are assigned by arithmetic on the period index, never by walking from
+``start``; ``until`` clips; an empty group's turn is an empty slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
+from ._recurrence import RecurrenceRule, occurrences
+from ._tz import get_zone, localize, wall_clock
+
+__all__ = ["DurationMode", "expand_shift", "expand_strict", "turn_index"]
+
+DurationMode = Literal["wall", "elapsed"]
+
+_FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
+_MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
+
+
+def shift_rule(shift: Shift) -> RecurrenceRule | None:
+    """The RFC 5545 rule of a shift's occurrences (``None`` for one-off shifts).
+
+    A daily rotation with ``by_day`` recurs on every selected day: its ``interval`` counts
+    selected days per turn, not days between occurrences (DESIGN.md).
+    """
+    if shift.frequency is None or shift.type in ("single_event", "override"):
+        return None
+    interval = shift.interval or 1
+    if shift.type == "rolling_users" and shift.frequency == "daily" and shift.by_day:
+        interval = 1
+    return RecurrenceRule(
+        freq=_FREQ[shift.frequency],
+        interval=interval,
+        wkst=WEEKDAYS.index(shift.week_start or "MO"),
+        byday=tuple((WEEKDAYS.index(day), None) for day in shift.by_day),
+        bymonth=shift.by_month,
+        bymonthday=shift.by_monthday,
+    )
+
+
+def _period_index(shift: Shift, wall: datetime) -> int:
+    """The number of whole frequency periods between ``start``'s period and ``wall``'s."""
+    start = shift.start
+    if shift.frequency == "hourly":
+        floor = start.replace(minute=0, second=0, microsecond=0)
+        return int((wall - floor) // timedelta(hours=1))
+    if shift.frequency == "daily":
+        return (wall.date() - start.date()).days
+    if shift.frequency == "weekly":
+        week_start = WEEKDAYS.index(shift.week_start or "MO")
+        first = start.date() - timedelta(days=(start.weekday() - week_start) % 7)
+        return (wall.date() - first).days // 7
+    return (wall.year - start.year) * 12 + wall.month - start.month
+
+
+def _selected_days_between(first: date, day: date, selected: frozenset[int]) -> int:
+    """How many days in ``[first, day)`` fall on a selected weekday, in closed form."""
+    days = (day - first).days
+    weeks, rest = divmod(days, 7)
+    partial = sum(1 for i in range(rest) if (first.weekday() + i) % 7 in selected)
+    return weeks * len(selected) + partial
+
+
+def turn_index(shift: Shift, wall: datetime) -> int:
+    """The rotation turn an occurrence starting at ``wall`` belongs to (0 for the first turn).
+
+    Periods count from ``start``'s period; with an interval of I, occurrences fall every I
+    periods, so the turn is the period index over I. A daily rotation with ``by_day`` counts
+    selected days instead, I of them per turn.
+    """
+    interval = shift.interval or 1
+    if shift.frequency == "daily" and shift.by_day:
+        selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)
+        return _selected_days_between(shift.start.date(), wall.date(), selected) // interval
+    return _period_index(shift, wall) // interval
+
+
+def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
+    groups = shift.rolling_users
+    if not groups:
+        return ()
+    offset = shift.start_rotation_from_user_index or 0
+    return groups[(turn + offset) % len(groups)]
+
+
+def _end_of(
+    wall_start: datetime, start: datetime, shift: Shift, zone_name: str, mode: DurationMode
+) -> datetime:
+    if mode == "elapsed":
+        return start + shift.duration
+    return localize(wall_start + shift.duration, get_zone(zone_name)).astimezone(UTC)
+
+
+def expand_shift(
+    shift: Shift,
+    zone_name: str,
+    window: Window,
+    *,
+    index: int = -1,
+    durations: DurationMode = "wall",
+) -> Iterator[Interval]:
+    """The intervals of one shift that overlap ``window``, in start order."""
+    zone = get_zone(zone_name)
+    rule = shift_rule(shift)
+    until = None if shift.until is None else localize(shift.until, zone).astimezone(UTC)
+    rotation_start = shift.effective_rotation_start
+    wall_low = wall_clock(window.start, zone) - shift.duration - _MARGIN
+    wall_high = wall_clock(window.end, zone) + _MARGIN
+    if rule is None:
+        walls: Iterator[datetime | date] = iter(
+            [shift.start] if wall_low <= shift.start <= wall_high else []
+        )
+    else:
+        walls = occurrences(
+            rule, shift.start, start=max(wall_low, shift.start), end=wall_high, end_inclusive=True
+        )
+    level = shift.level
+    for wall in walls:
+        assert isinstance(wall, datetime)
+        if wall < rotation_start:
+            continue
+        start = localize(wall, zone).astimezone(UTC)
+        end = _end_of(wall, start, shift, zone_name, durations)
+        if until is not None:
+            if start >= until:
+                break
+            end = min(end, until)
+        if end <= start:
+            continue
+        if start >= window.end:
+            break
+        if end <= window.start:
+            continue
+        if shift.type == "rolling_users":
+            users = _group_users(shift, turn_index(shift, wall))
+        elif shift.type == "override" and shift.rolling_users:
+            users = shift.rolling_users[0]
+        else:
+            users = shift.users
+        yield Interval(
+            start=start,
+            end=end,
+            users=users,
+            level=level,
+            is_override=shift.is_override,
+            shift_index=index,
+            shift_id=shift.id or f"shift-{index}",
+            source=shift.source,
+        )
+
+
+def expand_strict(
+    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+) -> list[Interval]:
+    """Every interval of the schedule's shifts overlapping ``window`` (strict profile)."""
+    intervals: list[Interval] = []
+    for index, shift in enumerate(schedule.shifts):
+        zone = shift.time_zone or schedule.time_zone
+        intervals.extend(expand_shift(shift, zone, window, index=index, durations=durations))
+    return intervals

@@ -1,0 +1,484 @@
+"""Expansion in the ``oncall`` profile: Grafana OnCall's engine, quirks included.
+
+Grafana OnCall turns every shift into iCalendar VEVENTs (one per user and rotation group) and
+expands them with recurring-ical-events. This module builds the same VEVENTs as values (no text
+round trip) and expands them the same way, so that every observable quirk of the engine comes
+out: wall-clock starts localised with pytz's ``is_dst=False``, the first-occurrence length rule
+across DST, ``DTSTART`` always counting, ``until`` read as a UTC instant in the RRULE, web-source
+clipping at ``rotation_start``, the synthetic period start when a period has no occurrence, and
+the crashes (raised here as :class:`EngineError`). The reference is
+``grafana-oncall-semantics.md`` §2; DESIGN.md lists each rule.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+
+import pytz
+
+from ._errors import EngineError
+from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
+from ._recurrence import RecurrenceRule, occurrences
+
+__all__ = ["VEvent", "expand_oncall", "shift_vevents"]
+
+_FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
+_LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+_WEB_OVERRIDE_LEVEL = 99
+
+
+@lru_cache(maxsize=256)
+def _pytz_zone(name: str) -> pytz.BaseTzInfo:
+    # OnCall rewrites Etc/UTC to UTC because dateutil breaks on it; the result is the same.
+    return pytz.timezone("UTC" if name.lower() == "etc/utc" else name)
+
+
+def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetime:
+    """``wall`` in ``zone`` the way pytz's ``localize`` does it, as a fixed-offset datetime.
+
+    ``strict`` is ``is_dst=None`` (OnCall's DTSTART/DTEND: nonexistent and ambiguous times
+    crash the engine); otherwise ``is_dst=False`` (the expansion library: standard time).
+    """
+    tz = _pytz_zone(zone)
+    try:
+        aware = tz.localize(wall, is_dst=None if strict else False)
+    except pytz.NonExistentTimeError as exc:
+        raise EngineError(
+            field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}"
+        ) from exc
+    except pytz.AmbiguousTimeError as exc:
+        raise EngineError(
+            field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}"
+        ) from exc
+    offset = aware.utcoffset()
+    assert offset is not None
+    return wall.replace(tzinfo=timezone(offset))
+
+
+def _offset_at(instant: datetime, zone: str) -> timedelta:
+    offset = instant.astimezone(_pytz_zone(zone)).utcoffset()
+    assert offset is not None
+    return offset
+
+
+def _as_utc_pretend(wall: datetime) -> datetime:
+    """A naive API value as the Django server stores it: the same digits, in UTC."""
+    return wall.replace(tzinfo=UTC)
+
+
+def _wall(value: datetime) -> datetime:
+    return value.replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VEvent:
+    """One VEVENT as Grafana OnCall generates it, as a value.
+
+    ``dtstart``/``dtend`` are fixed-offset datetimes (pytz semantics); ``rule`` is ``None`` for
+    one-off events; ``rule_until`` is the RRULE UNTIL instant.
+    """
+
+    dtstart: datetime
+    dtend: datetime
+    zone: str
+    rule: RecurrenceRule | None
+    rule_until: datetime | None
+    users: tuple[str, ...]
+    level: int
+    is_override: bool
+    web_source: bool
+    rotation_start: datetime  # DTSTAMP: the clipping bound of web-source events (UTC)
+    shift_index: int
+    shift_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """The last VEVENT built while generating a rotation: what the next period is searched from."""
+
+    dtstart: datetime
+    dtend: datetime
+    zone: str
+    rule: RecurrenceRule
+
+
+class _Generator:
+    """Rotation generation of one rolling-users or override shift (§2.5–§2.9)."""
+
+    def __init__(self, shift: Shift, zone: str, index: int, shift_id: str) -> None:
+        self.shift = shift
+        self.zone = zone
+        self.index = index
+        self.shift_id = shift_id
+        self.start = _as_utc_pretend(shift.start)
+        self.rotation_start = _as_utc_pretend(shift.effective_rotation_start)
+        self.until = None if shift.until is None else _as_utc_pretend(shift.until)
+        self.web = shift.source == "web"
+        self.week_start = WEEKDAYS.index(shift.week_start or "SU")
+        self.interval = shift.interval or 1
+        self.level = _WEB_OVERRIDE_LEVEL if shift.is_override else max(shift.level, 0)
+
+    # -- the VEVENT texts OnCall would write -------------------------------------------------
+
+    def rule(
+        self, *, interval: int, freq: str | None = None, by_day: Sequence[str] = ()
+    ) -> RecurrenceRule:
+        shift = self.shift
+        assert shift.frequency is not None
+        days = tuple(by_day) or shift.by_day
+        return RecurrenceRule(
+            freq=freq or _FREQ[shift.frequency],
+            interval=interval,
+            wkst=self.week_start,
+            byday=tuple((WEEKDAYS.index(day), None) for day in days),
+            bymonth=shift.by_month,
+            bymonthday=shift.by_monthday,
+        )
+
+    def event_times(self, start: datetime, zone: str) -> tuple[datetime, datetime]:
+        """DTSTART and DTEND of a VEVENT starting at ``start`` (§2.1: DTEND capped by until)."""
+        end = start + self.shift.duration
+        if self.until is not None:
+            end = min(end, self.until)
+        field = f"shifts[{self.index}].start"
+        return (
+            _localize(_wall(start), zone, strict=True, field=field),
+            _localize(_wall(end), zone, strict=True, field=f"shifts[{self.index}].duration"),
+        )
+
+    def anchor(self, start: datetime, zone: str, rule: RecurrenceRule) -> _Anchor:
+        dtstart, dtend = self.event_times(start, zone)
+        return _Anchor(dtstart, dtend, zone, rule)
+
+    # -- period search ----------------------------------------------------------------------
+
+    def eligible(self, start: datetime, stop: datetime) -> bool:
+        if self.web:
+            return stop > self.rotation_start
+        return start >= self.rotation_start
+
+    def rotation_date(
+        self, anchor: _Anchor, *, next_period: bool, interval: int | None = None
+    ) -> datetime | None:
+        """The start of the current (or next) rotation period, searched from ``anchor``."""
+        frequency = self.shift.frequency
+        interval = self.interval if interval is None else interval
+        current = anchor.dtstart
+        low = current
+        if next_period:
+            if frequency == "hourly":
+                low = current + timedelta(hours=1)
+            elif frequency == "daily":
+                low = current + timedelta(days=1)
+            elif frequency == "weekly":
+                days = 7 - current.weekday() + self.week_start
+                if days > 7:
+                    days %= 7
+                low = current + timedelta(days=days + 7 * (interval - 1))
+            else:
+                days = _days_in_month(current) - current.day + 1
+                year, month = current.year, current.month
+                for _ in range(1, interval):
+                    month += 1
+                    if month > 12:
+                        year, month = year + 1, 1
+                    days += calendar.monthrange(year, month)[1]
+                low = current + timedelta(days=days)
+
+        period_end: datetime | None = None
+        if frequency == "weekly":
+            period_end = low + timedelta(days=6 - (low.weekday() - self.week_start) % 7)
+            horizon = period_end
+        elif frequency == "monthly":
+            period_end = low + timedelta(days=_days_in_month(low) - low.day)
+            horizon = period_end
+        else:
+            horizon = low + timedelta(days=_days_in_month(current))
+
+        found: datetime | None = None
+        length = anchor.dtend - anchor.dtstart
+        rule = _with_interval(anchor.rule, interval)
+        for start in _expand_starts(
+            rule, anchor.dtstart, anchor.zone, self.until, low - timedelta(days=1), horizon
+        ):
+            if period_end is not None:
+                if start > period_end:
+                    break
+                if start >= low and self.eligible(start, start + length):
+                    found = start
+                    break
+            elif start >= low:
+                found = start
+                break
+        result = low if found is None else found
+        if self.until is not None and result > self.until:
+            return None
+        return result
+
+    # -- generation ---------------------------------------------------------------------------
+
+    def groups(self) -> list[tuple[str, ...]]:
+        """The rotation queue: groups rotated by the start index, empty groups left out."""
+        groups = list(self.shift.rolling_users)
+        k = self.shift.start_rotation_from_user_index
+        if k is not None:
+            groups = groups[k:] + groups[:k]
+        return [group for group in groups if group]
+
+    def vevent(
+        self, start: datetime, users: tuple[str, ...], rule: RecurrenceRule | None
+    ) -> VEvent:
+        dtstart, dtend = self.event_times(start, self.zone)
+        return VEvent(
+            dtstart=dtstart,
+            dtend=dtend,
+            zone=self.zone,
+            rule=rule,
+            rule_until=self.until,
+            users=users,
+            level=self.level,
+            is_override=self.shift.is_override,
+            web_source=self.web,
+            rotation_start=self.rotation_start,
+            shift_index=self.index,
+            shift_id=self.shift_id,
+        )
+
+    def generate(self) -> list[VEvent]:
+        shift = self.shift
+        queue = self.groups()
+        if not queue:
+            return []
+        if shift.frequency is None:
+            return [self.vevent(self.start, queue[0], None)]
+
+        helper_rule = self.rule(interval=self.interval)
+        anchor = self.anchor(self.start, "UTC", helper_rule)
+        start: datetime | None
+        if self.start == self.rotation_start:
+            start = self.start
+        else:
+            start = self.rotation_date(anchor, next_period=False)
+
+        if shift.by_day and start is not None and WEEKDAYS[start.weekday()] not in shift.by_day:
+            # OnCall moves to the first selected day in week order from week_start (§2.5 quirk).
+            order = [(self.week_start + i) % 7 for i in range(7)]
+            first = next(day for day in order if WEEKDAYS[day] in shift.by_day)
+            start = start + timedelta(days=(first - start.weekday()) % 7)
+
+        if shift.frequency == "daily" and shift.by_day:
+            return self.daily_by_day(start, queue)
+
+        event_rule = self.rule(interval=self.interval * len(shift.rolling_users))
+        events: list[VEvent] = []
+        made = 0
+        while True:
+            for users in queue:
+                if start is None:
+                    return events
+                if (self.web and start + shift.duration > self.rotation_start) or (
+                    start >= self.rotation_start
+                ):
+                    event = self.vevent(start, users, event_rule)
+                    events.append(event)
+                    anchor = _Anchor(event.dtstart, event.dtend, self.zone, event_rule)
+                    made += 1
+                else:
+                    anchor = self.anchor(start, "UTC", helper_rule)
+                if made == len(queue):
+                    return events
+                start = self.rotation_date(anchor, next_period=True)
+
+    def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
+        """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
+        shift = self.shift
+        day_rule = self.rule(interval=1)
+        combinations: list[tuple[int, str, int]] = []
+        starts: list[datetime] = []
+        first = last = start
+        done = False
+        group = 0
+        while not done:
+            for position in range(self.interval):
+                if start is None:
+                    done = True
+                    break
+                last = start
+                day = WEEKDAYS[start.weekday()]
+                if day in shift.by_day:
+                    if (group, day, position) in combinations:
+                        done = True
+                        break
+                    starts.append(start)
+                    combinations.append((group, day, position))
+                anchor = self.anchor(start, self.zone, day_rule)
+                start = self.rotation_date(anchor, next_period=True, interval=1)
+            group = (group + 1) % len(queue)
+
+        week_interval = 1
+        if first is not None and last is not None:
+            # Counted on the wall clock: OnCall's rotation arithmetic is calendar arithmetic.
+            week_interval = ((_wall(last) - _wall(first)).days // 7) or 1
+        events = []
+        for (group_index, day, _), event_start in zip(combinations, starts, strict=True):
+            rule = self.rule(interval=week_interval, freq="WEEKLY", by_day=(day,))
+            events.append(self.vevent(event_start, queue[group_index], rule))
+        return events
+
+
+def _days_in_month(value: datetime) -> int:
+    return calendar.monthrange(value.year, value.month)[1]
+
+
+def _with_interval(rule: RecurrenceRule, interval: int) -> RecurrenceRule:
+    if rule.interval == interval:
+        return rule
+    return RecurrenceRule(
+        freq=rule.freq,
+        interval=interval,
+        wkst=rule.wkst,
+        byday=rule.byday,
+        bymonth=rule.bymonth,
+        bymonthday=rule.bymonthday,
+    )
+
+
+def _expand_starts(
+    rule: RecurrenceRule | None,
+    dtstart: datetime,
+    zone: str,
+    until: datetime | None,
+    low: datetime,
+    high: datetime,
+) -> Iterator[datetime]:
+    """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them.
+
+    DTSTART always counts; later starts keep DTSTART's wall-clock time and are localised with
+    pytz's ``is_dst=False``; UNTIL is compared as an instant (DTSTART included).
+    """
+    if until is not None and dtstart > until:
+        return
+    if rule is None:
+        if low <= dtstart <= high:
+            yield dtstart
+        return
+    margin = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
+    wall_low = _wall(low.astimezone(UTC)) - margin
+    wall_high = _wall(high.astimezone(UTC)) + margin
+    if until is not None:
+        wall_high = min(wall_high, _wall(until) + margin)
+    for wall in occurrences(
+        rule,
+        _wall(dtstart),
+        start=wall_low,
+        end=wall_high,
+        end_inclusive=True,
+        dtstart_always=True,
+    ):
+        assert isinstance(wall, datetime)
+        start = (
+            dtstart if wall == _wall(dtstart) else _localize(wall, zone, strict=False, field="")
+        )
+        if until is not None and start > until:
+            if start > until + margin:
+                return
+            continue
+        if start < low:
+            continue
+        if start > high:
+            return
+        yield start
+
+
+def _effective_zone(shift: Shift, schedule: Schedule) -> str:
+    if shift.time_zone is not None:
+        return shift.time_zone
+    if schedule.type == "calendar" and not shift.is_override:
+        return schedule.time_zone
+    return "UTC"  # web schedules and web overrides compute in UTC (§2.2)
+
+
+def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
+    """The primary and overrides VEVENTs of a schedule's shifts, in calendar order."""
+    primary: list[VEvent] = []
+    overrides: list[VEvent] = []
+    for index, shift in enumerate(schedule.shifts):
+        zone = _effective_zone(shift, schedule)
+        shift_id = shift.id or f"shift-{index}"
+        target = overrides if shift.is_override else primary
+        generator = _Generator(shift, zone, index, shift_id)
+        if shift.type in ("rolling_users", "override"):
+            target.extend(generator.generate())
+            continue
+        if not shift.users:
+            continue
+        rule = None
+        if shift.type == "recurrent_event" and shift.frequency is not None:
+            rule = generator.rule(interval=shift.interval or 1)
+        # OnCall writes one VEVENT per user; they merge back into one event (§3.2).
+        target.extend(generator.vevent(generator.start, (user,), rule) for user in shift.users)
+    return primary, overrides
+
+
+def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
+    length = event.dtend - event.dtstart
+    low = window.start - _LOOKUP_PADDING
+    high = window.end + _LOOKUP_PADDING
+    search_low = low - max(length, timedelta(0))
+    for start in _expand_starts(
+        event.rule, event.dtstart, event.zone, event.rule_until, search_low, high
+    ):
+        if length < timedelta(0):
+            # recurring-ical-events asserts start <= end on every occurrence it looks at.
+            raise EngineError(
+                f"shifts[{event.shift_index}].until",
+                event.rule_until.isoformat() if event.rule_until else None,
+                "AssertionError: the event must start before it ends",
+            )
+        raw_end = start + length
+        # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266).
+        end = raw_end - (_offset_at(raw_end, event.zone) - start.utcoffset())  # type: ignore[operator]
+        if event.web_source:
+            start = max(start, event.rotation_start)
+        if start > end:
+            continue
+        if not _overlaps(window, start, end) or start >= end:
+            continue
+        for user in event.users:
+            yield Interval(
+                start=start.astimezone(UTC),
+                end=end.astimezone(UTC),
+                users=(user,),
+                level=event.level,
+                is_override=event.is_override,
+                shift_index=event.shift_index,
+                shift_id=event.shift_id,
+                source="web" if event.web_source else "api",
+            )
+
+
+def _overlaps(window: Window, start: datetime, end: datetime) -> bool:
+    """recurring-ical-events' span test (both bounds of a point window inclusive)."""
+    if start == end:
+        if window.start == window.end:
+            return start == window.start
+        return window.start <= start < window.end
+    if window.start == window.end:
+        return start <= window.start < end
+    return start < window.end and window.start < end
+
+
+def expand_oncall(schedule: Schedule, window: Window) -> tuple[list[Interval], list[Interval]]:
+    """Primary and override occurrence records of the schedule's shifts overlapping ``window``.
+
+    One record per (occurrence, user), in the order OnCall's calendar produces them.
+    """
+    primary, overrides = shift_vevents(schedule)
+    return (
+        [record for event in primary for record in _expand_vevent(event, window)],
+        [record for event in overrides for record in _expand_vevent(event, window)],
+    )

@@ -1,0 +1,247 @@
+"""Resolution in the ``oncall`` profile: Grafana OnCall's ``_resolve_schedule``, exactly.
+
+From occurrence records (one per occurrence and user) to final events and final-shift rows:
+same-start records of one shift merge into one event (§3.2), gaps are detected on the raw
+records (§3.3), swaps split events before resolution (§3.4), and the rank sweep of §3.5 keeps
+each event's time not taken by events of strictly higher rank. Equal ranks stack, events are
+not clipped to the window, and rows are not merged (§3.7).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window
+
+__all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "rows_of"]
+
+_CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OncallEvent:
+    """An event record as OnCall's resolution sees it."""
+
+    start: datetime
+    end: datetime
+    users: tuple[str, ...]
+    level: int
+    calendar_type: int | None  # 0 primary, 1 overrides, None for gaps
+    shift_id: str | None
+    all_day: bool = False
+    missing_users: tuple[str, ...] = ()
+    is_gap: bool = False
+
+    @property
+    def is_override(self) -> bool:
+        return self.calendar_type == 1
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.users and not self.is_gap
+
+
+def _event_of(record: Interval) -> OncallEvent:
+    return OncallEvent(
+        start=record.start,
+        end=record.end,
+        users=record.users,
+        level=record.level,
+        calendar_type=1 if record.is_override else 0,
+        shift_id=record.shift_id,
+        all_day=record.all_day,
+        missing_users=record.missing_users,
+    )
+
+
+def detect_gaps(records: Sequence[Interval], window: Window) -> list[OncallEvent]:
+    """Gap events of §3.3: none without records or with any all-day record."""
+    if not records or any(record.all_day for record in records):
+        return []
+    gaps: list[OncallEvent] = []
+    ordered = sorted(records, key=lambda record: record.start)
+
+    def gap(start: datetime, end: datetime) -> OncallEvent:
+        return OncallEvent(
+            start=start, end=end, users=(), level=0, calendar_type=None, shift_id=None, is_gap=True
+        )
+
+    if ordered[0].start > window.start:
+        gaps.append(gap(window.start, ordered[0].start))
+    covered_until = ordered[0].end
+    for record in ordered[1:]:
+        if record.start - covered_until >= _CONTIGUOUS:
+            gaps.append(gap(covered_until, record.start))
+        covered_until = max(covered_until, record.end)
+    if covered_until < window.end:
+        gaps.append(gap(covered_until, window.end))
+    return gaps
+
+
+def merge_records(records: Iterable[Interval]) -> list[OncallEvent]:
+    """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
+    merged: list[OncallEvent] = []
+    for event in sorted((_event_of(record) for record in records), key=lambda e: e.start):
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and event.shift_id is not None
+            and (last.start, last.shift_id)
+            == (
+                event.start,
+                event.shift_id,
+            )
+        ):
+            users = last.users + tuple(u for u in event.users if u not in last.users)
+            missing = last.missing_users + tuple(
+                u for u in event.missing_users if u not in last.missing_users
+            )
+            merged[-1] = replace(last, users=users, missing_users=missing)
+        else:
+            merged.append(event)
+    return merged
+
+
+def apply_swaps(
+    events: list[OncallEvent], swaps: Sequence[ShiftSwap], window: Window
+) -> list[OncallEvent]:
+    """Shift swaps of §3.4, in order: split the beneficiary's events, hand the middle over."""
+    for swap in swaps:
+        if not (
+            swap.swap_start < window.start <= swap.swap_end
+            or window.start <= swap.swap_start < window.end
+        ):
+            if not (swap.swap_start <= window.end and swap.swap_end >= window.start):
+                continue
+        result: list[OncallEvent] = []
+        for event in events:
+            touches = event.start < swap.swap_end and swap.swap_start < event.end
+            if event.is_gap or not touches or swap.beneficiary not in event.users:
+                result.append(event)
+                continue
+            if event.start < swap.swap_start:
+                result.append(replace(event, end=swap.swap_start))
+            middle_users = event.users
+            if swap.benefactor is not None:
+                middle_users = tuple(
+                    swap.benefactor if user == swap.beneficiary else user for user in event.users
+                )
+            result.append(
+                replace(
+                    event,
+                    start=max(event.start, swap.swap_start),
+                    end=min(event.end, swap.swap_end),
+                    users=middle_users,
+                )
+            )
+            if event.end > swap.swap_end:
+                result.append(replace(event, start=swap.swap_end))
+        events = result
+    return events
+
+
+def _rank(event: OncallEvent) -> tuple[int, int, datetime]:
+    return (-1 if event.is_override else 0, -event.level, event.start)
+
+
+def _union(events: Sequence[OncallEvent]) -> list[tuple[datetime, datetime]]:
+    spans: list[tuple[datetime, datetime]] = []
+    for start, end in sorted((event.start, event.end) for event in events):
+        if spans and spans[-1][1] >= start:
+            if end > spans[-1][1]:
+                spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
+    """OnCall's ``_resolve_schedule`` (§3.5), step for step."""
+    ws, we = window.start, window.end
+    pending = sorted(events, key=_rank)
+    keys = [_rank(event) for event in pending]
+    resolved: list[OncallEvent] = []
+    blocked: list[tuple[datetime, datetime]] = []
+    idx = 0
+    current: tuple[int | None, int | None] | None = None
+    head = 0
+
+    def push_back(event: OncallEvent) -> None:
+        key = _rank(event)
+        position = bisect.bisect_right(keys, key, lo=head)
+        keys.insert(position, key)
+        pending.insert(position, event)
+
+    while head < len(pending):
+        event = pending[head]
+        head += 1
+        if event.is_empty:
+            continue
+        if event.start >= we or event.end <= ws:
+            continue
+        group = (event.level, event.calendar_type)
+        if group != current:
+            blocked = _union(resolved)
+            idx = 0
+            current = group
+        if idx >= len(blocked):
+            if event.start < we:
+                resolved.append(event)
+            continue
+        block_start, block_end = blocked[idx]
+        if event.end <= block_start:
+            resolved.append(event)
+        elif event.start < block_start:
+            piece = replace(event, end=block_start)
+            if piece.end >= ws:
+                resolved.append(piece)
+            if event.end > block_end:
+                rest = replace(event, start=block_end)
+                if rest.start < we:
+                    push_back(rest)
+        elif event.end <= block_end:
+            continue
+        elif event.start < block_end:
+            push_back(replace(event, start=block_end))
+        else:
+            idx += 1
+            push_back(event)
+    return sorted(resolved, key=lambda event: (event.start, event.shift_id or ""))
+
+
+def final_events(events: Sequence[OncallEvent]) -> tuple[FinalEvent, ...]:
+    """The resolved events as public values."""
+    return tuple(
+        FinalEvent(
+            start=event.start,
+            end=event.end,
+            users=event.users,
+            level=event.level,
+            is_override=event.is_override,
+            is_gap=event.is_gap,
+            shift_id=event.shift_id,
+            all_day=event.all_day,
+            missing_users=event.missing_users,
+        )
+        for event in events
+    )
+
+
+def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
+    """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
+    return tuple(
+        FinalShift(
+            user=user,
+            start=max(event.start, window.start),
+            end=min(event.end, window.end),
+            level=event.level,
+            is_override=event.is_override,
+            shift_id=event.shift_id,
+        )
+        for event in events
+        if not event.is_gap
+        for user in event.users
+    )

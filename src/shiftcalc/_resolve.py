@@ -1,0 +1,280 @@
+"""The one-call pipeline: schedule + window → final shifts, events and gaps; and the queries.
+
+``profile="strict"`` (the default) is the documented behaviour of DESIGN.md; ``"oncall"``
+reproduces Grafana OnCall's engine. Both take the same model values and give the same result
+types, so callers switch profiles with one argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from ._errors import NotOnCallError, ValidationError
+from ._expand import DurationMode, expand_strict
+from ._merge import merge
+from ._model import FinalEvent, FinalShift, Gap, Interval, Schedule, Shift, ShiftSwap, Window
+from ._oncall import expand_oncall
+from ._oncall_resolve import (
+    apply_swaps,
+    detect_gaps,
+    final_events,
+    merge_records,
+    resolve_events,
+    rows_of,
+)
+
+__all__ = [
+    "Handoff",
+    "Profile",
+    "Resolution",
+    "expand",
+    "final_shifts",
+    "gaps",
+    "hours_on_call",
+    "next_handoffs",
+    "on_call_at",
+    "resolve",
+    "take_oncall",
+]
+
+Profile = Literal["strict", "oncall"]
+PROFILES: tuple[Profile, ...] = ("strict", "oncall")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolution:
+    """The answer for one schedule and window.
+
+    ``shifts`` are the final-shift rows (strict: per user, maximal, disjoint, inside the window;
+    oncall: one row per final event and user, as Grafana OnCall's final_shifts endpoint gives
+    them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals.
+    """
+
+    profile: Profile
+    window: Window
+    shifts: tuple[FinalShift, ...]
+    events: tuple[FinalEvent, ...]
+    gaps: tuple[Gap, ...]
+
+
+def _check(schedule: Schedule, window: Window, profile: str) -> None:
+    if profile not in PROFILES:
+        raise ValidationError("profile", profile, "expected 'strict' or 'oncall'")
+    for name in ("start", "end"):
+        value = getattr(window, name)
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValidationError(f"window.{name}", value, "an aware datetime is required")
+    if window.end < window.start:
+        raise ValidationError("window.end", window.end, "the window ends before it starts")
+
+
+def _utc_window(window: Window) -> Window:
+    return Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
+
+
+def _ical_records(schedule: Schedule, window: Window, profile: Profile) -> tuple[list[Interval], list[Interval]]:
+    """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
+    if not schedule.ical_primary and not schedule.ical_overrides:
+        return [], []
+    from .ical import calendar_records  # iCal support lives in its own module
+
+    primary: list[Interval] = []
+    if schedule.type == "ical" and schedule.ical_primary:
+        primary = calendar_records(schedule.ical_primary, schedule, window, profile=profile, overrides=False)
+    overrides: list[Interval] = []
+    if schedule.ical_overrides:
+        overrides = calendar_records(schedule.ical_overrides, schedule, window, profile=profile, overrides=True)
+    return primary, overrides
+
+
+def expand(
+    schedule: Schedule, window: Window, *, profile: Profile = "strict", durations: DurationMode = "wall"
+) -> list[Interval]:
+    """Every occurrence of the schedule overlapping ``window``, before resolution.
+
+    One :class:`Interval` per occurrence (oncall: per occurrence and user), from shifts and
+    iCalendar texts alike.
+    """
+    _check(schedule, window, profile)
+    window = _utc_window(window)
+    ical_primary, ical_overrides = _ical_records(schedule, window, profile)
+    if profile == "oncall":
+        primary, overrides = expand_oncall(schedule, window)
+        return ical_primary + primary + ical_overrides + overrides
+    return ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+
+
+def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
+    """Strict swaps: the beneficiary's time inside a taken swap goes to the benefactor."""
+    for swap in swaps:
+        if swap.benefactor is None:
+            continue  # an open request changes nobody's shifts
+        result: list[Interval] = []
+        for item in intervals:
+            if swap.beneficiary not in item.users or not (
+                item.start < swap.swap_end and swap.swap_start < item.end
+            ):
+                result.append(item)
+                continue
+            if item.start < swap.swap_start:
+                result.append(replace(item, end=swap.swap_start))
+            users = tuple(dict.fromkeys(swap.benefactor if u == swap.beneficiary else u for u in item.users))
+            result.append(
+                replace(item, start=max(item.start, swap.swap_start), end=min(item.end, swap.swap_end), users=users)
+            )
+            if item.end > swap.swap_end:
+                result.append(replace(item, start=swap.swap_end))
+        intervals = result
+    return intervals
+
+
+def resolve(
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    durations: DurationMode = "wall",
+) -> Resolution:
+    """Resolve ``schedule`` over ``window``: final shifts, the event timeline and gaps.
+
+    >>> from datetime import datetime, timedelta, UTC
+    >>> from shiftcalc import Schedule, Shift, Window, resolve
+    >>> shift = Shift(type="rolling_users", start=datetime(2024, 1, 1, 9), duration=timedelta(days=7),
+    ...               frequency="weekly", week_start="MO", rolling_users=(("alice",), ("bob",)),
+    ...               start_rotation_from_user_index=0)
+    >>> window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 15, tzinfo=UTC))
+    >>> [(row.user, row.start.day, row.end.day) for row in resolve(Schedule(shifts=(shift,)), window).shifts]
+    [('alice', 1, 8), ('bob', 8, 15)]
+    """
+    _check(schedule, window, profile)
+    window = _utc_window(window)
+    if profile == "oncall":
+        ical_primary, ical_overrides = _ical_records(schedule, window, profile)
+        primary, overrides = expand_oncall(schedule, window)
+        records = ical_primary + primary + ical_overrides + overrides
+        events = merge_records(records) + detect_gaps(records, window)
+        events.sort(key=lambda event: event.start)
+        events = apply_swaps(events, schedule.swaps, window)
+        resolved = resolve_events(events, window)
+        gap_list = tuple(
+            Gap(start=max(e.start, window.start), end=min(e.end, window.end)) for e in resolved if e.is_gap
+        )
+        return Resolution(
+            profile=profile,
+            window=window,
+            shifts=rows_of(resolved, window),
+            events=final_events(resolved),
+            gaps=gap_list,
+        )
+    intervals = _split_for_swaps(expand(schedule, window, durations=durations), schedule.swaps)
+    merged = merge(intervals, window)
+    return Resolution(profile=profile, window=window, shifts=merged.shifts, events=merged.events, gaps=merged.gaps)
+
+
+def final_shifts(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> tuple[FinalShift, ...]:
+    """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`)."""
+    return resolve(schedule, window, profile=profile).shifts
+
+
+def gaps(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> tuple[Gap, ...]:
+    """The parts of ``window`` with nobody on call."""
+    return resolve(schedule, window, profile=profile).gaps
+
+
+def on_call_at(schedule: Schedule, at: datetime, *, profile: Profile = "strict") -> tuple[str, ...]:
+    """The ids of the users on call at the instant ``at`` (sorted).
+
+    Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
+    which nobody is on call at the exact instant of a hand-off.
+    """
+    if profile == "oncall":
+        events = resolve(schedule, Window(start=at, end=at), profile=profile).events
+        return tuple(sorted({user for event in events if not event.is_gap for user in event.users}))
+    window = Window(start=at, end=at + timedelta(microseconds=1))
+    return tuple(sorted({row.user for row in resolve(schedule, window).shifts}))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Handoff:
+    """The on-call set changes at ``at`` from ``before`` to ``after`` (user ids)."""
+
+    at: datetime
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+def next_handoffs(
+    schedule: Schedule,
+    after: datetime,
+    count: int = 1,
+    *,
+    horizon: timedelta = timedelta(days=366),
+) -> tuple[Handoff, ...]:
+    """The next ``count`` instants after ``after`` at which the on-call set changes (strict).
+
+    Looks ahead at most ``horizon``; searches in growing windows, so a near hand-off is cheap.
+    """
+    if count < 1:
+        raise ValidationError("count", count, "must be at least 1")
+    found: list[Handoff] = []
+    span = timedelta(days=7)
+    start = after.astimezone(UTC)
+    limit = start + horizon
+    while not found or len(found) < count:
+        end = min(start + span, limit)
+        events = resolve(schedule, Window(start=start, end=end)).events
+        found = []
+        for before, now in zip(events, events[1:], strict=False):
+            if before.users != now.users and now.start > start:
+                found.append(Handoff(at=now.start, before=before.users, after=now.users))
+        if end >= limit:
+            break
+        span *= 4
+    return tuple(found[:count])
+
+
+def hours_on_call(rows: Sequence[FinalShift]) -> dict[str, float]:
+    """Hours on call per user id, summed over ``rows``."""
+    totals: dict[str, float] = {}
+    for row in rows:
+        totals[row.user] = totals.get(row.user, 0.0) + (row.end - row.start).total_seconds() / 3600
+    return dict(sorted(totals.items()))
+
+
+def take_oncall(
+    schedule: Schedule,
+    *,
+    taker: str,
+    relieved: str,
+    at: datetime,
+    until: datetime | None = None,
+) -> Shift:
+    """An override that puts ``taker`` on call from ``at`` in place of ``relieved`` (strict).
+
+    It lasts until ``until`` or, by default, until the end of ``relieved``'s current final shift.
+    Add the returned shift to the schedule's shifts. Raises :class:`NotOnCallError` when
+    ``relieved`` is not on call at ``at``.
+    """
+    at = at.astimezone(UTC)
+    window = Window(start=at, end=at + timedelta(days=366))
+    current = [row for row in resolve(schedule, window).shifts if row.user == relieved and row.start <= at]
+    if not current:
+        raise NotOnCallError(f"{relieved!r} is not on call at {at.isoformat()}")
+    end = current[0].end if until is None else until.astimezone(UTC)
+    if end <= at:
+        raise ValidationError("until", until, "must be after the take-over instant")
+    return Shift(
+        type="override",
+        start=at.replace(tzinfo=None),
+        duration=end - at,
+        time_zone="UTC",
+        users=(taker,),
+        rolling_users=((taker,),),
+        rotation_start=at.replace(tzinfo=None),
+        level=max((shift.level for shift in schedule.shifts if shift.is_override), default=0),
+        source="web",
+        name=f"{taker} takes over from {relieved}",
+    )

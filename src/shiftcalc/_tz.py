@@ -1,0 +1,71 @@
+"""Time zones: names to zones, pytz and zoneinfo alike, and wall clock to instant.
+
+Every zone is handled internally as a :class:`zoneinfo.ZoneInfo` (or ``timezone.utc``); a pytz
+zone passed in by a caller is converted by name, so both libraries give the same answers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["as_zone", "get_zone", "is_utc", "localize", "to_utc", "wall_clock"]
+
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"})
+
+
+@lru_cache(maxsize=512)
+def get_zone(name: str) -> tzinfo:
+    """Return the zone called ``name`` (an IANA name); raise ``KeyError`` when there is none."""
+    if name in _UTC_NAMES:
+        return UTC
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        raise KeyError(name)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise KeyError(name) from exc
+
+
+def as_zone(tz: tzinfo) -> tzinfo:
+    """Return ``tz`` as a zoneinfo zone: pytz zones are converted by their name."""
+    name = getattr(tz, "zone", None)  # pytz zones carry their IANA name here
+    if isinstance(name, str):
+        return get_zone(name)
+    key = getattr(tz, "key", None)
+    if isinstance(key, str) and key in _UTC_NAMES:
+        return UTC
+    return tz
+
+
+def is_utc(tz: tzinfo) -> bool:
+    """True for UTC under any of its names."""
+    zone = as_zone(tz)
+    return zone is UTC or getattr(zone, "key", None) in _UTC_NAMES
+
+
+def localize(wall: datetime, tz: tzinfo) -> datetime:
+    """Attach ``tz`` to the naive wall-clock ``wall`` by RFC 5545 §3.3.5.
+
+    A time that a DST change skips takes the offset in force before the gap (02:30 on a
+    spring-forward night in New York is 07:30Z, i.e. 03:30 EDT); a repeated time takes its
+    first instance. Both are what PEP 495's ``fold=0`` means, so zoneinfo does it directly.
+    """
+    return wall.replace(tzinfo=as_zone(tz), fold=0)
+
+
+def to_utc(value: datetime) -> datetime:
+    """The instant ``value`` (aware) as a UTC datetime."""
+    return value.astimezone(UTC)
+
+
+def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
+    """The naive wall-clock reading of the aware ``instant`` in ``tz``."""
+    return instant.astimezone(as_zone(tz)).replace(tzinfo=None)
+
+
+def utc_offset_change(wall: datetime, tz: tzinfo, span: timedelta) -> bool:
+    """True when ``tz``'s UTC offset differs between ``wall`` and ``wall + span``."""
+    zone = as_zone(tz)
+    return localize(wall, zone).utcoffset() != localize(wall + span, zone).utcoffset()
