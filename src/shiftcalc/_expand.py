@@ -10,7 +10,7 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
@@ -91,12 +91,16 @@ def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
     return groups[(turn + offset) % len(groups)]
 
 
-def _end_of(
-    wall_start: datetime, start: datetime, shift: Shift, zone_name: str, mode: DurationMode
-) -> datetime:
+def _end_of(start: datetime, shift: Shift, zone: tzinfo, mode: DurationMode) -> datetime:
+    """The end of an occurrence starting at the instant ``start``.
+
+    ``wall``: the start's wall-clock reading plus the duration, on the wall clock (a start
+    that a DST gap moved forward moves its end with it, so no occurrence collapses).
+    ``elapsed``: the start plus the duration in real time.
+    """
     if mode == "elapsed":
         return start + shift.duration
-    return localize(wall_start + shift.duration, get_zone(zone_name)).astimezone(UTC)
+    return localize(wall_clock(start, zone) + shift.duration, zone).astimezone(UTC)
 
 
 def expand_shift(
@@ -128,7 +132,7 @@ def expand_shift(
         if wall < rotation_start:
             continue
         start = localize(wall, zone).astimezone(UTC)
-        end = _end_of(wall, start, shift, zone_name, durations)
+        end = _end_of(start, shift, zone, durations)
         if until is not None:
             if start >= until:
                 break

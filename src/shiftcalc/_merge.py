@@ -51,6 +51,8 @@ def segments(intervals: Iterable[Interval], window: Window) -> list[Segment]:
         boundaries.setdefault(start, []).append((1, interval))
         boundaries.setdefault(end, []).append((-1, interval))
     times = sorted({window.start, window.end, *boundaries})
+    # Per rank, how many active intervals name each user; ranks with no active user are
+    # removed at once, so the best rank is simply the largest key.
     active: dict[Rank, Counter[str]] = {}
     missing: Counter[str] = Counter()
     empty_active = 0
@@ -58,17 +60,27 @@ def segments(intervals: Iterable[Interval], window: Window) -> list[Segment]:
     for here, following in zip(times, times[1:], strict=False):
         for step, interval in boundaries.get(here, ()):
             if interval.users:
-                counter = active.setdefault(_rank(interval), Counter())
-                counter.update({user: step for user in interval.users})
+                rank = _rank(interval)
+                counter = active.get(rank)
+                if counter is None:
+                    counter = active[rank] = Counter()
+                for user in interval.users:
+                    counter[user] += step
+                    if not counter[user]:
+                        del counter[user]
+                if not counter:
+                    del active[rank]
             else:
                 empty_active += step
-                missing.update({user: step for user in interval.missing_users})
-        best: Rank | None = None
-        for rank, counter in active.items():
-            if (best is None or rank > best) and any(count > 0 for count in counter.values()):
-                best = rank
-        if best is None:
-            names = tuple(sorted(u for u, c in missing.items() if c > 0))
+                for user in interval.missing_users:
+                    missing[user] += step
+                    if not missing[user]:
+                        del missing[user]
+        if active:
+            best = max(active)
+            owners = tuple(sorted(active[best]))
+            result.append(Segment(start=here, end=following, users=owners, rank=best))
+        else:
             result.append(
                 Segment(
                     start=here,
@@ -76,12 +88,9 @@ def segments(intervals: Iterable[Interval], window: Window) -> list[Segment]:
                     users=(),
                     rank=None,
                     unresolved=empty_active > 0,
-                    missing_users=names,
+                    missing_users=tuple(sorted(missing)),
                 )
             )
-        else:
-            owners = tuple(sorted(u for u, c in active[best].items() if c > 0))
-            result.append(Segment(start=here, end=following, users=owners, rank=best))
     return result
 
 

@@ -23,6 +23,7 @@ import pytz
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, occurrences
+from ._tz import get_zone
 
 __all__ = ["VEvent", "expand_oncall", "shift_vevents"]
 
@@ -42,25 +43,31 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
 
     ``strict`` is ``is_dst=None`` (OnCall's DTSTART/DTEND: nonexistent and ambiguous times
     crash the engine); otherwise ``is_dst=False`` (the expansion library: standard time).
+    Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
+    zi = get_zone(zone)
+    offset = wall.replace(tzinfo=zi, fold=0).utcoffset()
+    if offset is not None and offset == wall.replace(tzinfo=zi, fold=1).utcoffset():
+        return wall.replace(tzinfo=_fixed(offset))
     tz = _pytz_zone(zone)
     try:
         aware = tz.localize(wall, is_dst=None if strict else False)
     except pytz.NonExistentTimeError as exc:
-        raise EngineError(
-            field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}"
-        ) from exc
+        raise EngineError(field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}") from exc
     except pytz.AmbiguousTimeError as exc:
-        raise EngineError(
-            field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}"
-        ) from exc
+        raise EngineError(field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}") from exc
     offset = aware.utcoffset()
     assert offset is not None
-    return wall.replace(tzinfo=timezone(offset))
+    return wall.replace(tzinfo=_fixed(offset))
+
+
+@lru_cache(maxsize=128)
+def _fixed(offset: timedelta) -> timezone:
+    return UTC if not offset else timezone(offset)
 
 
 def _offset_at(instant: datetime, zone: str) -> timedelta:
-    offset = instant.astimezone(_pytz_zone(zone)).utcoffset()
+    offset = instant.astimezone(get_zone(zone)).utcoffset()
     assert offset is not None
     return offset
 
