@@ -48,7 +48,10 @@ class RecurrenceError(ValidationError):
 
 
 class CalendarError(ValidationError):
-    """iCalendar text that cannot be used; ``field`` names the component (UID, line) and property."""
+    """iCalendar text that cannot be used.
+
+    ``field`` names the component (UID, line) and the property.
+    """
 
 
 class EngineError(ShiftcalcError):

@@ -9,12 +9,12 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
-from ._recurrence import RecurrenceRule, occurrences
+from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import get_zone, localize, wall_clock
 
 __all__ = ["DurationMode", "expand_shift", "expand_strict", "turn_index"]
@@ -119,17 +119,14 @@ def expand_shift(
     wall_low = wall_clock(window.start, zone) - shift.duration - _MARGIN
     wall_high = wall_clock(window.end, zone) + _MARGIN
     if rule is None:
-        walls: Iterator[datetime | date] = iter(
-            [shift.start] if wall_low <= shift.start <= wall_high else []
-        )
+        walls: Iterable[datetime] = [shift.start] if wall_low <= shift.start <= wall_high else []
     else:
-        walls = occurrences(
-            rule, shift.start, start=max(wall_low, shift.start), end=wall_high, end_inclusive=True
-        )
+        walls = wall_instances(rule, shift.start, after=max(wall_low, shift.start))
     level = shift.level
     for wall in walls:
-        assert isinstance(wall, datetime)
-        if wall < rotation_start:
+        if wall > wall_high:
+            break
+        if wall < wall_low or wall < rotation_start:
             continue
         start = localize(wall, zone).astimezone(UTC)
         end = _end_of(start, shift, zone, durations)

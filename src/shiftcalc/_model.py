@@ -37,7 +37,12 @@ Frequency = Literal["hourly", "daily", "weekly", "monthly"]
 Source = Literal["web", "api", "slack", "terraform"]
 ScheduleType = Literal["calendar", "web", "ical"]
 
-SHIFT_TYPES: tuple[ShiftType, ...] = ("single_event", "recurrent_event", "rolling_users", "override")
+SHIFT_TYPES: tuple[ShiftType, ...] = (
+    "single_event",
+    "recurrent_event",
+    "rolling_users",
+    "override",
+)
 FREQUENCIES: tuple[Frequency, ...] = ("hourly", "daily", "weekly", "monthly")
 SOURCES: tuple[Source, ...] = ("web", "api", "slack", "terraform")
 WEEKDAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -22,7 +22,7 @@ import pytz
 
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
-from ._recurrence import RecurrenceRule, occurrences
+from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import get_zone
 
 __all__ = ["VEvent", "expand_oncall", "shift_vevents"]
@@ -53,9 +53,13 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     try:
         aware = tz.localize(wall, is_dst=None if strict else False)
     except pytz.NonExistentTimeError as exc:
-        raise EngineError(field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}") from exc
+        raise EngineError(
+            field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}"
+        ) from exc
     except pytz.AmbiguousTimeError as exc:
-        raise EngineError(field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}") from exc
+        raise EngineError(
+            field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}"
+        ) from exc
     offset = aware.utcoffset()
     assert offset is not None
     return wall.replace(tzinfo=_fixed(offset))
@@ -378,18 +382,15 @@ def _expand_starts(
     wall_high = _wall(high.astimezone(UTC)) + margin
     if until is not None:
         wall_high = min(wall_high, _wall(until) + margin)
-    for wall in occurrences(
-        rule,
-        _wall(dtstart),
-        start=wall_low,
-        end=wall_high,
-        end_inclusive=True,
-        dtstart_always=True,
-    ):
-        assert isinstance(wall, datetime)
-        start = (
-            dtstart if wall == _wall(dtstart) else _localize(wall, zone, strict=False, field="")
-        )
+    first = _wall(dtstart)
+    if low <= dtstart <= high:
+        yield dtstart  # DTSTART always counts, matching the rule or not
+    for wall in wall_instances(rule, first, after=wall_low):
+        if wall <= first or wall < wall_low:
+            continue
+        if wall > wall_high:
+            return
+        start = _localize(wall, zone, strict=False, field="")
         if until is not None and start > until:
             if start > until + margin:
                 return

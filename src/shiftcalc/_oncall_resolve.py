@@ -113,9 +113,8 @@ def apply_swaps(
         if not (
             swap.swap_start < window.start <= swap.swap_end
             or window.start <= swap.swap_start < window.end
-        ):
-            if not (swap.swap_start <= window.end and swap.swap_end >= window.start):
-                continue
+        ) and not (swap.swap_start <= window.end and swap.swap_end >= window.start):
+            continue
         result: list[OncallEvent] = []
         for event in events:
             touches = event.start < swap.swap_end and swap.swap_start < event.end

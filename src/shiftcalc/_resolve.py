@@ -7,6 +7,7 @@ types, so callers switch profiles with one argument.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -75,7 +76,9 @@ def _utc_window(window: Window) -> Window:
     return Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
 
 
-def _ical_records(schedule: Schedule, window: Window, profile: Profile) -> tuple[list[Interval], list[Interval]]:
+def _ical_records(
+    schedule: Schedule, window: Window, profile: Profile
+) -> tuple[list[Interval], list[Interval]]:
     """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
     if not schedule.ical_primary and not schedule.ical_overrides:
         return [], []
@@ -83,15 +86,23 @@ def _ical_records(schedule: Schedule, window: Window, profile: Profile) -> tuple
 
     primary: list[Interval] = []
     if schedule.type == "ical" and schedule.ical_primary:
-        primary = calendar_records(schedule.ical_primary, schedule, window, profile=profile, overrides=False)
+        primary = calendar_records(
+            schedule.ical_primary, schedule, window, profile=profile, overrides=False
+        )
     overrides: list[Interval] = []
     if schedule.ical_overrides:
-        overrides = calendar_records(schedule.ical_overrides, schedule, window, profile=profile, overrides=True)
+        overrides = calendar_records(
+            schedule.ical_overrides, schedule, window, profile=profile, overrides=True
+        )
     return primary, overrides
 
 
 def expand(
-    schedule: Schedule, window: Window, *, profile: Profile = "strict", durations: DurationMode = "wall"
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    durations: DurationMode = "wall",
 ) -> list[Interval]:
     """Every occurrence of the schedule overlapping ``window``, before resolution.
 
@@ -121,9 +132,16 @@ def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> l
                 continue
             if item.start < swap.swap_start:
                 result.append(replace(item, end=swap.swap_start))
-            users = tuple(dict.fromkeys(swap.benefactor if u == swap.beneficiary else u for u in item.users))
+            users = tuple(
+                dict.fromkeys(swap.benefactor if u == swap.beneficiary else u for u in item.users)
+            )
             result.append(
-                replace(item, start=max(item.start, swap.swap_start), end=min(item.end, swap.swap_end), users=users)
+                replace(
+                    item,
+                    start=max(item.start, swap.swap_start),
+                    end=min(item.end, swap.swap_end),
+                    users=users,
+                )
             )
             if item.end > swap.swap_end:
                 result.append(replace(item, start=swap.swap_end))
@@ -142,11 +160,16 @@ def resolve(
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from shiftcalc import Schedule, Shift, Window, resolve
-    >>> shift = Shift(type="rolling_users", start=datetime(2024, 1, 1, 9), duration=timedelta(days=7),
-    ...               frequency="weekly", week_start="MO", rolling_users=(("alice",), ("bob",)),
-    ...               start_rotation_from_user_index=0)
-    >>> window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 15, tzinfo=UTC))
-    >>> [(row.user, row.start.day, row.end.day) for row in resolve(Schedule(shifts=(shift,)), window).shifts]
+    >>> shift = Shift(
+    ...     type="rolling_users", start=datetime(2024, 1, 1, 9), duration=timedelta(days=7),
+    ...     frequency="weekly", week_start="MO", rolling_users=(("alice",), ("bob",)),
+    ...     start_rotation_from_user_index=0,
+    ... )
+    >>> window = Window(
+    ...     start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 15, tzinfo=UTC)
+    ... )
+    >>> rows = resolve(Schedule(shifts=(shift,)), window).shifts
+    >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
     _check(schedule, window, profile)
@@ -160,7 +183,9 @@ def resolve(
         events = apply_swaps(events, schedule.swaps, window)
         resolved = resolve_events(events, window)
         gap_list = tuple(
-            Gap(start=max(e.start, window.start), end=min(e.end, window.end)) for e in resolved if e.is_gap
+            Gap(start=max(e.start, window.start), end=min(e.end, window.end))
+            for e in resolved
+            if e.is_gap
         )
         return Resolution(
             profile=profile,
@@ -171,10 +196,18 @@ def resolve(
         )
     intervals = _split_for_swaps(expand(schedule, window, durations=durations), schedule.swaps)
     merged = merge(intervals, window)
-    return Resolution(profile=profile, window=window, shifts=merged.shifts, events=merged.events, gaps=merged.gaps)
+    return Resolution(
+        profile=profile,
+        window=window,
+        shifts=merged.shifts,
+        events=merged.events,
+        gaps=merged.gaps,
+    )
 
 
-def final_shifts(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> tuple[FinalShift, ...]:
+def final_shifts(
+    schedule: Schedule, window: Window, *, profile: Profile = "strict"
+) -> tuple[FinalShift, ...]:
     """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`)."""
     return resolve(schedule, window, profile=profile).shifts
 
@@ -184,7 +217,9 @@ def gaps(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> 
     return resolve(schedule, window, profile=profile).gaps
 
 
-def on_call_at(schedule: Schedule, at: datetime, *, profile: Profile = "strict") -> tuple[str, ...]:
+def on_call_at(
+    schedule: Schedule, at: datetime, *, profile: Profile = "strict"
+) -> tuple[str, ...]:
     """The ids of the users on call at the instant ``at`` (sorted).
 
     Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
@@ -192,7 +227,9 @@ def on_call_at(schedule: Schedule, at: datetime, *, profile: Profile = "strict")
     """
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events
-        return tuple(sorted({user for event in events if not event.is_gap for user in event.users}))
+        return tuple(
+            sorted({user for event in events if not event.is_gap for user in event.users})
+        )
     window = Window(start=at, end=at + timedelta(microseconds=1))
     return tuple(sorted({row.user for row in resolve(schedule, window).shifts}))
 
@@ -227,7 +264,7 @@ def next_handoffs(
         end = min(start + span, limit)
         events = resolve(schedule, Window(start=start, end=end)).events
         found = []
-        for before, now in zip(events, events[1:], strict=False):
+        for before, now in itertools.pairwise(events):
             if before.users != now.users and now.start > start:
                 found.append(Handoff(at=now.start, before=before.users, after=now.users))
         if end >= limit:
@@ -260,7 +297,9 @@ def take_oncall(
     """
     at = at.astimezone(UTC)
     window = Window(start=at, end=at + timedelta(days=366))
-    current = [row for row in resolve(schedule, window).shifts if row.user == relieved and row.start <= at]
+    current = [
+        row for row in resolve(schedule, window).shifts if row.user == relieved and row.start <= at
+    ]
     if not current:
         raise NotOnCallError(f"{relieved!r} is not on call at {at.isoformat()}")
     end = current[0].end if until is None else until.astimezone(UTC)

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["as_zone", "get_zone", "is_utc", "localize", "to_utc", "wall_clock"]
 
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"})
+_UTC_NAMES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"}
+)
 
 
 @lru_cache(maxsize=512)
