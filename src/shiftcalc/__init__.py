@@ -1,0 +1,112 @@
+"""shiftcalc: on-call schedule computation — shift definitions in, who is on call when out.
+
+Load a scenario with :func:`load_scenario`; write results with :func:`final_shifts_document`,
+:func:`hours_report_csv`, :func:`shifts_csv` or :func:`table`. The value types are frozen
+dataclasses; every error is a :class:`ShiftcalcError`.
+"""
+
+from contextlib import suppress
+from importlib.metadata import PackageNotFoundError, version
+
+from ._errors import (
+    CalendarError,
+    EngineError,
+    NotOnCallError,
+    RecurrenceError,
+    ShiftcalcError,
+    ValidationError,
+)
+from ._expand import DurationMode
+from ._model import (
+    FinalEvent,
+    FinalShift,
+    Frequency,
+    Gap,
+    Interval,
+    Schedule,
+    ScheduleType,
+    Shift,
+    ShiftSwap,
+    ShiftType,
+    Source,
+    User,
+    Window,
+)
+from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
+from ._recurrence import RecurrenceRule, occurrences
+from ._resolve import (
+    Handoff,
+    Profile,
+    Resolution,
+    expand,
+    final_shifts,
+    gaps,
+    hours_on_call,
+    next_handoffs,
+    on_call_at,
+    resolve,
+    take_oncall,
+)
+from ._scenario import Scenario, dump_scenario, load_scenario
+
+try:
+    __version__ = version("shiftcalc")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    # types: values, scenarios, type aliases and errors
+    "CalendarError",
+    "DurationMode",
+    "EngineError",
+    "FinalEvent",
+    "FinalShift",
+    "Frequency",
+    "Gap",
+    "Handoff",
+    "Interval",
+    "NotOnCallError",
+    "Profile",
+    "RecurrenceError",
+    "RecurrenceRule",
+    "Resolution",
+    "Scenario",
+    "Schedule",
+    "ScheduleType",
+    "Shift",
+    "ShiftSwap",
+    "ShiftType",
+    "ShiftcalcError",
+    "Source",
+    "User",
+    "ValidationError",
+    "Window",
+    # metadata
+    "__version__",
+    # functions: scenarios in and out, the pipeline, queries, results out
+    "dump_scenario",
+    "expand",
+    "final_shifts",
+    "final_shifts_document",
+    "gaps",
+    "hours_on_call",
+    "hours_report_csv",
+    "load_scenario",
+    "next_handoffs",
+    "occurrences",
+    "on_call_at",
+    "resolve",
+    "shifts_csv",
+    "table",
+    "take_oncall",
+    "to_json",
+]
+
+
+# Show the public names as shiftcalc.X in reprs, tracebacks and docs.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) or callable(_obj):
+        with suppress(AttributeError, TypeError):  # typing aliases keep their own module
+            _obj.__module__ = __name__
+del _name, _obj, suppress, version, PackageNotFoundError

@@ -1,0 +1,186 @@
+"""Writing results: Grafana OnCall's final_shifts document, CSV reports and a text table.
+
+Every function is a pure function of the rows (``FinalShift`` values, in output order) and the
+schedule they came from (for user names, e-mails and the display zone).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from ._model import FinalShift, Schedule
+from ._tz import get_zone
+
+__all__ = [
+    "final_shifts_document",
+    "hours_report_csv",
+    "shifts_csv",
+    "table",
+    "to_json",
+]
+
+PAGE_SIZE = 50
+"""The page size OnCall reports (its final_shifts endpoint is not actually paginated)."""
+
+
+def _utc_text(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ``, the form of OnCall's final_shifts document."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def final_shifts_document(rows: Sequence[FinalShift], schedule: Schedule) -> dict[str, Any]:
+    """Grafana OnCall's ``final_shifts`` document for ``rows`` (kept in the order given).
+
+    >>> from datetime import datetime, UTC
+    >>> row = FinalShift(user="alice", start=datetime(2024, 1, 1, 9, tzinfo=UTC),
+    ...                  end=datetime(2024, 1, 1, 17, tzinfo=UTC))
+    >>> final_shifts_document([row], Schedule())["results"][0]["shift_end"]
+    '2024-01-01T17:00:00Z'
+    """
+    results = []
+    for row in rows:
+        user = schedule.user(row.user)
+        results.append(
+            {
+                "user_pk": user.id,
+                "user_email": user.email,
+                "user_username": user.username,
+                "shift_start": _utc_text(row.start),
+                "shift_end": _utc_text(row.end),
+            }
+        )
+    return {
+        "count": len(results),
+        "next": None,
+        "previous": None,
+        "results": results,
+        "current_page_number": 1,
+        "page_size": PAGE_SIZE,
+        "total_pages": 1,
+    }
+
+
+def to_json(document: Any) -> str:
+    """``document`` as JSON text: indented by 2, keys in their given order, newline at the end."""
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _csv(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(lines)
+    return buffer.getvalue()
+
+
+def _hours(total: timedelta) -> str:
+    """Hours as a plain decimal: ``48``, ``7.5``, ``0.3333`` (at most 4 places, no trailing 0)."""
+    micro = (total.days * 86_400 + total.seconds) * 1_000_000 + total.microseconds
+    hours = (Decimal(micro) / Decimal(3_600_000_000)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_EVEN
+    )
+    text = format(hours, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def hours_report_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+    """Hours on call per user: ``user_pk,user_email,hours_on_call``, sorted by ``user_pk``.
+
+    Hours are the sum of the row durations divided by 3600, written as a decimal number with
+    at most four places and no trailing zeros (``48``, ``7.5``, ``0.3333``). Only users that
+    have rows are listed; overlapping rows of one user are counted twice, as OnCall does.
+
+    >>> from datetime import datetime, UTC
+    >>> row = FinalShift(user="alice", start=datetime(2024, 1, 1, 9, tzinfo=UTC),
+    ...                  end=datetime(2024, 1, 1, 16, 30, tzinfo=UTC))
+    >>> print(hours_report_csv([row], Schedule()), end="")
+    user_pk,user_email,hours_on_call
+    alice,,7.5
+    """
+    totals: dict[str, timedelta] = {}
+    for row in rows:
+        totals[row.user] = totals.get(row.user, timedelta(0)) + row.duration
+    lines = []
+    for user_id in sorted(totals):
+        user = schedule.user(user_id)
+        lines.append((user.id, user.email or "", _hours(totals[user_id])))
+    return _csv(("user_pk", "user_email", "hours_on_call"), lines)
+
+
+def shifts_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+    """One CSV line per row: ``user_pk,user_email,user_username,shift_start,shift_end`` (UTC)."""
+    lines = []
+    for row in rows:
+        user = schedule.user(row.user)
+        lines.append(
+            (user.id, user.email or "", user.username, _utc_text(row.start), _utc_text(row.end))
+        )
+    return _csv(("user_pk", "user_email", "user_username", "shift_start", "shift_end"), lines)
+
+
+def _duration_text(value: timedelta) -> str:
+    """``8h``, ``1d 2h30m``, ``45m``, ``0m``; negative values get a leading ``-``."""
+    sign = "-" if value < timedelta(0) else ""
+    minutes = int(abs(value).total_seconds()) // 60
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}d"] if days else []
+    clock = (f"{hours}h" if hours else "") + (f"{minutes:02d}m" if hours and minutes else "")
+    if not hours and minutes:
+        clock = f"{minutes}m"
+    if clock:
+        parts.append(clock)
+    return sign + (" ".join(parts) or "0m")
+
+
+def table(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+    """A text table for people: user, start and end in the schedule's zone and in UTC, duration.
+
+    >>> from datetime import datetime, UTC
+    >>> row = FinalShift(user="alice", start=datetime(2024, 7, 1, 8, tzinfo=UTC),
+    ...                  end=datetime(2024, 7, 1, 16, 30, tzinfo=UTC))
+    >>> print(table([row], Schedule(time_zone="Asia/Tokyo")), end="")
+    user   start (Asia/Tokyo)    end (Asia/Tokyo)      start (UTC)       end (UTC)         duration
+    -----  --------------------  --------------------  ----------------  ----------------  --------
+    alice  2024-07-01 17:00 JST  2024-07-02 01:30 JST  2024-07-01 08:00  2024-07-01 16:30  8h30m
+    """
+    try:
+        zone = get_zone(schedule.time_zone)
+    except KeyError:
+        zone = UTC
+    header = (
+        "user",
+        f"start ({schedule.time_zone})",
+        f"end ({schedule.time_zone})",
+        "start (UTC)",
+        "end (UTC)",
+        "duration",
+    )
+    lines: list[tuple[str, ...]] = [header]
+    for row in rows:
+        user = schedule.user(row.user)
+        lines.append(
+            (
+                user.username,
+                row.start.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                row.end.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                row.start.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                row.end.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                _duration_text(row.duration),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    lines.insert(1, tuple("-" * width for width in widths))
+    text = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
+    return "\n".join(text) + "\n"

@@ -1,0 +1,28 @@
+"""Shared fixtures and the Hypothesis profiles ("dev" by default, "ci" via HYPOTHESIS_PROFILE)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+VECTORS = Path(__file__).parents[2] / "shared" / "vectors"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The cases of a ``.jsonl`` vector file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture
+def window() -> dict[str, str]:
+    """A two-week window in January 2024."""
+    return {"start": "2024-01-01T00:00:00Z", "end": "2024-01-15T00:00:00Z"}

@@ -1,0 +1,230 @@
+"""The command line: the contract forms, output formats, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shiftcalc.__main__ import main
+
+# Reference §4 S27 (the docs example of final_shifts): weekday rotation, per-occurrence turns.
+S27: dict[str, Any] = {
+    "schedule": {"type": "web", "time_zone": "UTC"},
+    "shifts": [
+        {
+            "type": "rolling_users",
+            "level": 1,
+            "start": "2023-01-01T09:00:00",
+            "rotation_start": "2023-01-01T09:00:00",
+            "until": "2023-01-29T09:00:00",
+            "duration": 28800,
+            "frequency": "daily",
+            "interval": 1,
+            "by_day": ["MO", "WE", "FR"],
+            "rolling_users": [["alice"], ["bob"]],
+            "start_rotation_from_user_index": 0,
+        }
+    ],
+    "window": {"start": "2023-01-01T18:00:00Z", "end": "2023-02-01"},
+}
+S27_DAYS = {"alice": [2, 6, 11, 16, 20, 25], "bob": [4, 9, 13, 18, 23, 27]}
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run main(argv); return the status, stdout and stderr."""
+    try:
+        status = main(argv)
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write(tmp_path: Path, data: Any, name: str = "scenario.json") -> str:
+    """Write a scenario file and return its path."""
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("profile", ["oncall", "strict"])
+def test_s27_final_shifts_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], profile: str
+) -> None:
+    """The docs example: 12 rows of 09:00-17:00Z, alice and bob alternating on MO/WE/FR."""
+    status, out, err = run(["final-shifts", write(tmp_path, S27), "--profile", profile], capsys)
+    doc = json.loads(out)
+    expected = sorted(
+        (user, f"2023-01-{day:02d}T09:00:00Z", f"2023-01-{day:02d}T17:00:00Z")
+        for user, days in S27_DAYS.items()
+        for day in days
+    )
+    actual = sorted((r["user_pk"], r["shift_start"], r["shift_end"]) for r in doc["results"])
+    assert (status, err) == (0, "")
+    assert actual == expected
+    envelope = (doc["count"], doc["next"], doc["previous"], doc["current_page_number"])
+    assert envelope == (12, None, None, 1)
+    assert (doc["page_size"], doc["total_pages"]) == (50, 1)
+
+
+def test_s27_hours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """48 hours each for alice and bob."""
+    status, out, _ = run(["final-shifts", write(tmp_path, S27), "--format", "hours"], capsys)
+    assert (status, out) == (0, "user_pk,user_email,hours_on_call\nalice,,48\nbob,,48\n")
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """'-' reads the scenario from standard input."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(S27)))
+    status, out, _ = run(["final-shifts", "-", "--format", "csv"], capsys)
+    assert status == 0
+    assert len(out.splitlines()) == 13
+
+
+def test_demo_and_no_file_print_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """'demo' and 'final-shifts' without a file print the bundled example as a table."""
+    status, demo, _ = run(["demo"], capsys)
+    assert status == 0
+    assert demo.splitlines()[0].startswith("user   start (Europe/London)")
+    assert run(["final-shifts"], capsys)[1] == demo
+
+
+def test_ics_is_a_hook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format ics prints a calendar when shiftcalc.ical exists, else one error line."""
+    status, out, err = run(["final-shifts", write(tmp_path, S27), "--format", "ics"], capsys)
+    if status == 0:
+        assert out.startswith("BEGIN:VCALENDAR")
+    else:
+        assert (status, out, len(err.splitlines())) == (2, "", 1)
+        assert "not available" in err
+
+
+def test_occurrences_rfc5545_daily_count(capsys: pytest.CaptureFixture[str]) -> None:
+    """RFC 5545: FREQ=DAILY;COUNT=3 from 1997-09-02T09:00 New York."""
+    argv = ["occurrences", "--dtstart", "1997-09-02T09:00:00", "--tz", "America/New_York"]
+    status, out, _ = run([*argv, "--rrule", "FREQ=DAILY;COUNT=3"], capsys)
+    expected = [
+        "1997-09-02T09:00:00-04:00",
+        "1997-09-03T09:00:00-04:00",
+        "1997-09-04T09:00:00-04:00",
+    ]
+    assert (status, out.splitlines()) == (0, expected)
+
+
+def test_occurrences_count_between_exdate_rdate(capsys: pytest.CaptureFixture[str]) -> None:
+    """--exdate/--rdate take comma lists; --between is inclusive; --count stops early."""
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY"]
+    argv += [
+        "--exdate",
+        "2024-01-02T09:00:00,2024-01-03T09:00:00",
+        "--rdate",
+        "2024-01-02T12:00:00",
+    ]
+    status, out, _ = run(
+        [*argv, "--between", "2024-01-02T00:00:00", "2024-01-05T09:00:00"], capsys
+    )
+    expected = ["2024-01-02T12:00:00", "2024-01-04T09:00:00", "2024-01-05T09:00:00"]
+    assert (status, out.splitlines()) == (0, expected)
+    status, out, _ = run([*argv, "--count", "2"], capsys)
+    assert (status, out.splitlines()) == (0, ["2024-01-01T09:00:00", "2024-01-02T12:00:00"])
+
+
+BAD_INPUTS = [
+    ("malformed JSON", '{"shifts": [', "invalid JSON"),
+    ("a list at the top", "[1, 2]", "expected an object"),
+    ("a scalar at the top", "42", "expected an object"),
+    ("empty file", "", "invalid JSON"),
+    (
+        "unknown user",
+        {
+            "users": ["alice"],
+            "shifts": [
+                {
+                    "type": "rolling_users",
+                    "start": "2024-01-01T09:00:00",
+                    "duration": 3600,
+                    "frequency": "daily",
+                    "rolling_users": [["alice"], ["fuzz"]],
+                    "start_rotation_from_user_index": 0,
+                }
+            ],
+            "window": {"start": "2024-01-01", "end": "2024-01-02"},
+        },
+        "shifts[0].rolling_users[1]: User does not exist {'fuzz'}",
+    ),
+    ("a list for shifts", {"shifts": {}, "window": {}}, "shifts: expected a list"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS]
+)
+def test_bad_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Any, message: str
+) -> None:
+    """Bad scenarios exit 2 with one 'shiftcalc: error:' line naming the problem."""
+    status, out, err = run(["final-shifts", write(tmp_path, content)], capsys)
+    assert (status, out, len(err.splitlines())) == (2, "", 1)
+    assert err.startswith("shiftcalc: error: ")
+    assert message in err
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing file is one error line, exit 2."""
+    status, _, err = run(["final-shifts", "/nonexistent/s.json"], capsys)
+    assert (status, err) == (
+        2,
+        "shiftcalc: error: scenario: no such file (got '/nonexistent/s.json')\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=SOMETIMES"],
+        ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY;COUNT=x"],
+        ["occurrences", "--dtstart", "yesterday", "--rrule", "FREQ=DAILY;COUNT=2"],
+        [
+            "occurrences",
+            "--dtstart",
+            "2024-01-01T09:00:00",
+            "--tz",
+            "Mars/X",
+            "--rrule",
+            "FREQ=DAILY",
+        ],
+    ],
+)
+def test_bad_occurrences_input(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad rrule, start or zone: exit 2, one error line."""
+    status, out, err = run(argv, capsys)
+    assert (status, out, len(err.splitlines())) == (2, "", 1)
+    assert err.startswith("shiftcalc: error: ")
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse usage errors exit 2."""
+    assert run(["final-shifts", "--format", "pdf"], capsys)[0] == 2
+    assert run([], capsys)[0] == 2
+    assert run(["occurrences", "--rrule", "FREQ=DAILY"], capsys)[0] == 2
+
+
+@pytest.mark.parametrize(
+    "content", ['{"shifts": [', "[]", '{"shifts": [{"type": "single_event"}], "window": 1}']
+)
+def test_no_traceback_in_a_real_process(tmp_path: Path, content: str) -> None:
+    """python -m shiftcalc: one stderr line, exit 2, no traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "shiftcalc", "final-shifts", write(tmp_path, content)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, len(result.stderr.splitlines())) == (2, 1)
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,35 @@
+"""The public namespace: a sorted __all__ equal to the public attributes, shown as shiftcalc.X."""
+
+from __future__ import annotations
+
+import inspect
+
+import shiftcalc
+
+
+def test_all_is_sorted() -> None:
+    """__all__ is in sorted order."""
+    assert list(shiftcalc.__all__) == sorted(shiftcalc.__all__)
+
+
+def test_all_equals_the_public_attributes() -> None:
+    """Every public attribute is in __all__ and every name in __all__ exists."""
+    public = {
+        name
+        for name, value in vars(shiftcalc).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    }
+    assert set(shiftcalc.__all__) - {"__version__"} == public
+
+
+def test_exported_objects_live_in_shiftcalc() -> None:
+    """Exported classes and functions report the module shiftcalc."""
+    for name in shiftcalc.__all__:
+        value = getattr(shiftcalc, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert (name, value.__module__) == (name, "shiftcalc")
+
+
+def test_version_is_a_string() -> None:
+    """__version__ comes from the package metadata."""
+    assert isinstance(shiftcalc.__version__, str)
