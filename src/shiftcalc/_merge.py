@@ -125,7 +125,7 @@ def merge(intervals: Sequence[Interval], window: Window) -> Merged:
             for user in users:
                 if user not in open_rows:
                     open_rows[user] = (start, rank)
-        level, override = rank if rank is not None else (0, 0)
+        override, level = rank if rank is not None else (0, 0)
         events.append(
             FinalEvent(
                 start=start,

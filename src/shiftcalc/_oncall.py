@@ -13,6 +13,7 @@ the crashes (raised here as :class:`EngineError`). The reference is
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -310,7 +311,6 @@ class _Generator:
         day_rule = self.rule(interval=1)
         combinations: list[tuple[int, str, int]] = []
         starts: list[datetime] = []
-        first = last = start
         done = False
         group = 0
         while not done:
@@ -318,7 +318,6 @@ class _Generator:
                 if start is None:
                     done = True
                     break
-                last = start
                 day = WEEKDAYS[start.weekday()]
                 if day in shift.by_day:
                     if (group, day, position) in combinations:
@@ -330,10 +329,10 @@ class _Generator:
                 start = self.rotation_date(anchor, next_period=True, interval=1)
             group = (group + 1) % len(queue)
 
-        week_interval = 1
-        if first is not None and last is not None:
-            # Counted on the wall clock: OnCall's rotation arithmetic is calendar arithmetic.
-            week_interval = ((_wall(last) - _wall(first)).days // 7) or 1
+        # Each (group, day, position) combination comes back after lcm(N·I, days) selected
+        # days, that is after that many weeks over the number of selected days (§2.7).
+        cycle = math.lcm(len(queue) * self.interval, len(shift.by_day))
+        week_interval = max(cycle // len(shift.by_day), 1)
         events = []
         for (group_index, day, _), event_start in zip(combinations, starts, strict=True):
             rule = self.rule(interval=week_interval, freq="WEEKLY", by_day=(day,))
