@@ -297,9 +297,8 @@ def take_oncall(
     """
     at = at.astimezone(UTC)
     window = Window(start=at, end=at + timedelta(days=366))
-    current = [
-        row for row in resolve(schedule, window).shifts if row.user == relieved and row.start <= at
-    ]
+    rows = resolve(schedule, window).shifts
+    current = [row for row in rows if row.user == relieved and row.start <= at < row.end]
     if not current:
         raise NotOnCallError(f"{relieved!r} is not on call at {at.isoformat()}")
     end = current[0].end if until is None else until.astimezone(UTC)
