@@ -9,8 +9,8 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
@@ -76,11 +76,17 @@ def turn_index(shift: Shift, wall: datetime) -> int:
     periods, so the turn is the period index over I. A daily rotation with ``by_day`` counts
     selected days instead, I of them per turn.
     """
+    return _turn_counter(shift)(wall)
+
+
+def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
+    """:func:`turn_index` for one shift, with what does not depend on ``wall`` worked out once."""
     interval = shift.interval or 1
     if shift.frequency == "daily" and shift.by_day:
         selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)
-        return _selected_days_between(shift.start.date(), wall.date(), selected) // interval
-    return _period_index(shift, wall) // interval
+        first = shift.start.date()
+        return lambda wall: _selected_days_between(first, wall.date(), selected) // interval
+    return lambda wall: _period_index(shift, wall) // interval
 
 
 def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
@@ -89,18 +95,6 @@ def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
         return ()
     offset = shift.start_rotation_from_user_index or 0
     return groups[(turn + offset) % len(groups)]
-
-
-def _end_of(start: datetime, shift: Shift, zone: tzinfo, mode: DurationMode) -> datetime:
-    """The end of an occurrence starting at the instant ``start``.
-
-    ``wall``: the start's wall-clock reading plus the duration, on the wall clock (a start
-    that a DST gap moved forward moves its end with it, so no occurrence collapses).
-    ``elapsed``: the start plus the duration in real time.
-    """
-    if mode == "elapsed":
-        return start + shift.duration
-    return localize(wall_clock(start, zone) + shift.duration, zone).astimezone(UTC)
 
 
 def expand_shift(
@@ -116,44 +110,48 @@ def expand_shift(
     rule = shift_rule(shift)
     until = None if shift.until is None else localize(shift.until, zone).astimezone(UTC)
     rotation_start = shift.effective_rotation_start
-    wall_low = wall_clock(window.start, zone) - shift.duration - _MARGIN
+    duration = shift.duration
+    wall_low = wall_clock(window.start, zone) - duration - _MARGIN
     wall_high = wall_clock(window.end, zone) + _MARGIN
     if rule is None:
         walls: Iterable[datetime] = [shift.start] if wall_low <= shift.start <= wall_high else []
     else:
         walls = wall_instances(rule, shift.start, after=max(wall_low, shift.start))
-    level = shift.level
+    turn = _turn_counter(shift) if shift.type == "rolling_users" else None
+    users = shift.users
+    if shift.type == "override" and shift.rolling_users:
+        users = shift.rolling_users[0]
+    shift_id = shift.id or f"shift-{index}"
     for wall in walls:
         if wall > wall_high:
             break
         if wall < wall_low or wall < rotation_start:
             continue
-        start = localize(wall, zone).astimezone(UTC)
-        end = _end_of(start, shift, zone, durations)
+        # RFC 5545 §3.3.5 (fold 0): a skipped time takes the offset before the gap
+        local = wall.replace(tzinfo=zone)
+        start = local.astimezone(UTC)
+        if durations == "elapsed":
+            end = start + duration
+        else:
+            # wall-clock end; a start that a DST gap moved forward moves its end with it
+            moved = start.astimezone(zone).replace(tzinfo=None) - wall
+            end = (wall + moved + duration).replace(tzinfo=zone).astimezone(UTC)
         if until is not None:
             if start >= until:
                 break
             end = min(end, until)
-        if end <= start:
+        if end <= start or end <= window.start:
             continue
         if start >= window.end:
             break
-        if end <= window.start:
-            continue
-        if shift.type == "rolling_users":
-            users = _group_users(shift, turn_index(shift, wall))
-        elif shift.type == "override" and shift.rolling_users:
-            users = shift.rolling_users[0]
-        else:
-            users = shift.users
         yield Interval(
             start=start,
             end=end,
-            users=users,
-            level=level,
+            users=users if turn is None else _group_users(shift, turn(wall)),
+            level=shift.level,
             is_override=shift.is_override,
             shift_index=index,
-            shift_id=shift.id or f"shift-{index}",
+            shift_id=shift_id,
             source=shift.source,
         )
 
