@@ -5,8 +5,10 @@ Load a scenario with :func:`load_scenario`; write results with :func:`final_shif
 dataclasses; every error is a :class:`ShiftcalcError`.
 """
 
-from contextlib import suppress
+from dataclasses import is_dataclass as _is_dataclass
 from importlib.metadata import PackageNotFoundError, version
+from inspect import isclass as _isclass
+from inspect import isfunction as _isfunction
 
 from ._errors import (
     CalendarError,
@@ -103,10 +105,11 @@ __all__ = [
 ]
 
 
-# Show the public names as shiftcalc.X in reprs, tracebacks and docs.
+# Show functions and errors as shiftcalc.X in reprs, tracebacks and docs. Dataclasses keep
+# their defining module: typing.get_type_hints (and so Hypothesis's st.builds) resolves their
+# postponed annotations there.
 for _name in __all__:
     _obj = globals()[_name]
-    if isinstance(_obj, type) or callable(_obj):
-        with suppress(AttributeError, TypeError):  # typing aliases keep their own module
-            _obj.__module__ = __name__
-del _name, _obj, suppress, version, PackageNotFoundError
+    if _isfunction(_obj) or (_isclass(_obj) and not _is_dataclass(_obj)):
+        _obj.__module__ = __name__
+del _name, _obj, version, PackageNotFoundError

@@ -1,0 +1,1322 @@
+"""iCalendar schedules: calendar text in, occurrence records out; final shifts out as ICS.
+
+:func:`calendar_records` reads an ``ical`` schedule's calendar (Google Calendar, Outlook and
+Grafana OnCall exports alike) and returns one :class:`~shiftcalc.Interval` per occurrence and
+matched user, for the resolution of either profile:
+
+``oncall``
+    exactly what Grafana OnCall computes (icalendar 5.0.10 + recurring-ical-events 2.1.0 +
+    pytz): DTSTART always an occurrence, floating times in UTC, X-WR-TIMEZONE ignored, starts
+    localised with pytz's ``is_dst=False``, ends keeping the master's elapsed length as wall
+    clock, modified instances matched by date, one occurrence per UID and day when SEQUENCE is
+    set, all-day events as ``00:00:00Z``..``23:59:59Z``, export-style UIDs reduced to their
+    first word (``grafana-oncall-semantics.md`` §2.10, §3.1, §8.2).
+``strict``
+    RFC 5545: floating and all-day values in the calendar's zone (X-WR-TIMEZONE, else the
+    schedule's), half-open whole days, DTSTART only when it matches the rule, RECURRENCE-ID
+    matched by instant, several ATTENDEEs with ``mailto:`` stripped.
+
+:func:`final_shifts_to_ics` writes final-shift rows as a deterministic calendar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import Literal
+
+import pytz
+
+from ._errors import CalendarError, RecurrenceError
+from ._model import FinalShift, Interval, Schedule, Source, User, Window
+from ._oncall import _localize, _offset_at, _overlaps
+from ._recurrence import RecurrenceRule, occurrences
+from ._tz import get_zone, localize
+
+__all__ = [
+    "WINDOWS_ZONES",
+    "SkippedComponent",
+    "calendar_records",
+    "final_shifts_to_ics",
+]
+
+Profile = Literal["strict", "oncall"]
+
+_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+_FAR_FUTURE = datetime(2200, 1, 1)  # VTIMEZONE rules are expanded up to here
+_MAX_TRANSITIONS = 2000
+
+# Windows zone names (Outlook/Exchange TZIDs) → IANA, from CLDR's windowsZones.xml
+# (territory "001"; a few links replaced by their current IANA names).
+WINDOWS_ZONES: dict[str, str] = {
+    "Dateline Standard Time": "Etc/GMT+12",
+    "UTC-11": "Etc/GMT+11",
+    "Aleutian Standard Time": "America/Adak",
+    "Hawaiian Standard Time": "Pacific/Honolulu",
+    "Marquesas Standard Time": "Pacific/Marquesas",
+    "Alaskan Standard Time": "America/Anchorage",
+    "UTC-09": "Etc/GMT+9",
+    "Pacific Standard Time (Mexico)": "America/Tijuana",
+    "UTC-08": "Etc/GMT+8",
+    "Pacific Standard Time": "America/Los_Angeles",
+    "US Mountain Standard Time": "America/Phoenix",
+    "Mountain Standard Time (Mexico)": "America/Mazatlan",
+    "Mountain Standard Time": "America/Denver",
+    "Yukon Standard Time": "America/Whitehorse",
+    "Central America Standard Time": "America/Guatemala",
+    "Central Standard Time": "America/Chicago",
+    "Easter Island Standard Time": "Pacific/Easter",
+    "Central Standard Time (Mexico)": "America/Mexico_City",
+    "Canada Central Standard Time": "America/Regina",
+    "SA Pacific Standard Time": "America/Bogota",
+    "Eastern Standard Time (Mexico)": "America/Cancun",
+    "Eastern Standard Time": "America/New_York",
+    "Haiti Standard Time": "America/Port-au-Prince",
+    "Cuba Standard Time": "America/Havana",
+    "US Eastern Standard Time": "America/Indiana/Indianapolis",
+    "Turks And Caicos Standard Time": "America/Grand_Turk",
+    "Paraguay Standard Time": "America/Asuncion",
+    "Atlantic Standard Time": "America/Halifax",
+    "Venezuela Standard Time": "America/Caracas",
+    "Central Brazilian Standard Time": "America/Cuiaba",
+    "SA Western Standard Time": "America/La_Paz",
+    "Pacific SA Standard Time": "America/Santiago",
+    "Newfoundland Standard Time": "America/St_Johns",
+    "Tocantins Standard Time": "America/Araguaina",
+    "E. South America Standard Time": "America/Sao_Paulo",
+    "SA Eastern Standard Time": "America/Cayenne",
+    "Argentina Standard Time": "America/Argentina/Buenos_Aires",
+    "Greenland Standard Time": "America/Nuuk",
+    "Montevideo Standard Time": "America/Montevideo",
+    "Magallanes Standard Time": "America/Punta_Arenas",
+    "Saint Pierre Standard Time": "America/Miquelon",
+    "Bahia Standard Time": "America/Bahia",
+    "UTC-02": "Etc/GMT+2",
+    "Mid-Atlantic Standard Time": "Etc/GMT+2",
+    "Azores Standard Time": "Atlantic/Azores",
+    "Cape Verde Standard Time": "Atlantic/Cape_Verde",
+    "UTC": "Etc/UTC",
+    "GMT Standard Time": "Europe/London",
+    "Greenwich Standard Time": "Atlantic/Reykjavik",
+    "Sao Tome Standard Time": "Africa/Sao_Tome",
+    "Morocco Standard Time": "Africa/Casablanca",
+    "W. Europe Standard Time": "Europe/Berlin",
+    "Central Europe Standard Time": "Europe/Budapest",
+    "Romance Standard Time": "Europe/Paris",
+    "Central European Standard Time": "Europe/Warsaw",
+    "W. Central Africa Standard Time": "Africa/Lagos",
+    "Jordan Standard Time": "Asia/Amman",
+    "GTB Standard Time": "Europe/Bucharest",
+    "Middle East Standard Time": "Asia/Beirut",
+    "Egypt Standard Time": "Africa/Cairo",
+    "E. Europe Standard Time": "Europe/Chisinau",
+    "Syria Standard Time": "Asia/Damascus",
+    "West Bank Standard Time": "Asia/Hebron",
+    "South Africa Standard Time": "Africa/Johannesburg",
+    "FLE Standard Time": "Europe/Kyiv",
+    "Israel Standard Time": "Asia/Jerusalem",
+    "South Sudan Standard Time": "Africa/Juba",
+    "Kaliningrad Standard Time": "Europe/Kaliningrad",
+    "Sudan Standard Time": "Africa/Khartoum",
+    "Libya Standard Time": "Africa/Tripoli",
+    "Namibia Standard Time": "Africa/Windhoek",
+    "Arabic Standard Time": "Asia/Baghdad",
+    "Turkey Standard Time": "Europe/Istanbul",
+    "Arab Standard Time": "Asia/Riyadh",
+    "Belarus Standard Time": "Europe/Minsk",
+    "Russian Standard Time": "Europe/Moscow",
+    "E. Africa Standard Time": "Africa/Nairobi",
+    "Volgograd Standard Time": "Europe/Volgograd",
+    "Iran Standard Time": "Asia/Tehran",
+    "Arabian Standard Time": "Asia/Dubai",
+    "Astrakhan Standard Time": "Europe/Astrakhan",
+    "Azerbaijan Standard Time": "Asia/Baku",
+    "Russia Time Zone 3": "Europe/Samara",
+    "Mauritius Standard Time": "Indian/Mauritius",
+    "Saratov Standard Time": "Europe/Saratov",
+    "Georgian Standard Time": "Asia/Tbilisi",
+    "Caucasus Standard Time": "Asia/Yerevan",
+    "Afghanistan Standard Time": "Asia/Kabul",
+    "West Asia Standard Time": "Asia/Tashkent",
+    "Ekaterinburg Standard Time": "Asia/Yekaterinburg",
+    "Pakistan Standard Time": "Asia/Karachi",
+    "Qyzylorda Standard Time": "Asia/Qyzylorda",
+    "India Standard Time": "Asia/Kolkata",
+    "Sri Lanka Standard Time": "Asia/Colombo",
+    "Nepal Standard Time": "Asia/Kathmandu",
+    "Central Asia Standard Time": "Asia/Bishkek",
+    "Bangladesh Standard Time": "Asia/Dhaka",
+    "Omsk Standard Time": "Asia/Omsk",
+    "Myanmar Standard Time": "Asia/Yangon",
+    "SE Asia Standard Time": "Asia/Bangkok",
+    "Altai Standard Time": "Asia/Barnaul",
+    "W. Mongolia Standard Time": "Asia/Hovd",
+    "North Asia Standard Time": "Asia/Krasnoyarsk",
+    "N. Central Asia Standard Time": "Asia/Novosibirsk",
+    "Tomsk Standard Time": "Asia/Tomsk",
+    "China Standard Time": "Asia/Shanghai",
+    "North Asia East Standard Time": "Asia/Irkutsk",
+    "Singapore Standard Time": "Asia/Singapore",
+    "W. Australia Standard Time": "Australia/Perth",
+    "Taipei Standard Time": "Asia/Taipei",
+    "Ulaanbaatar Standard Time": "Asia/Ulaanbaatar",
+    "Aus Central W. Standard Time": "Australia/Eucla",
+    "Transbaikal Standard Time": "Asia/Chita",
+    "Tokyo Standard Time": "Asia/Tokyo",
+    "North Korea Standard Time": "Asia/Pyongyang",
+    "Korea Standard Time": "Asia/Seoul",
+    "Yakutsk Standard Time": "Asia/Yakutsk",
+    "Cen. Australia Standard Time": "Australia/Adelaide",
+    "AUS Central Standard Time": "Australia/Darwin",
+    "E. Australia Standard Time": "Australia/Brisbane",
+    "AUS Eastern Standard Time": "Australia/Sydney",
+    "West Pacific Standard Time": "Pacific/Port_Moresby",
+    "Tasmania Standard Time": "Australia/Hobart",
+    "Vladivostok Standard Time": "Asia/Vladivostok",
+    "Lord Howe Standard Time": "Australia/Lord_Howe",
+    "Bougainville Standard Time": "Pacific/Bougainville",
+    "Russia Time Zone 10": "Asia/Srednekolymsk",
+    "Magadan Standard Time": "Asia/Magadan",
+    "Norfolk Standard Time": "Pacific/Norfolk",
+    "Sakhalin Standard Time": "Asia/Sakhalin",
+    "Central Pacific Standard Time": "Pacific/Guadalcanal",
+    "Russia Time Zone 11": "Asia/Kamchatka",
+    "New Zealand Standard Time": "Pacific/Auckland",
+    "UTC+12": "Etc/GMT-12",
+    "Fiji Standard Time": "Pacific/Fiji",
+    "Chatham Islands Standard Time": "Pacific/Chatham",
+    "UTC+13": "Etc/GMT-13",
+    "Tonga Standard Time": "Pacific/Tongatapu",
+    "Samoa Standard Time": "Pacific/Apia",
+    "Line Islands Standard Time": "Pacific/Kiritimati",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedComponent:
+    """A calendar component left out by ``on_error="skip"``: which one, and why."""
+
+    uid: str | None
+    line: int
+    property: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- content lines
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    name: str  # upper case
+    params: dict[str, str]  # upper-case names; values unquoted, several values joined by ","
+    value: str
+    line: int
+
+
+@dataclass(slots=True)
+class _Component:
+    name: str
+    line: int
+    props: list[_Line] = field(default_factory=list)
+    subs: list[_Component] = field(default_factory=list)
+
+    def first(self, name: str) -> _Line | None:
+        return next((p for p in self.props if p.name == name), None)
+
+    def all(self, name: str) -> list[_Line]:
+        return [p for p in self.props if p.name == name]
+
+    def text(self, name: str) -> str | None:
+        prop = self.first(name)
+        return None if prop is None else _unescape(prop.value)
+
+
+class _PropertyError(Exception):
+    """A bad property inside one component (wrapped into CalendarError or a skip)."""
+
+    def __init__(self, prop: str, value: object, reason: str) -> None:
+        super().__init__(reason)
+        self.prop = prop
+        self.value = value
+        self.reason = reason
+
+
+def _unfold(text: str) -> Iterator[tuple[int, str]]:
+    """Logical content lines with the physical line number they start on."""
+    current: str | None = None
+    start = 0
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if raw[:1] in (" ", "\t") and current is not None:
+            current += raw[1:]
+            continue
+        if current is not None and current.strip():
+            yield start, current
+        current, start = raw, number
+    if current is not None and current.strip():
+        yield start, current
+
+
+_NAME_RE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _content_line(number: int, raw: str) -> _Line:
+    match = _NAME_RE.match(raw)
+    if match is None:
+        raise CalendarError(f"line {number}", raw, "not an iCalendar content line")
+    name = match.group().upper()
+    pos = match.end()
+    params: dict[str, str] = {}
+    while pos < len(raw) and raw[pos] == ";":
+        eq = raw.find("=", pos + 1)
+        if eq < 0:
+            raise CalendarError(f"line {number}.{name}", raw, "a parameter without '='")
+        pname = raw[pos + 1 : eq].strip().upper()
+        pos = eq + 1
+        values: list[str] = []
+        while True:
+            if raw[pos : pos + 1] == '"':
+                close = raw.find('"', pos + 1)
+                if close < 0:
+                    raise CalendarError(f"line {number}.{name}", raw, "an unterminated quote")
+                values.append(raw[pos + 1 : close])
+                pos = close + 1
+            else:
+                stop = pos
+                while stop < len(raw) and raw[stop] not in ",;:":
+                    stop += 1
+                values.append(raw[pos:stop])
+                pos = stop
+            if raw[pos : pos + 1] == ",":
+                pos += 1
+                continue
+            break
+        params[pname] = ",".join(values)
+    if raw[pos : pos + 1] != ":":
+        raise CalendarError(f"line {number}.{name}", raw, "expected ':' before the value")
+    return _Line(name, params, raw[pos + 1 :], number)
+
+
+def _parse_calendar(text: str) -> _Component:
+    if not isinstance(text, str):
+        raise CalendarError("calendar", text, "must be iCalendar text")
+    stack: list[_Component] = []
+    root: _Component | None = None
+    for number, raw in _unfold(text.lstrip("\ufeff")):
+        line = _content_line(number, raw)
+        if line.name == "BEGIN":
+            component = _Component(line.value.strip().upper(), number)
+            if stack:
+                stack[-1].subs.append(component)
+            elif root is not None:
+                raise CalendarError(f"line {number}", raw, "content after END:VCALENDAR")
+            else:
+                root = component
+            stack.append(component)
+        elif line.name == "END":
+            name = line.value.strip().upper()
+            if not stack or stack[-1].name != name:
+                expected = stack[-1].name if stack else "nothing"
+                raise CalendarError(f"line {number}.END", raw, f"expected END:{expected}")
+            stack.pop()
+        elif not stack:
+            raise CalendarError(
+                f"line {number}.{line.name}", raw, "a property outside BEGIN:VCALENDAR"
+            )
+        else:
+            stack[-1].props.append(line)
+    if root is None or root.name != "VCALENDAR":
+        raise CalendarError("calendar", text[:60], "no BEGIN:VCALENDAR")
+    if stack:
+        raise CalendarError(
+            f"{stack[-1].name}[line {stack[-1].line}]", stack[-1].name, "no END line"
+        )
+    scale = root.text("CALSCALE")
+    if scale is not None and scale.strip().upper() != "GREGORIAN":
+        raise CalendarError("VCALENDAR.CALSCALE", scale, "only GREGORIAN calendars are supported")
+    return root
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+# --------------------------------------------------------------------------- VTIMEZONE
+
+
+class _VTimezone(tzinfo):
+    """A zone defined only by a VTIMEZONE block: fold-aware (zoneinfo style) and pytz-like."""
+
+    def __init__(self, name: str, transitions: list[tuple[datetime, timedelta, timedelta, bool]]):
+        super().__init__()
+        self.name = name
+        self.transitions = transitions  # (naive UTC instant, offset before, after, DST after)
+        self.instants = [t[0] for t in transitions]
+        self.wall_switch = [t[0] + t[1] for t in transitions]  # wall time read before it
+
+    def __repr__(self) -> str:
+        return f"_VTimezone({self.name!r})"
+
+    def _at_utc(self, utc: datetime) -> timedelta:
+        i = bisect_right(self.instants, utc) - 1
+        if i < 0:
+            return self.transitions[0][1] if self.transitions else timedelta(0)
+        return self.transitions[i][2]
+
+    def wall_offset(self, wall: datetime, fold: int) -> timedelta:
+        if not self.transitions:
+            return timedelta(0)
+        i = bisect_right(self.wall_switch, wall) - 1
+        if i < 0:
+            current = self.transitions[0][1]
+        else:
+            at, before, after, _ = self.transitions[i]
+            if after > before and wall < at + after:  # skipped by a spring-forward change
+                return before if fold == 0 else after
+            current = after
+        if i + 1 < len(self.transitions):
+            at, before, after, _ = self.transitions[i + 1]
+            if after < before and wall >= at + after:  # repeated by a fall-back change
+                return before if fold == 0 else after
+        return current
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        if dt is None:
+            return None
+        return self.wall_offset(dt.replace(tzinfo=None), dt.fold)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return self.name
+
+    def fromutc(self, dt: datetime) -> datetime:
+        utc = dt.replace(tzinfo=None)
+        wall = utc + self._at_utc(utc)
+        fold = 0 if wall - self.wall_offset(wall, 0) == utc else 1
+        return wall.replace(tzinfo=self, fold=fold)
+
+    def pytz_offset(self, wall: datetime) -> timedelta:
+        """The offset pytz's ``localize(wall, is_dst=False)`` would give."""
+        first, second = self.wall_offset(wall, 0), self.wall_offset(wall, 1)
+        if first == second or second > first:  # unique, or skipped: the offset before the gap
+            return first
+        i = bisect_right(self.wall_switch, wall)  # repeated: the standard-time reading
+        is_dst_after = self.transitions[i][3] if i < len(self.transitions) else False
+        return first if is_dst_after else second
+
+    def offset_at(self, instant: datetime) -> timedelta:
+        return self._at_utc(instant.astimezone(UTC).replace(tzinfo=None))
+
+
+def _offset_value(text: str) -> timedelta:
+    match = re.fullmatch(r"([+-])(\d{2})(\d{2})(\d{2})?", text.strip())
+    if match is None:
+        raise ValueError(text)
+    sign = -1 if match.group(1) == "-" else 1
+    seconds = int(match.group(2)) * 3600 + int(match.group(3)) * 60 + int(match.group(4) or 0)
+    return sign * timedelta(seconds=seconds)
+
+
+@lru_cache(maxsize=64)
+def _build_vtimezone(
+    name: str, parts: tuple[tuple[str, str, str, str, str | None, tuple[str, ...]], ...]
+) -> _VTimezone:
+    transitions: list[tuple[datetime, timedelta, timedelta, bool]] = []
+    for kind, dtstart, offset_from, offset_to, rrule, rdates in parts:
+        start = _basic_datetime(dtstart)
+        before, after = _offset_value(offset_from), _offset_value(offset_to)
+        walls: list[datetime] = [start]
+        if rrule is not None:
+            for wall in occurrences(rrule, start, end=_FAR_FUTURE):
+                assert isinstance(wall, datetime)
+                walls.append(wall)
+                if len(walls) > _MAX_TRANSITIONS:
+                    break
+        for value in rdates:
+            walls.append(_basic_datetime(value))
+        for wall in sorted(set(walls)):
+            transitions.append((wall - before, before, after, kind == "DAYLIGHT"))
+    transitions.sort(key=lambda t: t[0])
+    return _VTimezone(name, transitions)
+
+
+def _basic_datetime(text: str) -> datetime:
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z?", text.strip())
+    if match is None:
+        raise ValueError(text)
+    year, month, day, hour, minute, second = (int(g) for g in match.groups())
+    return datetime(year, month, day, hour, minute, second)
+
+
+def _vtimezone(component: _Component) -> _VTimezone:
+    name = (component.text("TZID") or "").strip()
+    parts = []
+    for sub in component.subs:
+        if sub.name not in ("STANDARD", "DAYLIGHT"):
+            continue
+        values = [sub.first(key) for key in ("DTSTART", "TZOFFSETFROM", "TZOFFSETTO")]
+        if any(v is None for v in values):
+            raise _PropertyError(
+                sub.name, sub.name, "DTSTART, TZOFFSETFROM and TZOFFSETTO are required"
+            )
+        rrule = sub.first("RRULE")
+        rdates = tuple(v for p in sub.all("RDATE") for v in p.value.split(","))
+        parts.append(
+            (
+                sub.name,
+                *(v.value for v in values if v is not None),
+                None if rrule is None else rrule.value,
+                rdates,
+            )
+        )
+    try:
+        return _build_vtimezone(name, tuple(parts))
+    except (ValueError, RecurrenceError) as exc:
+        raise _PropertyError("STANDARD", name, f"unreadable VTIMEZONE: {exc}") from None
+
+
+# --------------------------------------------------------------------------- zones
+
+
+@dataclass(frozen=True, slots=True)
+class _Zone:
+    """A resolved zone: an IANA name (pytz + zoneinfo) or a VTIMEZONE definition."""
+
+    name: str | None = None
+    custom: _VTimezone | None = None
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        if self.custom is not None:
+            return self.custom
+        assert self.name is not None
+        return get_zone(self.name)
+
+    def pytz_localize(self, wall: datetime) -> datetime:
+        """``wall`` localised like pytz's ``localize(is_dst=False)``, as a fixed offset."""
+        if self.custom is not None:
+            return wall.replace(tzinfo=timezone(self.custom.pytz_offset(wall)))
+        assert self.name is not None
+        return _localize(wall, self.name, strict=False, field="")
+
+    def offset_at(self, instant: datetime) -> timedelta:
+        if self.custom is not None:
+            return self.custom.offset_at(instant)
+        assert self.name is not None
+        return _offset_at(instant, self.name)
+
+
+_UTC_ZONE = _Zone(name="UTC")
+
+
+def _iana(name: str, profile: Profile) -> str | None:
+    """The IANA name for a TZID (pytz's database in oncall, zoneinfo in strict), or None."""
+    candidates = [name.strip(), name.strip().strip("/")]
+    if name.strip() in WINDOWS_ZONES:
+        candidates.append(WINDOWS_ZONES[name.strip()])
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            if profile == "oncall":
+                pytz.timezone(candidate)
+            get_zone(candidate)
+        except (KeyError, pytz.UnknownTimeZoneError, ValueError):
+            continue
+        return candidate
+    return None
+
+
+class _Zones:
+    """TZID lookup for one calendar."""
+
+    def __init__(self, root: _Component, profile: Profile) -> None:
+        self.profile = profile
+        self.definitions = {
+            (c.text("TZID") or "").strip(): c for c in root.subs if c.name == "VTIMEZONE"
+        }
+        self.cache: dict[str, _Zone] = {}
+
+    def get(self, tzid: str) -> _Zone:
+        tzid = tzid.strip()
+        if tzid not in self.cache:
+            name = _iana(tzid, self.profile)
+            if name is not None:
+                self.cache[tzid] = _Zone(name=name)
+            elif tzid in self.definitions:
+                self.cache[tzid] = _Zone(custom=_vtimezone(self.definitions[tzid]))
+            else:
+                raise _PropertyError("TZID", tzid, "unknown time zone and no VTIMEZONE defines it")
+        return self.cache[tzid]
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class _When:
+    """A DATE or DATE-TIME value as written: ``zone`` None means UTC (``Z``) or floating."""
+
+    value: datetime | date  # naive wall clock, or a date
+    kind: Literal["date", "utc", "floating", "zoned"]
+    zone: _Zone | None = None
+
+
+_DT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
+
+
+def _when(text: str, params: dict[str, str], zones: _Zones, prop: str) -> _When:
+    match = _DT_RE.fullmatch(text.strip())
+    if match is None:
+        raise _PropertyError(prop, text, "expected a DATE or DATE-TIME value")
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if match.group(4) is None:
+            return _When(day, "date")
+        wall = datetime.combine(
+            day, time(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+        )
+    except ValueError as exc:
+        raise _PropertyError(prop, text, str(exc)) from None
+    if match.group(7):
+        return _When(wall, "utc")
+    tzid = params.get("TZID")
+    if tzid:
+        try:
+            return _When(wall, "zoned", zones.get(tzid))
+        except _PropertyError as exc:
+            raise _PropertyError(f"{prop}.TZID", tzid, exc.reason) from None
+    return _When(wall, "floating")
+
+
+def _whens(line: _Line, zones: _Zones) -> list[tuple[_When, _When | timedelta | None]]:
+    """EXDATE/RDATE values (with the PERIOD end or duration when there is one)."""
+    result: list[tuple[_When, _When | timedelta | None]] = []
+    for item in line.value.split(","):
+        if not item.strip():
+            continue
+        if "/" in item:
+            head, tail = item.split("/", 1)
+            start = _when(head, line.params, zones, line.name)
+            end: _When | timedelta = (
+                _duration(tail, line.name)
+                if tail.strip()[:1] in "+-P"
+                else _when(tail, line.params, zones, line.name)
+            )
+            result.append((start, end))
+        else:
+            result.append((_when(item, line.params, zones, line.name), None))
+    return result
+
+
+_DURATION_RE = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def _duration(text: str, prop: str) -> timedelta:
+    match = _DURATION_RE.fullmatch(text.strip().upper())
+    if (
+        match is None
+        or text.strip().upper() in ("P", "PT", "+P", "-P")
+        or text.strip().endswith("T")
+    ):
+        raise _PropertyError(prop, text, "expected an RFC 5545 duration such as PT8H or P1D")
+    sign, weeks, days, hours, minutes, seconds = match.groups()
+    value = timedelta(
+        weeks=int(weeks or 0),
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+    )
+    return -value if sign == "-" else value
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    uid: str
+    line: int
+    index: int
+    summary: str | None
+    description: str | None
+    attendees: tuple[str, ...]
+    cancelled: bool
+    sequence: int | None
+    start: _When
+    end: _When | None
+    duration: timedelta | None
+    rule: RecurrenceRule | None
+    exdates: tuple[_When, ...]
+    rdates: tuple[tuple[_When, _When | timedelta | None], ...]
+    recurrence_id: _When | None
+
+
+def _event(component: _Component, index: int, zones: _Zones) -> _Event:
+    uid = (component.text("UID") or "").strip()
+    start_line = component.first("DTSTART")
+    if start_line is None:
+        raise _PropertyError("DTSTART", None, "a VEVENT needs a DTSTART")
+    start = _when(start_line.value, start_line.params, zones, "DTSTART")
+    end_line = component.first("DTEND")
+    end = None if end_line is None else _when(end_line.value, end_line.params, zones, "DTEND")
+    duration_line = component.first("DURATION")
+    duration = None if duration_line is None else _duration(duration_line.value, "DURATION")
+    rule = None
+    rrule_line = component.first("RRULE")
+    if rrule_line is not None:
+        try:
+            rule = RecurrenceRule.parse(rrule_line.value)
+        except RecurrenceError as exc:
+            raise _PropertyError("RRULE", rrule_line.value, f"{exc.field}: {exc.reason}") from None
+    sequence_text = component.text("SEQUENCE")
+    sequence = None
+    if sequence_text is not None:
+        try:
+            sequence = int(sequence_text.strip())
+        except ValueError:
+            raise _PropertyError("SEQUENCE", sequence_text, "must be an integer") from None
+    rid_line = component.first("RECURRENCE-ID")
+    status = (component.text("STATUS") or "").strip().upper()
+    return _Event(
+        uid=uid,
+        line=component.line,
+        index=index,
+        summary=component.text("SUMMARY"),
+        description=component.text("DESCRIPTION"),
+        attendees=tuple(_unescape(p.value) for p in component.all("ATTENDEE")),
+        cancelled=status == "CANCELLED",
+        sequence=sequence,
+        start=start,
+        end=end,
+        duration=duration,
+        rule=rule,
+        exdates=tuple(w for p in component.all("EXDATE") for w, _ in _whens(p, zones)),
+        rdates=tuple(item for p in component.all("RDATE") for item in _whens(p, zones)),
+        recurrence_id=None
+        if rid_line is None
+        else _when(rid_line.value, rid_line.params, zones, "RECURRENCE-ID"),
+    )
+
+
+def _field(component: _Component, prop: str) -> str:
+    uid = (component.text("UID") or "").strip() or "?"
+    return f"{component.name}[UID={uid}, line {component.line}].{prop}"
+
+
+class _Report:
+    """``on_error``: raise a CalendarError naming the component, or record a skip."""
+
+    def __init__(self, on_error: str, skipped: list[SkippedComponent] | None) -> None:
+        self.on_error = on_error
+        self.skipped = skipped
+
+    def fail(self, uid: str | None, name: str, line: int, exc: _PropertyError) -> None:
+        if self.on_error != "skip":
+            field = f"{name}[UID={uid or '?'}, line {line}].{exc.prop}"
+            raise CalendarError(field, exc.value, exc.reason) from None
+        if self.skipped is not None:
+            self.skipped.append(
+                SkippedComponent(uid=uid or None, line=line, property=exc.prop, reason=exc.reason)
+            )
+
+    def expansion(self, event: _Event, exc: Exception) -> None:
+        """A VEVENT whose recurrence cannot be expanded (RRULE, EXDATE or RDATE values)."""
+        value = getattr(exc, "value", None)
+        self.fail(event.uid, "VEVENT", event.line, _PropertyError("RRULE", value, str(exc)))
+
+
+def _events(root: _Component, zones: _Zones, report: _Report) -> list[_Event]:
+    events: list[_Event] = []
+    for component in root.subs:
+        if component.name != "VEVENT":
+            continue
+        try:
+            events.append(_event(component, len(events), zones))
+        except _PropertyError as exc:
+            report.fail((component.text("UID") or "").strip(), "VEVENT", component.line, exc)
+    return events
+
+
+# --------------------------------------------------------------------------- users, levels, ids
+
+_LEVEL_RE = re.compile(r"^\[L(\d+)\]")
+_UID_V2 = re.compile(r"oncall-(.*)-PK(.*)-U(\d+)-E(\d+)-S(\d+)")
+_UID_V1 = re.compile(r"amixr-(.*)-U(\d+)-E(\d+)-S(\d+)")
+_UID_EXPORT = re.compile(r"([\w\d]+)-(\d+)-([\w\d]+)")
+_SOURCES: dict[str, Source] = {"0": "web", "1": "api", "2": "slack", "3": "terraform"}
+
+
+def _level(summary: str | None) -> int:
+    match = _LEVEL_RE.match((summary or "").strip())
+    return int(match.group(1)) if match else 0
+
+
+def _name(text: str) -> str:
+    return _LEVEL_RE.sub("", text.strip(), count=1).strip()
+
+
+def _candidates(event: _Event, profile: Profile) -> list[str]:
+    names = [_name(text) for text in (event.summary, event.description) if text is not None]
+    if profile == "oncall":
+        if len(event.attendees) == 1:
+            names.append(event.attendees[0].strip())
+    else:
+        for attendee in event.attendees:
+            value = attendee.strip()
+            if value[:7].lower() == "mailto:":
+                value = value[7:]
+            names.append(value.strip())
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def _match(names: list[str], users: Sequence[User]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    matched: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        found = [
+            u.id
+            for u in users
+            if u.username == name or (u.email is not None and u.email.lower() == name.lower())
+        ]
+        matched.extend(found)
+        if not found:
+            missing.append(name)
+    return tuple(dict.fromkeys(matched)), tuple(missing)
+
+
+def _rid_text(rid: _When) -> str:
+    value = rid.value
+    if rid.kind == "date" or not isinstance(value, datetime):
+        return value.isoformat()
+    if rid.kind == "utc":
+        return value.replace(tzinfo=UTC).isoformat()
+    if rid.kind == "floating" or rid.zone is None:
+        return value.isoformat()
+    return rid.zone.pytz_localize(value).isoformat()
+
+
+def _shift_id(event: _Event) -> tuple[str | None, Source | None]:
+    """Grafana OnCall's ``parse_event_uid`` (§3.1.3): the shift id and the source."""
+    match = _UID_V2.match(event.uid)
+    if match:
+        return match.group(2), _SOURCES.get(match.group(5))
+    match = _UID_V1.match(event.uid)
+    if match:
+        return None, _SOURCES.get(match.group(4))
+    match = _UID_EXPORT.match(event.uid)
+    if match:
+        return match.group(1), None
+    pk = event.uid
+    if event.sequence:
+        pk = f"{pk}_{event.sequence}"
+    if event.recurrence_id is not None:
+        pk = f"{pk}_{_rid_text(event.recurrence_id)}"
+    return pk, None
+
+
+# --------------------------------------------------------------------------- oncall expansion
+
+
+@dataclass(frozen=True, slots=True)
+class _Occurrence:
+    event: _Event
+    start: datetime  # aware (oncall: fixed offset) or, for all-day, midnight UTC
+    end: datetime
+    all_day: bool
+    day: date  # the calendar date recurring-ical-events compares modified instances by
+
+
+def _oncall_instant(when: _When) -> datetime:
+    """A DATE-TIME as icalendar 5 + pytz read it (floating = UTC, TZID localised is_dst=False)."""
+    assert isinstance(when.value, datetime)
+    if when.kind == "zoned" and when.zone is not None:
+        return when.zone.pytz_localize(when.value)
+    return when.value.replace(tzinfo=UTC)
+
+
+def _as_date(when: _When) -> date:
+    return when.value.date() if isinstance(when.value, datetime) else when.value
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
+    until = rule.until
+    if until is None:
+        return None
+    if not isinstance(until, datetime):  # recurring-ical-events appends T000000Z
+        return _midnight(until)
+    if until.tzinfo is None:
+        return until.replace(tzinfo=dtstart.tzinfo) if dtstart.tzinfo is not None else until
+    return until
+
+
+def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+    dtstart = _oncall_instant(event.start)
+    zone = event.start.zone if event.start.kind == "zoned" and event.start.zone else _UTC_ZONE
+    if event.end is not None and event.end.kind != "date":
+        length = _oncall_instant(event.end) - dtstart
+    elif event.end is not None:
+        length = _midnight(_as_date(event.end)) - dtstart
+    else:
+        length = event.duration if event.duration is not None else timedelta(0)
+    search_low = low - max(length, timedelta(0))
+    starts: dict[datetime, timedelta | None] = {}
+    rule = event.rule
+    until = None if rule is None else _oncall_until(rule, dtstart)
+    if until is not None and dtstart > until:
+        return
+    if rule is None:
+        starts[dtstart] = None
+    else:
+        margin = timedelta(days=1)
+        wall_low = search_low.astimezone(UTC).replace(tzinfo=None) - margin
+        wall_high = high.astimezone(UTC).replace(tzinfo=None) + margin
+        if until is not None:
+            wall_high = min(wall_high, until.replace(tzinfo=None) + margin)
+        wall_start = dtstart.replace(tzinfo=None)
+        for wall in occurrences(
+            replace(rule, until=None),
+            wall_start,
+            start=wall_low,
+            end=wall_high,
+            end_inclusive=True,
+            dtstart_always=True,
+        ):
+            assert isinstance(wall, datetime)
+            start = dtstart if wall == wall_start else zone.pytz_localize(wall)
+            if until is not None and start > until:
+                continue
+            starts.setdefault(start, None)
+    for when, period in event.rdates:
+        if when.kind == "date":
+            continue
+        start = _oncall_instant(when)
+        if isinstance(period, _When):
+            starts[start] = _oncall_instant(period) - start if period.kind != "date" else None
+        else:
+            starts[start] = period
+    excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
+    for start in sorted(starts):
+        if start in excluded or not search_low <= start <= high:
+            continue
+        explicit = starts[start]
+        if explicit is not None:
+            end = start + explicit
+        else:
+            raw_end = start + length
+            offset = start.utcoffset()
+            assert offset is not None
+            # OnCall keeps the master's elapsed length as wall-clock length (as in _oncall).
+            end = raw_end - (zone.offset_at(raw_end) - offset)
+        local_day = start.date()
+        yield _Occurrence(event, start, end, False, local_day)
+
+
+def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+    first = _as_date(event.start)
+    if event.end is not None:
+        length = (_as_date(event.end) - first).days
+    elif event.duration is not None:
+        length = event.duration.days
+    else:
+        length = 0  # the engine's end = DTSTART (ENGINE QUIRK, see the module docs)
+    days: set[date] = set()
+    lo, hi = low.date() - timedelta(days=max(length, 0) + 1), high.date() + timedelta(days=1)
+    rule = event.rule
+    if rule is None:
+        days.add(first)
+    else:
+        until = rule.until
+        until_day = (
+            None if until is None else (until.date() if isinstance(until, datetime) else until)
+        )
+        if until_day is not None and first > until_day:
+            return
+        for day in occurrences(
+            replace(rule, until=None),
+            first,
+            start=lo,
+            end=hi,
+            end_inclusive=True,
+            dtstart_always=True,
+        ):
+            assert isinstance(day, date)
+            if until_day is None or day <= until_day:
+                days.add(day)
+    days.update(_as_date(w) for w, _ in event.rdates)
+    excluded = {_as_date(w) for w in event.exdates}
+    for day in sorted(days):
+        if day in excluded or not lo <= day <= hi:
+            continue
+        yield _Occurrence(
+            event, _midnight(day), _midnight(day + timedelta(days=length)), True, day
+        )
+
+
+def _oncall_occurrences(
+    events: list[_Event], window: Window, report: _Report
+) -> list[_Occurrence]:
+    """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
+    low, high = window.start - _PADDING, window.end + _PADDING
+    kept: dict[tuple[str, date], list[_Occurrence]] = {}
+    order: list[_Occurrence] = []
+
+    def key_day(occ: _Occurrence) -> date:
+        rid = occ.event.recurrence_id
+        return occ.day if rid is None else _as_date(rid)
+
+    def add(occ: _Occurrence) -> None:
+        bucket = kept.setdefault((occ.event.uid, key_day(occ)), [])
+        modified = occ.event.recurrence_id is not None
+        for other in list(bucket):
+            other_modified = other.event.recurrence_id is not None
+            if modified and not other_modified:
+                bucket.remove(other)
+                order.remove(other)
+            elif other_modified and not modified:
+                return
+            elif occ.event.sequence is not None and other.event.sequence is not None:
+                if occ.event.sequence < other.event.sequence:
+                    return
+                bucket.remove(other)
+                order.remove(other)
+        bucket.append(occ)
+        order.append(occ)
+
+    for event in events:
+        expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
+        try:
+            found = list(expand(event, low, high))
+        except (RecurrenceError, ValueError, OverflowError) as exc:
+            report.expansion(event, exc)
+            continue
+        for occ in found:
+            add(occ)
+    result = []
+    for occ in order:
+        if occ.event.cancelled:
+            continue
+        if occ.all_day:
+            if _overlaps(window, occ.start, occ.end):
+                # §3.1: all-day events end at 23:59:59Z of their last day.
+                end = occ.end - timedelta(seconds=1)
+                result.append(replace(occ, end=end))
+            continue
+        if _overlaps(window, occ.start, occ.end) and occ.start < occ.end:
+            result.append(occ)
+    return result
+
+
+# --------------------------------------------------------------------------- strict expansion
+
+
+class _StrictContext:
+    """The calendar's zone for floating and all-day values: X-WR-TIMEZONE, else the schedule's."""
+
+    def __init__(self, root: _Component, schedule: Schedule, zones: _Zones) -> None:
+        name = root.text("X-WR-TIMEZONE")
+        if name is not None and name.strip():
+            try:
+                self.zone: tzinfo = zones.get(name).tzinfo
+            except (_PropertyError, KeyError):
+                raise CalendarError("VCALENDAR.X-WR-TIMEZONE", name, "unknown time zone") from None
+            return
+        try:
+            self.zone = get_zone(schedule.time_zone)
+        except KeyError:
+            raise CalendarError(
+                "schedule.time_zone", schedule.time_zone, "unknown time zone"
+            ) from None
+
+    def local(self, when: _When) -> datetime:
+        """The value in its own zone (RFC 5545 §3.3.5 for skipped and repeated times)."""
+        value = when.value
+        if not isinstance(value, datetime):
+            return localize(datetime.combine(value, time()), self.zone)
+        if when.kind == "utc":
+            return value.replace(tzinfo=UTC)
+        if when.kind == "zoned" and when.zone is not None:
+            return localize(value, when.zone.tzinfo)
+        return localize(value, self.zone)
+
+    def instant(self, when: _When) -> datetime:
+        """The value as a UTC instant (arithmetic on zoned datetimes is wall-clock arithmetic)."""
+        return self.local(when).astimezone(UTC)
+
+
+def _strict_expand(
+    event: _Event, ctx: _StrictContext, window: Window
+) -> Iterator[tuple[datetime, datetime]]:
+    """Instances of a master VEVENT as (start, end) instants, RFC 5545 (EXDATE/RDATE included)."""
+    if event.start.kind == "date":
+        first = _as_date(event.start)
+        if event.end is not None:
+            days = (_as_date(event.end) - first).days
+        elif event.duration is not None:
+            days = event.duration.days
+        else:
+            days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
+        lo = window.start.astimezone(ctx.zone).date() - timedelta(days=max(days, 0) + 1)
+        hi = window.end.astimezone(ctx.zone).date() + timedelta(days=1)
+        exdates = [_as_date(w) for w in event.exdates]
+        rdates = [_as_date(w) for w, _ in event.rdates]
+        if event.rule is None:
+            instances: list[date] = sorted({first, *rdates} - set(exdates))
+        else:
+            instances = [
+                d
+                for d in occurrences(
+                    event.rule, first, start=lo, end=hi, exdates=exdates, rdates=rdates
+                )
+                if isinstance(d, date)
+            ]
+        for day in instances:
+            if lo <= day < hi:
+                yield (
+                    ctx.instant(_When(day, "date")),
+                    ctx.instant(_When(day + timedelta(days=days), "date")),
+                )
+        return
+    dtstart = ctx.local(event.start)
+    if event.end is not None:
+        length = ctx.instant(event.end) - dtstart.astimezone(UTC)
+    else:
+        length = event.duration if event.duration is not None else timedelta(0)
+    explicit: dict[datetime, datetime] = {}
+    rdates_at: list[datetime] = []
+    for when, period in event.rdates:
+        start = ctx.instant(when)
+        rdates_at.append(start)
+        if isinstance(period, _When):
+            explicit[start] = ctx.instant(period)
+        elif isinstance(period, timedelta):
+            explicit[start] = start + period
+    exdates_at = [ctx.instant(w) if w.kind != "date" else _as_date(w) for w in event.exdates]
+    low = window.start - max(length, *(e - s for s, e in explicit.items()), timedelta(0))
+    if event.rule is None:
+        excluded = set(exdates_at)
+        starts = sorted(
+            s
+            for s in {dtstart.astimezone(UTC), *rdates_at}
+            if s not in excluded and s.date() not in excluded
+        )
+    else:
+        starts = [
+            s
+            for s in occurrences(
+                event.rule,
+                dtstart,
+                start=low,
+                end=window.end,
+                exdates=exdates_at,
+                rdates=rdates_at,
+            )
+            if isinstance(s, datetime)
+        ]
+    for start in starts:
+        utc = start.astimezone(UTC)
+        yield utc, explicit.get(utc, utc + length)
+
+
+def _strict_occurrences(
+    events: list[_Event], ctx: _StrictContext, window: Window, report: _Report
+) -> list[_Occurrence]:
+    # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
+    modified: dict[tuple[str, datetime], _Event] = {}
+    for event in events:
+        if event.recurrence_id is None:
+            continue
+        key = (event.uid, ctx.instant(event.recurrence_id))
+        other = modified.get(key)
+        if other is None or (event.sequence or 0) >= (other.sequence or 0):
+            modified[key] = event
+    masters = {event.uid: event for event in events if event.recurrence_id is None}
+    result: list[_Occurrence] = []
+    for event in events:
+        if event.cancelled:
+            continue  # a cancelled series, or a cancelled instance (its RECURRENCE-ID counts)
+        if event.recurrence_id is not None:
+            if modified.get((event.uid, ctx.instant(event.recurrence_id))) is not event:
+                continue  # superseded by a higher SEQUENCE
+            master = masters.get(event.uid)
+            if event.end is None and event.duration is None and master is not None:
+                event = replace(event, duration=_strict_length(master, ctx))
+            event = replace(event, rule=None, rdates=(), exdates=())
+        try:
+            spans = [
+                (start, end)
+                for start, end in _strict_expand(event, ctx, window)
+                if event.recurrence_id is not None or (event.uid, start) not in modified
+            ]
+        except (RecurrenceError, ValueError, OverflowError) as exc:
+            report.expansion(event, exc)
+            continue
+        all_day = event.start.kind == "date"
+        for start, end in spans:
+            if start < end and start < window.end and window.start < end:
+                result.append(_Occurrence(event, start, end, all_day, start.date()))
+    return result
+
+
+def _strict_length(master: _Event, ctx: _StrictContext) -> timedelta:
+    """The master's duration, for an instance that has no end of its own."""
+    single = replace(master, rule=None, rdates=(), exdates=())
+    spans = list(_strict_expand(single, ctx, _ALL))
+    return spans[0][1] - spans[0][0] if spans else timedelta(0)
+
+
+_ALL = Window(start=datetime(1, 1, 2, tzinfo=UTC), end=datetime(9999, 12, 30, tzinfo=UTC))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def calendar_records(
+    text: str,
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile,
+    overrides: bool,
+    on_error: Literal["raise", "skip"] = "raise",
+    skipped: list[SkippedComponent] | None = None,
+) -> list[Interval]:
+    """The occurrence records of the calendar ``text`` overlapping ``window`` (UTC instants).
+
+    One :class:`~shiftcalc.Interval` per (occurrence, matched user), in calendar order then
+    occurrence order; an occurrence matching nobody gives one record with ``users=()`` and the
+    unmatched names in ``missing_users``. ``overrides`` marks the records as overrides.
+
+    Raises:
+        CalendarError: text that is not an iCalendar, or (unless ``on_error="skip"``, which
+            appends a :class:`SkippedComponent` to ``skipped`` instead) a VEVENT with a bad
+            property; ``field`` is ``VEVENT[UID=…, line N].PROPERTY``, ``value`` the text.
+    """
+    if profile not in ("strict", "oncall"):
+        raise CalendarError("profile", profile, "expected 'strict' or 'oncall'")
+    if on_error not in ("raise", "skip"):
+        raise CalendarError("on_error", on_error, "expected 'raise' or 'skip'")
+    window = Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
+    root = _parse_calendar(text)
+    zones = _Zones(root, profile)
+    report = _Report(on_error, skipped)
+    events = _events(root, zones, report)
+    if profile == "oncall":
+        found = _oncall_occurrences(events, window, report)
+    else:
+        found = _strict_occurrences(events, _StrictContext(root, schedule, zones), window, report)
+    records: list[Interval] = []
+    for occ in found:
+        event = occ.event
+        users, missing = _match(_candidates(event, profile), schedule.users)
+        shift_id, source = _shift_id(event)
+        base = Interval(
+            start=occ.start.astimezone(UTC),
+            end=occ.end.astimezone(UTC),
+            users=(),
+            level=_level(event.summary),
+            is_override=overrides,
+            shift_id=shift_id,
+            all_day=occ.all_day,
+            missing_users=missing,
+            source=source,
+        )
+        if not users:
+            records.append(base)
+        records.extend(replace(base, users=(user,)) for user in users)
+    return records
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence."""
+    out: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def final_shifts_to_ics(
+    rows: Sequence[FinalShift], schedule: Schedule, *, name: str | None = None
+) -> str:
+    """Final-shift rows as an iCalendar document (one VEVENT per row), byte-for-byte stable.
+
+    DTSTART/DTEND are UTC; SUMMARY is the user's username and ATTENDEE their e-mail when
+    known; UIDs hash the row (user, start, end, shift) and never collide; DTSTAMP is the
+    earliest row start (no clock is read). Lines end with CRLF and are folded at 75 octets.
+    """
+    title = name or schedule.name or "shiftcalc final shifts"
+    stamp = _stamp(min((row.start for row in rows), default=datetime(1970, 1, 1, tzinfo=UTC)))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//shiftcalc//final shifts//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(title)}",
+        "X-WR-TIMEZONE:UTC",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+    ]
+    seen: dict[str, int] = {}
+    for row in rows:
+        user = schedule.user(row.user)
+        key = "\x1f".join(
+            (
+                row.user,
+                _stamp(row.start),
+                _stamp(row.end),
+                row.shift_id or "",
+                str(row.level),
+                str(row.is_override),
+            )
+        )
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        count = seen.get(digest, 0)
+        seen[digest] = count + 1
+        uid = f"{digest}{'' if count == 0 else f'-{count}'}@shiftcalc"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_stamp(row.start)}",
+            f"DTEND:{_stamp(row.end)}",
+            f"SUMMARY:{_escape(user.username)}",
+        ]
+        if user.email:
+            cn = user.username.replace('"', "'")
+            lines.append(f'ATTENDEE;CN="{cn}":mailto:{user.email}')
+        if row.is_override:
+            lines.append("PRIORITY:1")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
