@@ -95,14 +95,57 @@ def test_demo_and_no_file_print_the_bundled_example(capsys: pytest.CaptureFixtur
     assert run(["final-shifts"], capsys)[1] == demo
 
 
-def test_ics_is_a_hook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--format ics prints a calendar when shiftcalc.ical exists, else one error line."""
-    status, out, err = run(["final-shifts", write(tmp_path, S27), "--format", "ics"], capsys)
-    if status == 0:
-        assert out.startswith("BEGIN:VCALENDAR")
-    else:
-        assert (status, out, len(err.splitlines())) == (2, "", 1)
-        assert "not available" in err
+def test_ics_has_one_event_per_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format ics prints a calendar with one VEVENT per final-shift row, CRLF lines."""
+    path = write(tmp_path, S27)
+    status, out, err = run(["final-shifts", path, "--format", "ics"], capsys)
+    assert (status, err) == (0, "")
+    rows = json.loads(run(["final-shifts", path], capsys)[1])["results"]
+    assert out.startswith("BEGIN:VCALENDAR\r\n")
+    assert out.count("BEGIN:VEVENT") == len(rows) == 12
+
+
+def test_calendar_errors_skip_reports_each_component(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--calendar-errors skip leaves a bad VEVENT out and says so on stderr; raise fails."""
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            "BEGIN:VEVENT",
+            "UID:good@test",
+            "DTSTART:20240101T090000Z",
+            "DTEND:20240101T170000Z",
+            "SUMMARY:alice",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:bad@test",
+            "DTSTART:20240101T090000Z",
+            "DTEND:20240101T170000Z",
+            "RRULE:FREQ=SOMETIMES",
+            "SUMMARY:bob",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    scenario = {
+        "schedule": {"type": "ical", "ical_primary": calendar},
+        "users": ["alice", "bob"],
+        "shifts": [],
+        "window": {"start": "2024-01-01", "end": "2024-01-02"},
+    }
+    path = write(tmp_path, scenario)
+    status, out, err = run(["final-shifts", path, "--calendar-errors", "skip"], capsys)
+    assert status == 0
+    assert [row["user_pk"] for row in json.loads(out)["results"]] == ["alice"]
+    assert len(err.splitlines()) == 1
+    assert "bad@test" in err and "RRULE" in err
+    status, out, err = run(["final-shifts", path], capsys)
+    assert (status, out, len(err.splitlines())) == (2, "", 1)
+    assert "bad@test" in err
 
 
 def test_occurrences_rfc5545_daily_count(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._errors import ShiftcalcError, ValidationError
 from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
+from ._recurrence import format_instance, occurrences, parse_instance
+from ._resolve import resolve
 from ._scenario import PROFILES, Profile, Scenario, load_scenario
 from ._tz import get_zone
 
@@ -39,10 +41,6 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 FORMATS = ("json", "csv", "ics", "table", "hours")
 EXAMPLE = "oncall-team.json"
-
-
-class _Unavailable(ShiftcalcError):
-    """A feature whose module is not part of this build."""
 
 
 def _example_text() -> str:
@@ -86,24 +84,28 @@ def _formatter(name: str) -> Callable[[Sequence[FinalShift], Schedule], str]:
         return hours_report_csv
     if name == "table":
         return table
-    try:
-        from shiftcalc.ical import final_shifts_to_ics  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise _Unavailable("--format ics is not available: shiftcalc.ical is missing") from None
-    return final_shifts_to_ics  # type: ignore[no-any-return,unused-ignore]
+    from .ical import final_shifts_to_ics
+
+    return final_shifts_to_ics
 
 
 def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     fmt = args.format or ("table" if args.scenario is None else "json")
     render = _formatter(fmt)  # before the work, so an unavailable format fails fast
     scenario = _read_scenario(args.scenario, stdin, args.profile)
-    try:
-        from ._resolve import resolve
-    except ModuleNotFoundError as exc:
-        if exc.name != "shiftcalc._resolve":
-            raise
-        raise _Unavailable("the resolution engine (shiftcalc._resolve) is not available") from None
-    resolution = resolve(scenario.schedule, scenario.window, profile=args.profile)
+    resolution = resolve(
+        scenario.schedule,
+        scenario.window,
+        profile=args.profile,
+        durations=args.durations,
+        calendar_errors=args.calendar_errors,
+    )
+    for skipped in resolution.skipped:
+        # reported, never silently dropped
+        sys.stderr.write(
+            f"shiftcalc: warning: skipped VEVENT[UID={skipped.uid}, line {skipped.line}]"
+            f".{skipped.property}: {skipped.reason}\n"
+        )
     out.write(render(resolution.shifts, scenario.schedule))
     return EXIT_OK
 
@@ -114,19 +116,6 @@ def _split_values(values: Sequence[str] | None) -> list[str]:
 
 
 def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        from ._recurrence import (
-            format_instance,
-            occurrences,
-            parse_instance,
-        )
-    except ModuleNotFoundError as exc:
-        if exc.name != "shiftcalc._recurrence":
-            raise
-        raise _Unavailable(
-            "recurrence expansion (shiftcalc._recurrence) is not available"
-        ) from None
-
     zone: tzinfo | None = None
     if args.tz is not None:
         try:
@@ -174,6 +163,18 @@ def _parser() -> argparse.ArgumentParser:
     final.add_argument("scenario", nargs="?", metavar="SCENARIO.json", help="scenario file or -")
     final.add_argument("--profile", choices=PROFILES, default="strict")
     final.add_argument("--format", choices=FORMATS, default=None, help="default: json")
+    final.add_argument(
+        "--durations",
+        choices=("wall", "elapsed"),
+        default="wall",
+        help="strict: wall-clock (default) or elapsed shift lengths across DST",
+    )
+    final.add_argument(
+        "--calendar-errors",
+        choices=("raise", "skip"),
+        default="raise",
+        help="iCal components that cannot be used: fail (default) or skip with a warning",
+    )
 
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
 
@@ -201,7 +202,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "occurrences":
             return _occurrences(args, out)
         if args.command == "demo":
-            args = argparse.Namespace(scenario=None, profile="strict", format="table")
+            args = argparse.Namespace(
+                scenario=None,
+                profile="strict",
+                format="table",
+                durations="wall",
+                calendar_errors="raise",
+            )
         return _final_shifts(args, out, stdin)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, and keep the interpreter's final

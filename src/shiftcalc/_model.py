@@ -27,6 +27,7 @@ __all__ = [
     "Shift",
     "ShiftSwap",
     "ShiftType",
+    "SkippedComponent",
     "Source",
     "User",
     "Window",
@@ -216,3 +217,13 @@ class Gap:
     end: datetime
     kind: Literal["uncovered", "unresolved"] = "uncovered"
     missing_users: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedComponent:
+    """A calendar component left out by ``on_error="skip"``: which one, and why."""
+
+    uid: str | None
+    line: int
+    property: str
+    reason: str

@@ -16,7 +16,17 @@ from typing import Literal
 from ._errors import NotOnCallError, ValidationError
 from ._expand import DurationMode, expand_strict
 from ._merge import merge
-from ._model import FinalEvent, FinalShift, Gap, Interval, Schedule, Shift, ShiftSwap, Window
+from ._model import (
+    FinalEvent,
+    FinalShift,
+    Gap,
+    Interval,
+    Schedule,
+    Shift,
+    ShiftSwap,
+    SkippedComponent,
+    Window,
+)
 from ._oncall import expand_oncall
 from ._oncall_resolve import (
     apply_swaps,
@@ -51,7 +61,8 @@ class Resolution:
 
     ``shifts`` are the final-shift rows (strict: per user, maximal, disjoint, inside the window;
     oncall: one row per final event and user, as Grafana OnCall's final_shifts endpoint gives
-    them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals.
+    them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals;
+    ``skipped`` the calendar components left out with ``calendar_errors="skip"``.
     """
 
     profile: Profile
@@ -59,6 +70,7 @@ class Resolution:
     shifts: tuple[FinalShift, ...]
     events: tuple[FinalEvent, ...]
     gaps: tuple[Gap, ...]
+    skipped: tuple[SkippedComponent, ...] = ()
 
 
 def _check(schedule: Schedule, window: Window, profile: str) -> None:
@@ -76,24 +88,39 @@ def _utc_window(window: Window) -> Window:
     return Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
 
 
+CalendarErrors = Literal["raise", "skip"]
+
+
 def _ical_records(
-    schedule: Schedule, window: Window, profile: Profile
+    schedule: Schedule,
+    window: Window,
+    profile: Profile,
+    on_error: CalendarErrors = "raise",
+    skipped: list[SkippedComponent] | None = None,
 ) -> tuple[list[Interval], list[Interval]]:
     """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
     if not schedule.ical_primary and not schedule.ical_overrides:
         return [], []
     from .ical import calendar_records  # iCal support lives in its own module
 
-    primary: list[Interval] = []
-    if schedule.type == "ical" and schedule.ical_primary:
-        primary = calendar_records(
-            schedule.ical_primary, schedule, window, profile=profile, overrides=False
+    def records(text: str, overrides: bool) -> list[Interval]:
+        return calendar_records(
+            text,
+            schedule,
+            window,
+            profile=profile,
+            overrides=overrides,
+            on_error=on_error,
+            skipped=skipped,
         )
-    overrides: list[Interval] = []
-    if schedule.ical_overrides:
-        overrides = calendar_records(
-            schedule.ical_overrides, schedule, window, profile=profile, overrides=True
-        )
+
+    # Only an ical schedule takes its rotations from a calendar; every type may take overrides.
+    primary = (
+        records(schedule.ical_primary, False)
+        if schedule.type == "ical" and schedule.ical_primary
+        else []
+    )
+    overrides = records(schedule.ical_overrides, True) if schedule.ical_overrides else []
     return primary, overrides
 
 
@@ -155,6 +182,7 @@ def resolve(
     *,
     profile: Profile = "strict",
     durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
 ) -> Resolution:
     """Resolve ``schedule`` over ``window``: final shifts, the event timeline and gaps.
 
@@ -174,8 +202,11 @@ def resolve(
     """
     _check(schedule, window, profile)
     window = _utc_window(window)
+    skipped: list[SkippedComponent] = []
     if profile == "oncall":
-        ical_primary, ical_overrides = _ical_records(schedule, window, profile)
+        ical_primary, ical_overrides = _ical_records(
+            schedule, window, profile, calendar_errors, skipped
+        )
         primary, overrides = expand_oncall(schedule, window)
         records = ical_primary + primary + ical_overrides + overrides
         events = merge_records(records) + detect_gaps(records, window)
@@ -193,15 +224,22 @@ def resolve(
             shifts=rows_of(resolved, window),
             events=final_events(resolved),
             gaps=gap_list,
+            skipped=tuple(skipped),
         )
-    intervals = _split_for_swaps(expand(schedule, window, durations=durations), schedule.swaps)
-    merged = merge(intervals, window)
+    ical_primary, ical_overrides = _ical_records(
+        schedule, window, profile, calendar_errors, skipped
+    )
+    intervals = (
+        ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+    )
+    merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
     return Resolution(
         profile=profile,
         window=window,
         shifts=merged.shifts,
         events=merged.events,
         gaps=merged.gaps,
+        skipped=tuple(skipped),
     )
 
 

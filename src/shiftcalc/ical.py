@@ -33,7 +33,7 @@ from typing import Literal
 import pytz
 
 from ._errors import CalendarError, RecurrenceError
-from ._model import FinalShift, Interval, Schedule, Source, User, Window
+from ._model import FinalShift, Interval, Schedule, SkippedComponent, Source, User, Window
 from ._oncall import _localize, _offset_at, _overlaps
 from ._recurrence import RecurrenceRule, occurrences
 from ._tz import get_zone, localize
@@ -195,16 +195,6 @@ WINDOWS_ZONES: dict[str, str] = {
     "Samoa Standard Time": "Pacific/Apia",
     "Line Islands Standard Time": "Pacific/Kiritimati",
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedComponent:
-    """A calendar component left out by ``on_error="skip"``: which one, and why."""
-
-    uid: str | None
-    line: int
-    property: str
-    reason: str
 
 
 # --------------------------------------------------------------------------- content lines
