@@ -110,12 +110,14 @@ class VEvent:
 
 @dataclass(frozen=True, slots=True)
 class _Anchor:
-    """The last VEVENT built while generating a rotation: what the next period is searched from."""
+    """The last VEVENT built while generating a rotation: what the next period is searched from.
+
+    Its rule is the shift's with the shift's own interval (OnCall rewrites INTERVAL first).
+    """
 
     dtstart: datetime
     dtend: datetime
     zone: str
-    rule: RecurrenceRule
 
 
 class _Generator:
@@ -133,23 +135,28 @@ class _Generator:
         self.week_start = WEEKDAYS.index(shift.week_start or "SU")
         self.interval = shift.interval or 1
         self.level = _WEB_OVERRIDE_LEVEL if shift.is_override else max(shift.level, 0)
+        self._rules: dict[tuple[int, str | None, tuple[str, ...]], RecurrenceRule] = {}
 
     # -- the VEVENT texts OnCall would write -------------------------------------------------
 
     def rule(
         self, *, interval: int, freq: str | None = None, by_day: Sequence[str] = ()
     ) -> RecurrenceRule:
-        shift = self.shift
-        assert shift.frequency is not None
-        days = tuple(by_day) or shift.by_day
-        return RecurrenceRule(
-            freq=freq or _FREQ[shift.frequency],
-            interval=interval,
-            wkst=self.week_start,
-            byday=tuple((WEEKDAYS.index(day), None) for day in days),
-            bymonth=shift.by_month,
-            bymonthday=shift.by_monthday,
-        )
+        key = (interval, freq, tuple(by_day))
+        rule = self._rules.get(key)
+        if rule is None:
+            shift = self.shift
+            assert shift.frequency is not None
+            days = tuple(by_day) or shift.by_day
+            rule = self._rules[key] = RecurrenceRule(
+                freq=freq or _FREQ[shift.frequency],
+                interval=interval,
+                wkst=self.week_start,
+                byday=tuple((WEEKDAYS.index(day), None) for day in days),
+                bymonth=shift.by_month,
+                bymonthday=shift.by_monthday,
+            )
+        return rule
 
     def event_times(self, start: datetime, zone: str) -> tuple[datetime, datetime]:
         """DTSTART and DTEND of a VEVENT starting at ``start`` (§2.1: DTEND capped by until)."""
@@ -162,9 +169,9 @@ class _Generator:
             _localize(_wall(end), zone, strict=True, field=f"shifts[{self.index}].duration"),
         )
 
-    def anchor(self, start: datetime, zone: str, rule: RecurrenceRule) -> _Anchor:
+    def anchor(self, start: datetime, zone: str) -> _Anchor:
         dtstart, dtend = self.event_times(start, zone)
-        return _Anchor(dtstart, dtend, zone, rule)
+        return _Anchor(dtstart, dtend, zone)
 
     # -- period search ----------------------------------------------------------------------
 
@@ -213,7 +220,8 @@ class _Generator:
 
         found: datetime | None = None
         length = anchor.dtend - anchor.dtstart
-        rule = _with_interval(anchor.rule, interval)
+        # the shift's own interval, not the VEVENT's (OnCall rewrites INTERVAL before searching)
+        rule = self.rule(interval=interval)
         for start in _expand_starts(
             rule, anchor.dtstart, anchor.zone, self.until, low - timedelta(days=1), horizon
         ):
@@ -268,8 +276,7 @@ class _Generator:
         if shift.frequency is None:
             return [self.vevent(self.start, queue[0], None)]
 
-        helper_rule = self.rule(interval=self.interval)
-        anchor = self.anchor(self.start, "UTC", helper_rule)
+        anchor = self.anchor(self.start, "UTC")
         start: datetime | None
         if self.start == self.rotation_start:
             start = self.start
@@ -297,10 +304,10 @@ class _Generator:
                 ):
                     event = self.vevent(start, users, event_rule)
                     events.append(event)
-                    anchor = _Anchor(event.dtstart, event.dtend, self.zone, event_rule)
+                    anchor = _Anchor(event.dtstart, event.dtend, self.zone)
                     made += 1
                 else:
-                    anchor = self.anchor(start, "UTC", helper_rule)
+                    anchor = self.anchor(start, "UTC")
                 if made == len(queue):
                     return events
                 start = self.rotation_date(anchor, next_period=True)
@@ -308,7 +315,6 @@ class _Generator:
     def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
         """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
         shift = self.shift
-        day_rule = self.rule(interval=1)
         combinations: list[tuple[int, str, int]] = []
         starts: list[datetime] = []
         done = False
@@ -325,7 +331,7 @@ class _Generator:
                         break
                     starts.append(start)
                     combinations.append((group, day, position))
-                anchor = self.anchor(start, self.zone, day_rule)
+                anchor = self.anchor(start, self.zone)
                 start = self.rotation_date(anchor, next_period=True, interval=1)
             group = (group + 1) % len(queue)
 
@@ -342,19 +348,6 @@ class _Generator:
 
 def _days_in_month(value: datetime) -> int:
     return calendar.monthrange(value.year, value.month)[1]
-
-
-def _with_interval(rule: RecurrenceRule, interval: int) -> RecurrenceRule:
-    if rule.interval == interval:
-        return rule
-    return RecurrenceRule(
-        freq=rule.freq,
-        interval=interval,
-        wkst=rule.wkst,
-        byday=rule.byday,
-        bymonth=rule.bymonth,
-        bymonthday=rule.bymonthday,
-    )
 
 
 def _expand_starts(
