@@ -251,7 +251,6 @@ def test_date_start_with_subdaily_freq_is_rejected() -> None:
         ("FREQ=YEARLY;BYWEEKNO=1;BYDAY=1MO", "rrule.BYDAY", 1),
         ("FREQ=MONTHLY;BYWEEKNO=1", "rrule.BYWEEKNO", 1),
         ("FREQ=MONTHLY;BYYEARDAY=1", "rrule.BYYEARDAY", 1),
-        ("FREQ=WEEKLY;BYMONTHDAY=1", "rrule.BYMONTHDAY", 1),
         ("FREQ=DAILY;UNTIL=20250230", "rrule.UNTIL", "20250230"),
         ("FREQ=DAILY;UNTIL=2025-01-01", "rrule.UNTIL", "2025-01-01"),
         ("FREQ=DAILY;FREQ=WEEKLY", "rrule.FREQ", "WEEKLY"),
@@ -266,6 +265,16 @@ def test_parse_errors_name_field_and_value(text: str, field: str, value: object)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, ShiftcalcError)
     assert (info.value.field, info.value.value) == (field, value)
+
+
+def test_weekly_bymonthday_is_a_filter() -> None:
+    """FREQ=WEEKLY with BYMONTHDAY (RFC 5545: MUST NOT) filters the week's days, as dateutil
+    does; without BYDAY every day of the week is a candidate, so this is every 1st."""
+    start = datetime(2024, 1, 1, 9)  # a Monday
+    found = list(occurrences("FREQ=WEEKLY;BYMONTHDAY=1;COUNT=3", start))
+    assert found == [datetime(2024, 1, 1, 9), datetime(2024, 2, 1, 9), datetime(2024, 3, 1, 9)]
+    mondays = list(occurrences("FREQ=WEEKLY;BYDAY=MO;BYMONTHDAY=1;COUNT=3", start))
+    assert mondays == [datetime(2024, 1, 1, 9), datetime(2024, 4, 1, 9), datetime(2024, 7, 1, 9)]
 
 
 def test_parse_any_order_and_case() -> None:

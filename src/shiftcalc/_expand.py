@@ -120,7 +120,8 @@ def expand_shift(
     turn = _turn_counter(shift) if shift.type == "rolling_users" else None
     users = shift.users
     if shift.type == "override" and shift.rolling_users:
-        users = shift.rolling_users[0]
+        # every user an override lists is on call (OnCall itself keeps only the first group)
+        users = tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
     shift_id = shift.id or f"shift-{index}"
     for wall in walls:
         if wall > wall_high:

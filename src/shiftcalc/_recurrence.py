@@ -134,8 +134,8 @@ class RecurrenceRule:
             raise _fail("BYWEEKNO", self.byweekno[0], "is only allowed with FREQ=YEARLY")
         if self.byyearday and rank in (_MONTHLY, _WEEKLY, _DAILY):
             raise _fail("BYYEARDAY", self.byyearday[0], f"is not allowed with FREQ={self.freq}")
-        if self.bymonthday and rank == _WEEKLY:
-            raise _fail("BYMONTHDAY", self.bymonthday[0], "is not allowed with FREQ=WEEKLY")
+        # BYMONTHDAY with WEEKLY, which RFC 5545 forbids, is read as dateutil reads it (a filter
+        # on the week's days): Grafana OnCall's API accepts weekly shifts with by_monthday.
         others = [getattr(self, attr) for attr, *_ in _INT_PARTS.values() if attr != "bysetpos"]
         if self.bysetpos and not (self.byday or any(others)):
             raise _fail("BYSETPOS", self.bysetpos[0], "needs another BYxxx rule part")

@@ -8,7 +8,8 @@ types, so callers switch profiles with one argument.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -138,11 +139,24 @@ def expand(
     """
     _check(schedule, window, profile)
     window = _utc_window(window)
-    ical_primary, ical_overrides = _ical_records(schedule, window, profile)
-    if profile == "oncall":
-        primary, overrides = expand_oncall(schedule, window)
-        return ical_primary + primary + ical_overrides + overrides
-    return ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+    with _date_range(window):
+        ical_primary, ical_overrides = _ical_records(schedule, window, profile)
+        if profile == "oncall":
+            primary, overrides = expand_oncall(schedule, window)
+            return ical_primary + primary + ical_overrides + overrides
+        strict = expand_strict(schedule, window, durations=durations)
+        return ical_primary + ical_overrides + strict
+
+
+@contextmanager
+def _date_range(window: Window) -> Iterator[None]:
+    """Turn datetime overflow (years beyond 1..9999) into a ValidationError naming the window."""
+    try:
+        yield
+    except OverflowError as exc:
+        span = f"{window.start.isoformat()}/{window.end.isoformat()}"
+        reason = f"the computation leaves the years 1 to 9999 ({exc})"
+        raise ValidationError("window", span, reason) from None
 
 
 def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
@@ -202,6 +216,17 @@ def resolve(
     """
     _check(schedule, window, profile)
     window = _utc_window(window)
+    with _date_range(window):
+        return _resolve(schedule, window, profile, durations, calendar_errors)
+
+
+def _resolve(
+    schedule: Schedule,
+    window: Window,
+    profile: Profile,
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
+) -> Resolution:
     skipped: list[SkippedComponent] = []
     if profile == "oncall":
         ical_primary, ical_overrides = _ical_records(

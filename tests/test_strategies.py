@@ -1,0 +1,159 @@
+"""The strategies of ``shiftcalc.strategies``: valid, round-tripping, validated arguments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from shiftcalc import Scenario, Schedule, Shift, ShiftSwap, User, Window
+from shiftcalc._hypothesis_plugin import _register
+from shiftcalc._recurrence import RecurrenceRule
+from shiftcalc._scenario import dump_scenario, load_scenario
+from shiftcalc._tz import get_zone
+from shiftcalc.strategies import (
+    recurrence_rules,
+    scenarios,
+    schedules,
+    shift_swaps,
+    shifts,
+    time_zones,
+    users,
+    windows,
+)
+
+PROFILES = ["strict", "oncall"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(deadline=None)
+@given(data=st.data())
+def test_scenarios_round_trip(profile: str, data: st.DataObject) -> None:
+    """Every scenario drawn loads back, unchanged, in its own profile."""
+    scenario = data.draw(scenarios(profile=profile))  # type: ignore[arg-type]
+    assert load_scenario(dump_scenario(scenario), profile=profile) == scenario  # type: ignore[arg-type]
+
+
+@settings(deadline=None)
+@given(scenarios(profile="strict"))
+def test_strict_scenarios_load_in_oncall(scenario: Scenario) -> None:
+    """The strict profile is the stricter one: its scenarios load in ``oncall`` too."""
+    assert load_scenario(dump_scenario(scenario), profile="oncall") == scenario
+
+
+@settings(deadline=None)
+@given(shifts(types=["rolling_users"], min_groups=2, max_groups=3))
+def test_rotation_group_bounds(shift: Shift) -> None:
+    """Rotations get between min_groups and max_groups non-empty groups."""
+    assert 2 <= len(shift.rolling_users) <= 3
+    assert all(shift.rolling_users)
+    assert shift.start_rotation_from_user_index is not None
+    assert 0 <= shift.start_rotation_from_user_index < len(shift.rolling_users)
+
+
+@settings(deadline=None)
+@given(shifts(users=["x", "y"]))
+def test_shifts_name_only_given_users(shift: Shift) -> None:
+    """A shift names only the users it was given; starts are whole minutes in range."""
+    named = set(shift.users) | {u for group in shift.rolling_users for u in group}
+    assert named <= {"x", "y"}
+    assert shift.start.second == shift.start.microsecond == 0
+    assert datetime(2018, 12, 31) <= shift.start <= datetime(2028, 1, 1)
+    assert timedelta(minutes=15) <= shift.duration <= timedelta(days=14)
+
+
+@settings(deadline=None)
+@given(schedules(min_shifts=1, max_shifts=3))
+def test_schedule_users_cover_shifts(schedule: Schedule) -> None:
+    """Every user a schedule's shifts or swaps name is in its directory."""
+    known = {user.id for user in schedule.users}
+    assert 1 <= len(schedule.shifts) <= 3
+    for shift in schedule.shifts:
+        assert set(shift.users) | {u for g in shift.rolling_users for u in g} <= known
+    for swap in schedule.swaps:
+        assert {swap.beneficiary, swap.benefactor} - {None} <= known
+
+
+@given(windows(max_days=3))
+def test_windows(window: Window) -> None:
+    """Windows are UTC, minute-aligned, ordered and at most max_days long."""
+    assert window.start.tzinfo is UTC
+    assert timedelta(0) <= window.end - window.start <= timedelta(days=3)
+    assert window.start.second == 0
+
+
+@given(shift_swaps(users=["a", "b"]))
+def test_shift_swaps(swap: ShiftSwap) -> None:
+    """Swaps are ordered and name the given users."""
+    assert swap.swap_start <= swap.swap_end
+    assert swap.beneficiary in ("a", "b")
+    assert swap.benefactor in (None, "a", "b")
+
+
+@given(users())
+def test_users(user: User) -> None:
+    """Users have a non-empty id and username and no empty e-mail."""
+    assert user.id
+    assert user.username
+    assert user.email != ""
+
+
+@pytest.mark.parametrize("full_grammar", [False, True])
+@settings(deadline=None)
+@given(data=st.data())
+def test_recurrence_rules_round_trip(full_grammar: bool, data: st.DataObject) -> None:
+    """Rules drawn survive ``to_ical``/``parse``; the on-call subset uses only its parts."""
+    rule = data.draw(recurrence_rules(full_grammar=full_grammar))
+    assert RecurrenceRule.parse(rule.to_ical()) == rule
+    if not full_grammar:
+        assert rule.freq in ("HOURLY", "DAILY", "WEEKLY", "MONTHLY")
+        assert rule.count is None and rule.until is None and not rule.bysetpos
+        assert all(n is None for _, n in rule.byday)
+
+
+@pytest.mark.parametrize("dst", [True, False])
+@given(data=st.data())
+def test_time_zones_dst(dst: bool, data: st.DataObject) -> None:
+    """``dst=True`` zones change offset between 2019 and 2027; ``dst=False`` zones never do."""
+    zone = get_zone(data.draw(time_zones(dst=dst)))
+    offsets = {
+        datetime(year, month, 1, tzinfo=UTC).astimezone(zone).utcoffset()
+        for year in range(2019, 2028)
+        for month in range(1, 13)
+    }
+    assert (len(offsets) > 1) == dst
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        lambda: time_zones(dst="yes"),  # type: ignore[arg-type]
+        lambda: recurrence_rules(full_grammar=1),  # type: ignore[arg-type]
+        lambda: shifts(min_groups=3, max_groups=2),
+        lambda: shifts(types=["weekly"]),  # type: ignore[list-item]
+        lambda: shifts(types="override"),  # type: ignore[arg-type]
+        lambda: shifts(users=[]),
+        lambda: shifts(profile="lenient"),  # type: ignore[arg-type]
+        lambda: schedules(min_shifts=5, max_shifts=1),
+        lambda: windows(max_days=400),
+        lambda: scenarios(max_days=-1),
+        lambda: shift_swaps(users="alice"),
+        lambda: users(ids=[]),
+    ],
+)
+def test_invalid_arguments(strategy: object) -> None:
+    """Bad arguments are refused up front with InvalidArgument."""
+    with pytest.raises(InvalidArgument):
+        strategy()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("kind", [Shift, Schedule, Window, User, ShiftSwap, RecurrenceRule])
+@settings(deadline=None, max_examples=10)
+@given(data=st.data())
+def test_plugin_registers_from_type(kind: type, data: st.DataObject) -> None:
+    """After the entry point's ``_register``, ``st.from_type`` draws each value type."""
+    _register()
+    assert isinstance(data.draw(st.from_type(kind)), kind)
