@@ -7,24 +7,14 @@ contract: local time with offset for a zoned start, ``Z`` for UTC, none for floa
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc.__main__ import main
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "rfc5545-rrule.jsonl"
-
-
-def _cases() -> list[dict[str, Any]]:
-    if not VECTORS.exists():
-        pytest.skip(f"shared vectors not found at {VECTORS}")
-    return [json.loads(line) for line in VECTORS.read_text().splitlines() if line.strip()]
-
-
-CASES = _cases()
+CASES = read_jsonl(VECTORS / "rfc5545-rrule.jsonl")
 
 
 def _argv(case: dict[str, Any]) -> list[str]:

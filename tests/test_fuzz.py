@@ -6,13 +6,13 @@ import contextlib
 import itertools
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc import Schedule, ShiftcalcError, User, Window
 from shiftcalc._recurrence import RecurrenceRule, occurrences
 from shiftcalc._resolve import resolve
@@ -20,7 +20,6 @@ from shiftcalc._scenario import dump_scenario, load_scenario
 from shiftcalc.strategies import recurrence_rules, scenarios
 
 PROFILES = ["strict", "oncall"]
-VECTORS = Path(__file__).parents[2] / "shared" / "vectors" / "oncall"
 MAX_WINDOW = timedelta(days=20)
 
 json_values = st.recursive(
@@ -121,12 +120,8 @@ def test_load_scenario_random_bytes(raw: bytes) -> None:
 
 def _calendars() -> list[tuple[str, tuple[User, ...], Window]]:
     """(calendar text, the case's users, the case's window) of every iCal vector."""
-    path = VECTORS / "ical_handmade.jsonl"
-    if not path.exists():
-        return []
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
+    for case in read_jsonl(VECTORS / "oncall" / "ical_handmade.jsonl"):
         people = tuple(
             User(id=name, username=name, email=f"{name}@oracle.invalid") for name in case["users"]
         )

@@ -8,27 +8,21 @@ whole days in it.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc import Schedule, User, Window, expand
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "rfc5545-rrule.jsonl"
-
-
-def _cases() -> list[dict[str, Any]]:
-    if not VECTORS.exists():
-        pytest.skip(f"shared vectors not found at {VECTORS}")
-    return [json.loads(line) for line in VECTORS.read_text().splitlines() if line.strip()]
-
-
 # rules with no instance at all are covered by the recurrence tests: here the window needs one
-CASES = [case for case in _cases() if case.get("strict_expected") or case["expected"]]
+CASES = [
+    case
+    for case in read_jsonl(VECTORS / "rfc5545-rrule.jsonl")
+    if case.get("strict_expected") or case["expected"]
+]
 
 
 def _instant(text: str, tzid: str | None) -> datetime:

@@ -8,23 +8,19 @@ strict-profile test with the RFC 5545 answer, worked out by hand.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc._model import Schedule, Shift, User, Window
 from shiftcalc._resolve import resolve
 from shiftcalc._scenario import load_scenario
 
-VECTORS = Path(__file__).parents[2] / "shared" / "vectors" / "oncall" / "ical_handmade.jsonl"
-CASES: list[dict[str, Any]] = [
-    json.loads(line) for line in VECTORS.read_text(encoding="utf-8").splitlines() if line.strip()
-]
+CASES: list[dict[str, Any]] = read_jsonl(VECTORS / "oncall" / "ical_handmade.jsonl")
 BY_NAME = {case["name"]: case for case in CASES}
 
 

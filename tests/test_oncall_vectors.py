@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc import EngineError, ShiftcalcError, ValidationError, load_scenario, resolve
-
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "oncall"
 
 
 def _cases(name: str) -> list[dict[str, Any]]:
-    path = VECTORS / name
-    if not path.exists():
-        pytest.skip(f"shared vectors not found at {path}")
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return read_jsonl(VECTORS / "oncall" / name)
 
 
 def _z(value: Any) -> str:

@@ -7,23 +7,17 @@ offset alike, through :func:`format_instance` (which normalises a zoned value to
 from __future__ import annotations
 
 import itertools
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import VECTORS, read_jsonl
 from shiftcalc._recurrence import format_instance, occurrences, parse_instance
 from shiftcalc._tz import get_zone
 
-VECTORS = Path(__file__).parents[2] / "shared" / "vectors"
-FILE = VECTORS / "rfc5545-rrule.jsonl"
-
 
 def _cases() -> list[Any]:
-    if not FILE.is_file():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"vectors not found: {FILE}"))]
-    cases = [json.loads(line) for line in FILE.read_text().splitlines() if line.strip()]
+    cases = read_jsonl(VECTORS / "rfc5545-rrule.jsonl")
     return [pytest.param(case, id=case["id"]) for case in cases]
 
 
