@@ -312,7 +312,8 @@ def parse_instance(text: str, tz: tzinfo | None) -> datetime | date:
 
 def _utc(wall: datetime, zone: tzinfo, fold: int = 0) -> datetime:
     """Naive UTC instant of ``wall`` in ``zone`` (fold 0 = RFC 5545 §3.3.5)."""
-    offset = wall.replace(tzinfo=zone, fold=fold).utcoffset()
+    # tzinfo.utcoffset reads the wall fields and fold of its argument: no aware copy needed
+    offset = zone.utcoffset(wall.replace(fold=1) if fold else wall)
     assert offset is not None
     return wall - offset
 
@@ -387,6 +388,10 @@ def _weekyear(day: date, wkst: int) -> int:
     return (week_start + timedelta(days=3)).year
 
 
+# The arithmetic form of a plain rule: (rank, minute, second, hour or None, weekdays or None).
+_Simple = tuple[int, int, int, int | None, frozenset[int] | None]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Plan:
     """A rule made explicit for dateutil: every BY-part set, periods aligned to ``origin``."""
@@ -400,6 +405,7 @@ class _Plan:
     parts: dict[str, object]  # dateutil keyword arguments, all explicit
     weekyear_base: int | None  # BYWEEKNO with INTERVAL > 1: keep week-years base + k*INTERVAL
     empty: bool
+    simple: _Simple | None = None  # the arithmetic form, when the rule has one
 
     def periods_to(self, wall: datetime) -> int:
         """Whole dateutil periods from ``origin`` to ``wall`` (floor)."""
@@ -460,44 +466,51 @@ def _single(value: object) -> int | None:
     return None
 
 
-def _simple_walls(plan: _Plan, anchor: datetime) -> Iterator[datetime] | None:
-    """Wall-clock instances of the rules on-call shifts use, by arithmetic (no dateutil).
+def _simple_form(rank: int, parts: dict[str, object]) -> _Simple | None:
+    """The rules on-call shifts use, in a form ``_simple_walls`` generates by arithmetic.
 
-    Covers DAILY, WEEKLY and HOURLY rules whose only BY-parts are the time of day taken from
-    DTSTART and plain weekdays; returns None for anything else. Same output as dateutil,
-    about ten times cheaper: this is the hot path of schedule expansion.
+    DAILY, WEEKLY and HOURLY rules whose only BY-parts are the time of day taken from DTSTART
+    and plain weekdays; None for anything else.
     """
-    parts = plan.parts
+    if rank not in (_DAILY, _WEEKLY, _HOURLY):
+        return None
     if any(parts[name] for name in ("bymonthday", "byyearday", "byweekno", "bymonth", "bysetpos")):
         return None
     weekdays_part = parts["byweekday"]
-    weekdays: set[int] | None = None
+    weekdays: frozenset[int] | None = None
     if weekdays_part:
         assert isinstance(weekdays_part, list)
         if any(day.n for day in weekdays_part):
             return None
-        weekdays = {day.weekday for day in weekdays_part}
+        weekdays = frozenset(day.weekday for day in weekdays_part)
     minute, second = _single(parts["byminute"]), _single(parts["bysecond"])
     if minute is None or second is None:
         return None
-    step = plan.step
-    if plan.rank == _HOURLY:
-        if parts["byhour"]:
-            return None
-        return _hourly(anchor.replace(minute=minute, second=second), step, weekdays)
+    if rank == _HOURLY:
+        return None if parts["byhour"] else (rank, minute, second, None, weekdays)
     hour = _single(parts["byhour"])
-    if hour is None:
+    if hour is None or (rank == _WEEKLY and not weekdays):
         return None
+    return (rank, minute, second, hour, weekdays)
+
+
+def _simple_walls(plan: _Plan, anchor: datetime) -> Iterator[datetime] | None:
+    """Wall-clock instances of a plain rule by arithmetic: same output as dateutil, about ten
+    times cheaper; None when the rule has no simple form. The hot path of expansion."""
+    if plan.simple is None:
+        return None
+    rank, minute, second, hour, weekdays = plan.simple
+    if hour is None:
+        return _hourly(anchor.replace(minute=minute, second=second), plan.step, weekdays)
     at = time(hour, minute, second)
-    if plan.rank == _DAILY:
-        return _daily(anchor.date(), at, step, weekdays)
-    if plan.rank == _WEEKLY and weekdays:
-        offsets = sorted((day - plan.wkst) % 7 for day in weekdays)
-        return _weekly(anchor.date(), at, step, offsets)
-    return None
+    if rank == _DAILY:
+        return _daily(anchor.date(), at, plan.step, weekdays)
+    assert weekdays is not None
+    offsets = sorted((day - plan.wkst) % 7 for day in weekdays)
+    return _weekly(anchor.date(), at, plan.step, offsets)
 
 
-def _hourly(first: datetime, step: int, weekdays: set[int] | None) -> Iterator[datetime]:
+def _hourly(first: datetime, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
     delta = timedelta(hours=step)
     wall = first
     while True:
@@ -506,7 +519,7 @@ def _hourly(first: datetime, step: int, weekdays: set[int] | None) -> Iterator[d
         wall += delta
 
 
-def _daily(day: date, at: time, step: int, weekdays: set[int] | None) -> Iterator[datetime]:
+def _daily(day: date, at: time, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
     delta = timedelta(days=step)
     while True:
         if weekdays is None or day.weekday() in weekdays:
@@ -558,6 +571,7 @@ _UNIT_SECONDS: Final = {
 }
 
 
+@lru_cache(maxsize=1024)  # a pure function of frozen values: a memo, not state
 def _plan(rule: RecurrenceRule, start: _Start) -> _Plan:
     rank = FREQUENCIES.index(rule.freq)
     w = start.wall
@@ -632,6 +646,7 @@ def _plan(rule: RecurrenceRule, start: _Start) -> _Plan:
         parts=parts,
         weekyear_base=_weekyear(w.date(), rule.wkst) if weekyear else None,
         empty=_never(rank, rule.interval, w, parts, byday),
+        simple=_simple_form(rank, parts),
     )
 
 
@@ -777,7 +792,8 @@ def _jump_wall(start: _Start, lower: datetime) -> datetime:
         return lower
     zone = start.zone
     offsets = []
-    for days in (-1, 0, 1, 2):
+    # offsets change at most once in a few days: the smaller of the two ends bounds them all
+    for days in (-1, 2):
         instant = (lower + timedelta(days=days)).replace(tzinfo=UTC)
         offset = instant.astimezone(zone).utcoffset()
         assert offset is not None
@@ -849,6 +865,18 @@ def occurrences(
         extra.add(first.key_of(value, "rdate").replace(microsecond=0))
     if dtstart_always:
         extra.add(first.key(first.wall))
+    if (
+        lo is not None
+        and hi is not None
+        and parsed.count is None
+        and parsed.until is None
+        and not (extra or ex_keys or ex_days)
+        and plan.rank in (_DAILY, _WEEKLY)
+        and first.kind != "date"
+    ):
+        fast = _day_steps(plan, first, lo, hi, end_inclusive)
+        if fast is not None:
+            return fast
     keys = _rule_keys(
         plan,
         first,
@@ -859,6 +887,33 @@ def occurrences(
         stop=hi,
     )
     return _merged(first, keys, sorted(extra), lo, hi, end_inclusive, ex_keys, ex_days)
+
+
+def _day_steps(
+    plan: _Plan, first: _Start, lo: datetime, hi: datetime, end_inclusive: bool
+) -> Iterator[datetime | date] | None:
+    """The window of a plain DAILY or WEEKLY rule: the hot path of on-call queries.
+
+    Instances a day or more apart at one time of day keep their order once localised (a DST
+    change moves an instant by hours, not days), so no reordering heap is needed. None when
+    the rule is not one the arithmetic generator covers.
+    """
+    if plan.simple is None:
+        return None
+    return _stepped(plan, first, lo, hi, end_inclusive)
+
+
+def _stepped(
+    plan: _Plan, first: _Start, lo: datetime, hi: datetime, end_inclusive: bool
+) -> Iterator[datetime | date]:
+    # walls() starts a whole period (a day or more) before ``lo``'s: more than any UTC offset,
+    # so the instant ``lo`` can stand for its own wall clock here
+    for wall in plan.walls(lo):
+        key = first.key(wall)
+        if key > hi or (key == hi and not end_inclusive):
+            return
+        if key >= lo:
+            yield first.output(key)
 
 
 def _merged(
