@@ -26,10 +26,11 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._errors import ShiftcalcError, ValidationError
+from ._model import PROFILES, Profile
 from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
 from ._recurrence import format_instance, occurrences, parse_instance
 from ._resolve import resolve
-from ._scenario import PROFILES, Profile, Scenario, load_scenario
+from ._scenario import Scenario, load_scenario
 from ._tz import get_zone
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from typing import Literal
 
 __all__ = [
     "FREQUENCIES",
+    "PROFILES",
     "SHIFT_TYPES",
     "SOURCES",
     "WEEKDAYS",
@@ -22,6 +23,7 @@ __all__ = [
     "Frequency",
     "Gap",
     "Interval",
+    "Profile",
     "Schedule",
     "ScheduleType",
     "Shift",
@@ -37,6 +39,8 @@ ShiftType = Literal["single_event", "recurrent_event", "rolling_users", "overrid
 Frequency = Literal["hourly", "daily", "weekly", "monthly"]
 Source = Literal["web", "api", "slack", "terraform"]
 ScheduleType = Literal["calendar", "web", "ical"]
+Profile = Literal["strict", "oncall"]
+"""``strict``: the documented behaviour (DESIGN.md); ``oncall``: Grafana OnCall's answers."""
 
 SHIFT_TYPES: tuple[ShiftType, ...] = (
     "single_event",
@@ -47,6 +51,7 @@ SHIFT_TYPES: tuple[ShiftType, ...] = (
 FREQUENCIES: tuple[Frequency, ...] = ("hourly", "daily", "weekly", "monthly")
 SOURCES: tuple[Source, ...] = ("web", "api", "slack", "terraform")
 WEEKDAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+PROFILES: tuple[Profile, ...] = ("strict", "oncall")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

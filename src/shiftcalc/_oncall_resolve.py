@@ -110,10 +110,10 @@ def apply_swaps(
 ) -> list[OncallEvent]:
     """Shift swaps of §3.4, in order: split the beneficiary's events, hand the middle over."""
     for swap in swaps:
-        if not (
-            swap.swap_start < window.start <= swap.swap_end
-            or window.start <= swap.swap_start < window.end
-        ) and not (swap.swap_start <= window.end and swap.swap_end >= window.start):
+        # OnCall loads the swaps that start before the window and end in or after its start,
+        # or that start inside it
+        ws, we = window.start, window.end
+        if not ((swap.swap_start < ws <= swap.swap_end) or ws <= swap.swap_start <= we):
             continue
         result: list[OncallEvent] = []
         for event in events:

@@ -18,10 +18,12 @@ from ._errors import NotOnCallError, ValidationError
 from ._expand import DurationMode, expand_strict
 from ._merge import merge
 from ._model import (
+    PROFILES,
     FinalEvent,
     FinalShift,
     Gap,
     Interval,
+    Profile,
     Schedule,
     Shift,
     ShiftSwap,
@@ -51,9 +53,6 @@ __all__ = [
     "resolve",
     "take_oncall",
 ]
-
-Profile = Literal["strict", "oncall"]
-PROFILES: tuple[Profile, ...] = ("strict", "oncall")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,17 +19,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, NoReturn, cast
+from typing import Any, NoReturn, cast
 
 import pytz
 
 from ._errors import ValidationError
 from ._model import (
     FREQUENCIES,
+    PROFILES,
     SHIFT_TYPES,
     SOURCES,
     WEEKDAYS,
     Frequency,
+    Profile,
     Schedule,
     ScheduleType,
     Shift,
@@ -42,7 +44,6 @@ from ._model import (
 from ._tz import get_zone
 
 __all__ = [
-    "Profile",
     "Scenario",
     "dump_scenario",
     "load_scenario",
@@ -51,10 +52,6 @@ __all__ = [
     "parse_window",
 ]
 
-Profile = Literal["strict", "oncall"]
-"""``strict``: documented behaviour, defects fixed; ``oncall``: Grafana OnCall parity."""
-
-PROFILES: tuple[Profile, ...] = ("strict", "oncall")
 SCHEDULE_TYPES: tuple[ScheduleType, ...] = ("calendar", "web", "ical")
 
 # OnCall's messages, word for word (reference §1.4, §1.5).

@@ -33,7 +33,16 @@ from typing import Literal
 import pytz
 
 from ._errors import CalendarError, RecurrenceError
-from ._model import FinalShift, Interval, Schedule, SkippedComponent, Source, User, Window
+from ._model import (
+    FinalShift,
+    Interval,
+    Profile,
+    Schedule,
+    SkippedComponent,
+    Source,
+    User,
+    Window,
+)
 from ._oncall import _localize, _offset_at, _overlaps
 from ._recurrence import RecurrenceRule, occurrences
 from ._tz import get_zone, localize
@@ -45,7 +54,6 @@ __all__ = [
     "final_shifts_to_ics",
 ]
 
-Profile = Literal["strict", "oncall"]
 
 _PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
 _FAR_FUTURE = datetime(2200, 1, 1)  # VTIMEZONE rules are expanded up to here

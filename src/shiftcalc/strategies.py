@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
 
 try:
     from hypothesis import strategies as st
@@ -37,6 +36,7 @@ from ._model import (
     SOURCES,
     WEEKDAYS,
     Frequency,
+    Profile,
     Schedule,
     ScheduleType,
     Shift,
@@ -61,7 +61,6 @@ __all__ = [
     "windows",
 ]
 
-Profile = Literal["strict", "oncall"]
 
 DEFAULT_USER_IDS: tuple[str, ...] = ("alice", "bob", "carol", "dave", "erin")
 """The user ids :func:`shifts` and :func:`shift_swaps` name when not told otherwise."""
