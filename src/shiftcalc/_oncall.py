@@ -47,8 +47,9 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
     zi = get_zone(zone)
-    offset = wall.replace(tzinfo=zi, fold=0).utcoffset()
-    if offset is not None and offset == wall.replace(tzinfo=zi, fold=1).utcoffset():
+    # tzinfo.utcoffset reads a naive wall time (and its fold) directly
+    offset = zi.utcoffset(wall)
+    if offset is not None and offset == zi.utcoffset(wall.replace(fold=1)):
         return wall.replace(tzinfo=_fixed(offset))
     tz = _pytz_zone(zone)
     try:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window
 
@@ -21,8 +21,13 @@ __all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "row
 _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OncallEvent:
+class OncallEvent(NamedTuple):
+    """An event record as OnCall's resolution sees it.
+
+    A named tuple, not a dataclass: resolution copies events at every cut, and this is the
+    hot path of the oncall profile. It never leaves this module (FinalEvent does).
+    """
+
     """An event record as OnCall's resolution sees it."""
 
     start: datetime
@@ -99,7 +104,7 @@ def merge_records(records: Iterable[Interval]) -> list[OncallEvent]:
             missing = last.missing_users + tuple(
                 u for u in event.missing_users if u not in last.missing_users
             )
-            merged[-1] = replace(last, users=users, missing_users=missing)
+            merged[-1] = last._replace(users=users, missing_users=missing)
         else:
             merged.append(event)
     return merged
@@ -122,22 +127,21 @@ def apply_swaps(
                 result.append(event)
                 continue
             if event.start < swap.swap_start:
-                result.append(replace(event, end=swap.swap_start))
+                result.append(event._replace(end=swap.swap_start))
             middle_users = event.users
             if swap.benefactor is not None:
                 middle_users = tuple(
                     swap.benefactor if user == swap.beneficiary else user for user in event.users
                 )
             result.append(
-                replace(
-                    event,
+                event._replace(
                     start=max(event.start, swap.swap_start),
                     end=min(event.end, swap.swap_end),
                     users=middle_users,
                 )
             )
             if event.end > swap.swap_end:
-                result.append(replace(event, start=swap.swap_end))
+                result.append(event._replace(start=swap.swap_end))
         events = result
     return events
 
@@ -194,17 +198,17 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
         if event.end <= block_start:
             resolved.append(event)
         elif event.start < block_start:
-            piece = replace(event, end=block_start)
+            piece = event._replace(end=block_start)
             if piece.end >= ws:
                 resolved.append(piece)
             if event.end > block_end:
-                rest = replace(event, start=block_end)
+                rest = event._replace(start=block_end)
                 if rest.start < we:
                     push_back(rest)
         elif event.end <= block_end:
             continue
         elif event.start < block_end:
-            push_back(replace(event, start=block_end))
+            push_back(event._replace(start=block_end))
         else:
             idx += 1
             push_back(event)
