@@ -17,12 +17,23 @@ from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import get_zone, localize, wall_clock
 
-__all__ = ["DurationMode", "expand_shift", "expand_strict", "turn_index"]
+__all__ = [
+    "DurationMode",
+    "expand_shift",
+    "expand_strict",
+    "spans",
+    "strict_spans",
+    "turn_index",
+]
 
 DurationMode = Literal["wall", "elapsed"]
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
+# Zones change offset a few times a year, never twice within two weeks (Morocco's Ramadan
+# break is the closest, about a month): equal offsets at both ends of a shorter span mean no
+# change in between.
+_SAME_OFFSET_SPAN = timedelta(days=14)
 
 
 def shift_rule(shift: Shift) -> RecurrenceRule | None:
@@ -106,6 +117,24 @@ def expand_shift(
     durations: DurationMode = "wall",
 ) -> Iterator[Interval]:
     """The intervals of one shift that overlap ``window``, in start order."""
+    shift_id = shift.id or f"shift-{index}"
+    for start, end, users in spans(shift, zone_name, window, durations=durations):
+        yield Interval(
+            start=start,
+            end=end,
+            users=users,
+            level=shift.level,
+            is_override=shift.is_override,
+            shift_index=index,
+            shift_id=shift_id,
+            source=shift.source,
+        )
+
+
+def spans(
+    shift: Shift, zone_name: str, window: Window, *, durations: DurationMode = "wall"
+) -> Iterator[tuple[datetime, datetime, tuple[str, ...]]]:
+    """``(start, end, users)`` of each occurrence of ``shift`` overlapping ``window`` (UTC)."""
     zone = get_zone(zone_name)
     rule = shift_rule(shift)
     until = None if shift.until is None else localize(shift.until, zone).astimezone(UTC)
@@ -122,39 +151,56 @@ def expand_shift(
     if shift.type == "override" and shift.rolling_users:
         # every user an override lists is on call (OnCall itself keeps only the first group)
         users = tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
-    shift_id = shift.id or f"shift-{index}"
+    elapsed = durations == "elapsed"
+    window_start, window_end = window.start, window.end
     for wall in walls:
         if wall > wall_high:
             break
         if wall < wall_low or wall < rotation_start:
             continue
-        # RFC 5545 §3.3.5 (fold 0): a skipped time takes the offset before the gap
-        local = wall.replace(tzinfo=zone)
-        start = local.astimezone(UTC)
-        if durations == "elapsed":
+        # RFC 5545 §3.3.5 (fold 0): a skipped time takes the offset before the gap.
+        # tzinfo.utcoffset reads the naive wall time directly.
+        offset = zone.utcoffset(wall)
+        assert offset is not None
+        start = (wall - offset).replace(tzinfo=UTC)
+        if elapsed:
             end = start + duration
         else:
-            # wall-clock end; a start that a DST gap moved forward moves its end with it
-            moved = start.astimezone(zone).replace(tzinfo=None) - wall
-            end = (wall + moved + duration).replace(tzinfo=zone).astimezone(UTC)
+            end_wall = wall + duration
+            end_offset = zone.utcoffset(end_wall)
+            if end_offset != offset or duration > _SAME_OFFSET_SPAN:
+                # a DST change in between, or a start in a gap: the careful way, where a start
+                # that a DST gap moved forward moves its end with it
+                moved = start.astimezone(zone).replace(tzinfo=None) - wall
+                end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
+            else:
+                end = start + duration
         if until is not None:
             if start >= until:
                 break
             end = min(end, until)
-        if end <= start or end <= window.start:
+        if end <= start or end <= window_start:
             continue
-        if start >= window.end:
+        if start >= window_end:
             break
-        yield Interval(
-            start=start,
-            end=end,
-            users=users if turn is None else _group_users(shift, turn(wall)),
-            level=shift.level,
-            is_override=shift.is_override,
-            shift_index=index,
-            shift_id=shift_id,
-            source=shift.source,
-        )
+        yield start, end, users if turn is None else _group_users(shift, turn(wall))
+
+
+# The merger's view of an occurrence: start, end, users, rank (override, level), missing names.
+SweepSpan = tuple[datetime, datetime, tuple[str, ...], tuple[int, int], tuple[str, ...]]
+
+
+def strict_spans(
+    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+) -> list[SweepSpan]:
+    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``."""
+    found: list[SweepSpan] = []
+    for shift in schedule.shifts:
+        rank = (1 if shift.is_override else 0, shift.level)
+        zone = shift.time_zone or schedule.time_zone
+        for start, end, users in spans(shift, zone, window, durations=durations):
+            found.append((start, end, users, rank, ()))
+    return found
 
 
 def expand_strict(

@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from ._model import FinalEvent, FinalShift, Gap, Interval, Window
 
-__all__ = ["Merged", "Piece", "merge", "pieces"]
+__all__ = ["Merged", "Piece", "Span", "merge", "merge_spans", "pieces", "span_of"]
 
 Rank = tuple[int, int]  # (1 for overrides else 0, level): higher wins
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
@@ -29,16 +29,27 @@ Piece = tuple[datetime, datetime, tuple[str, ...], Rank | None, tuple[str, ...] 
 _first = itemgetter(0)
 
 
-def pieces(intervals: Iterable[Interval], window: Window) -> list[Piece]:
+# What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
+# users (for an interval with no users).
+Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...]]
+
+
+def span_of(interval: Interval) -> Span:
+    """The sweep's view of an interval."""
+    rank = (1 if interval.is_override else 0, interval.level)
+    return (interval.start, interval.end, interval.users, rank, interval.missing_users)
+
+
+def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
     ws, we = window.start, window.end
-    events: list[tuple[datetime, int, Interval]] = []
-    for interval in intervals:
-        start = interval.start if interval.start > ws else ws
-        end = interval.end if interval.end < we else we
+    events: list[tuple[datetime, int, Span]] = []
+    for span in spans:
+        start = span[0] if span[0] > ws else ws
+        end = span[1] if span[1] < we else we
         if start < end:
-            events.append((start, 1, interval))
-            events.append((end, -1, interval))
+            events.append((start, 1, span))
+            events.append((end, -1, span))
     events.sort(key=_first)
     # Per rank, how many active intervals name each user; a rank whose users all left is
     # removed at once, so the best rank is simply the largest key.
@@ -50,14 +61,13 @@ def pieces(intervals: Iterable[Interval], window: Window) -> list[Piece]:
     i, n = 0, len(events)
     while True:
         while i < n and events[i][0] == here:
-            _, step, interval = events[i]
+            _, step, (_, _, users, rank, missing_users) = events[i]
             i += 1
-            if interval.users:
-                rank = (1 if interval.is_override else 0, interval.level)
+            if users:
                 counts = active.get(rank)
                 if counts is None:
                     counts = active[rank] = {}
-                for user in interval.users:
+                for user in users:
                     left = counts.get(user, 0) + step
                     if left:
                         counts[user] = left
@@ -67,7 +77,7 @@ def pieces(intervals: Iterable[Interval], window: Window) -> list[Piece]:
                     del active[rank]
             else:
                 empty_active += step
-                for user in interval.missing_users:
+                for user in missing_users:
                     left = missing.get(user, 0) + step
                     if left:
                         missing[user] = left
@@ -94,19 +104,41 @@ def pieces(intervals: Iterable[Interval], window: Window) -> list[Piece]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Merged:
-    """What the merger produces: final shifts, the event timeline and the gaps."""
+    """What the merger produces: final shifts, gaps, and the timeline (built on demand)."""
 
     shifts: tuple[FinalShift, ...]
-    events: tuple[FinalEvent, ...]
     gaps: tuple[Gap, ...]
+    pieces: tuple[Piece, ...]
+
+    def timeline(self) -> tuple[FinalEvent, ...]:
+        """The pieces as events: owners, their rank, gaps with any unresolvable names."""
+        events = []
+        for start, end, users, rank, names in self.pieces:
+            override, level = rank if rank is not None else (0, 0)
+            events.append(
+                FinalEvent(
+                    start=start,
+                    end=end,
+                    users=users,
+                    level=level,
+                    is_override=bool(override),
+                    is_gap=rank is None,
+                    missing_users=names or (),
+                )
+            )
+        return tuple(events)
 
 
 def merge(intervals: Sequence[Interval], window: Window) -> Merged:
     """Resolve ``intervals`` over ``window`` (strict profile). See the module docstring."""
-    timeline = pieces(intervals, window) if window.end > window.start else []
+    return merge_spans([span_of(interval) for interval in intervals], window)
+
+
+def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
+    """:func:`merge` on the sweep's view of the intervals."""
+    timeline = pieces(spans, window) if window.end > window.start else []
     open_rows: dict[str, tuple[datetime, Rank]] = {}
     rows: list[tuple[datetime, datetime, str, Rank]] = []
-    events: list[FinalEvent] = []
     gaps: list[Gap] = []
     for start, end, users, rank, names in timeline:
         for user in [u for u in open_rows if u not in users]:
@@ -125,18 +157,6 @@ def merge(intervals: Sequence[Interval], window: Window) -> Merged:
             for user in users:
                 if user not in open_rows:
                     open_rows[user] = (start, rank)
-        override, level = rank if rank is not None else (0, 0)
-        events.append(
-            FinalEvent(
-                start=start,
-                end=end,
-                users=users,
-                level=level,
-                is_override=bool(override),
-                is_gap=rank is None,
-                missing_users=names or (),
-            )
-        )
     for user, (opened, opened_rank) in open_rows.items():
         rows.append((opened, window.end, user, opened_rank))
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
@@ -144,4 +164,4 @@ def merge(intervals: Sequence[Interval], window: Window) -> Merged:
         FinalShift(user=user, start=start, end=end, level=rank[1], is_override=bool(rank[0]))
         for start, end, user, rank in rows
     )
-    return Merged(shifts=shifts, events=tuple(events), gaps=tuple(gaps))
+    return Merged(shifts=shifts, gaps=tuple(gaps), pieces=tuple(timeline))

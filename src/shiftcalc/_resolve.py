@@ -8,15 +8,15 @@ types, so callers switch profiles with one argument.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
-from ._expand import DurationMode, expand_strict
-from ._merge import merge
+from ._expand import DurationMode, expand_strict, strict_spans
+from ._merge import merge, merge_spans, span_of
 from ._model import (
     PROFILES,
     FinalEvent,
@@ -68,9 +68,21 @@ class Resolution:
     profile: Profile
     window: Window
     shifts: tuple[FinalShift, ...]
-    events: tuple[FinalEvent, ...]
     gaps: tuple[Gap, ...]
     skipped: tuple[SkippedComponent, ...] = ()
+    # The timeline is built on first use: most callers want rows only, and building a value
+    # per piece of the window is a good part of the work. Same answer whenever it is built.
+    timeline: Callable[[], tuple[FinalEvent, ...]] = field(
+        default=tuple, compare=False, repr=False
+    )
+    _built: list[tuple[FinalEvent, ...]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def events(self) -> tuple[FinalEvent, ...]:
+        """The resolved timeline, gaps included (oncall: OnCall's final events, unclipped)."""
+        if not self._built:
+            self._built.append(self.timeline())
+        return self._built[0]
 
 
 def _check(schedule: Schedule, window: Window, profile: str) -> None:
@@ -246,23 +258,29 @@ def _resolve(
             profile=profile,
             window=window,
             shifts=rows_of(resolved, window),
-            events=final_events(resolved),
             gaps=gap_list,
+            timeline=lambda: final_events(resolved),
             skipped=tuple(skipped),
         )
     ical_primary, ical_overrides = _ical_records(
         schedule, window, profile, calendar_errors, skipped
     )
-    intervals = (
-        ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
-    )
-    merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
+    if schedule.swaps:
+        # swaps split intervals, so they work on the full values
+        intervals = (
+            ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+        )
+        merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
+    else:
+        found = [span_of(interval) for interval in ical_primary + ical_overrides]
+        found += strict_spans(schedule, window, durations=durations)
+        merged = merge_spans(found, window)
     return Resolution(
         profile=profile,
         window=window,
         shifts=merged.shifts,
-        events=merged.events,
         gaps=merged.gaps,
+        timeline=merged.timeline,
         skipped=tuple(skipped),
     )
 
