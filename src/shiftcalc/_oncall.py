@@ -26,7 +26,7 @@ from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import get_zone
 
-__all__ = ["VEvent", "expand_oncall", "shift_vevents"]
+__all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents"]
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
@@ -425,13 +425,15 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
     return primary, overrides
 
 
-def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
+def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, datetime]]:
+    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``."""
     length = event.dtend - event.dtstart
     low = window.start - _LOOKUP_PADDING
     high = window.end + _LOOKUP_PADDING
     search_low = low - max(length, timedelta(0))
+    zone = event.zone
     for start in _expand_starts(
-        event.rule, event.dtstart, event.zone, event.rule_until, search_low, high
+        event.rule, event.dtstart, zone, event.rule_until, search_low, high
     ):
         if length < timedelta(0):
             # recurring-ical-events asserts start <= end on every occurrence it looks at.
@@ -442,17 +444,20 @@ def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
             )
         raw_end = start + length
         # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266).
-        end = raw_end - (_offset_at(raw_end, event.zone) - start.utcoffset())  # type: ignore[operator]
+        end = raw_end - (_offset_at(raw_end, zone) - start.utcoffset())  # type: ignore[operator]
         if event.web_source:
             start = max(start, event.rotation_start)
-        if start > end:
+        if start >= end or not _overlaps(window, start, end):
             continue
-        if not _overlaps(window, start, end) or start >= end:
-            continue
+        yield start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
+    for start, end in occurrence_spans(event, window):
         for user in event.users:
             yield Interval(
-                start=start.astimezone(UTC),
-                end=end.astimezone(UTC),
+                start=start,
+                end=end,
                 users=(user,),
                 level=event.level,
                 is_override=event.is_override,

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window
+from ._oncall import VEvent, occurrence_spans
 
 __all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "rows_of"]
 
@@ -62,7 +63,25 @@ def _event_of(record: Interval) -> OncallEvent:
     )
 
 
-def detect_gaps(records: Sequence[Interval], window: Window) -> list[OncallEvent]:
+def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent]:
+    """One record per occurrence and user of generated VEVENTs, in calendar order."""
+    records = []
+    for event in events:
+        calendar_type = 1 if event.is_override else 0
+        for start, end in occurrence_spans(event, window):
+            for user in event.users:
+                records.append(
+                    OncallEvent(start, end, (user,), event.level, calendar_type, event.shift_id)
+                )
+    return records
+
+
+def records_of(intervals: Iterable[Interval]) -> list[OncallEvent]:
+    """Occurrence records (e.g. from iCalendar) as OnCall's resolution sees them."""
+    return [_event_of(record) for record in intervals]
+
+
+def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
     """Gap events of §3.3: none without records or with any all-day record."""
     if not records or any(record.all_day for record in records):
         return []
@@ -86,10 +105,10 @@ def detect_gaps(records: Sequence[Interval], window: Window) -> list[OncallEvent
     return gaps
 
 
-def merge_records(records: Iterable[Interval]) -> list[OncallEvent]:
+def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
     """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
     merged: list[OncallEvent] = []
-    for event in sorted((_event_of(record) for record in records), key=lambda e: e.start):
+    for event in sorted(records, key=lambda e: e.start):
         last = merged[-1] if merged else None
         if (
             last is not None

@@ -30,14 +30,16 @@ from ._model import (
     SkippedComponent,
     Window,
 )
-from ._oncall import expand_oncall
+from ._oncall import expand_oncall, shift_vevents
 from ._oncall_resolve import (
     apply_swaps,
     detect_gaps,
     final_events,
     merge_records,
+    records_of,
     resolve_events,
     rows_of,
+    vevent_records,
 )
 
 __all__ = [
@@ -243,8 +245,9 @@ def _resolve(
         ical_primary, ical_overrides = _ical_records(
             schedule, window, profile, calendar_errors, skipped
         )
-        primary, overrides = expand_oncall(schedule, window)
-        records = ical_primary + primary + ical_overrides + overrides
+        primary, overrides = shift_vevents(schedule)
+        records = records_of(ical_primary) + vevent_records(primary, window)
+        records += records_of(ical_overrides) + vevent_records(overrides, window)
         events = merge_records(records) + detect_gaps(records, window)
         events.sort(key=lambda event: event.start)
         events = apply_swaps(events, schedule.swaps, window)
