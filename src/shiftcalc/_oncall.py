@@ -16,7 +16,7 @@ import calendar
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 import pytz
@@ -426,30 +426,118 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
 
 
 def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, datetime]]:
-    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``."""
+    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``.
+
+    The hot loop of the oncall profile, so it computes on naive UTC values and the zone's
+    offsets; the rules are those of :func:`_expand_starts` and §2.2.
+    """
     length = event.dtend - event.dtstart
     low = window.start - _LOOKUP_PADDING
     high = window.end + _LOOKUP_PADDING
-    search_low = low - max(length, timedelta(0))
-    zone = event.zone
-    for start in _expand_starts(
-        event.rule, event.dtstart, zone, event.rule_until, search_low, high
-    ):
-        if length < timedelta(0):
+    if length < timedelta(0):
+        for _ in _expand_starts(
+            event.rule, event.dtstart, event.zone, event.rule_until, low, high
+        ):
             # recurring-ical-events asserts start <= end on every occurrence it looks at.
             raise EngineError(
                 f"shifts[{event.shift_index}].until",
                 event.rule_until.isoformat() if event.rule_until else None,
                 "AssertionError: the event must start before it ends",
             )
-        raw_end = start + length
-        # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266).
-        end = raw_end - (_offset_at(raw_end, zone) - start.utcoffset())  # type: ignore[operator]
-        if event.web_source:
-            start = max(start, event.rotation_start)
-        if start >= end or not _overlaps(window, start, end):
+        return
+    zone = get_zone(event.zone)
+    naive = _naive_utc
+    ws, we = naive(window.start), naive(window.end)
+    point = ws == we
+    lowest, highest = naive(low - length), naive(high)
+    until = None if event.rule_until is None else naive(event.rule_until)
+    clip = naive(event.rotation_start) if event.web_source else None
+    first = naive(event.dtstart)
+    if until is not None and first > until:
+        return
+    # each start with the UTC offset it was localised with: the end keeps that wall length
+    first_offset = event.dtstart.utcoffset()
+    assert first_offset is not None
+    starts = [(first, first_offset)] if lowest <= first <= highest else []
+    starts_iter: Iterator[tuple[datetime, timedelta]] = iter(())
+    if event.rule is not None:
+        margin = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
+        wall_low, wall_high = lowest - margin, highest + margin
+        if until is not None:
+            wall_high = min(wall_high, until + margin)
+        dtstart_wall = _wall(event.dtstart)
+        starts_iter = _rule_starts(event, zone, dtstart_wall, wall_low, wall_high)
+    for start, start_offset in _chain(starts, starts_iter):
+        if until is not None and start > until:
+            if event.rule is None or start > until + timedelta(days=1):
+                return
             continue
-        yield start.astimezone(UTC), end.astimezone(UTC)
+        if start < lowest:
+            continue
+        if start > highest:
+            return
+        raw_end = start + length
+        # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
+        # the end moves by the change of offset between start and end, if any
+        end_wall = raw_end + start_offset
+        if _steady(zone, end_wall) and zone.utcoffset(end_wall) == start_offset:
+            end = raw_end
+        else:
+            end_offset = raw_end.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+            assert end_offset is not None
+            end = raw_end - (end_offset - start_offset)
+        if clip is not None and start < clip:
+            start = clip
+        if start >= end:
+            continue
+        if point:
+            if not start <= ws < end:
+                continue
+        elif not (start < we and ws < end):
+            continue
+        yield start.replace(tzinfo=UTC), end.replace(tzinfo=UTC)
+
+
+_NEAR = timedelta(hours=6)  # wider than any DST gap or fold
+
+
+def _steady(zone: tzinfo, wall: datetime) -> bool:
+    """True when ``zone`` keeps one offset from 6 hours before ``wall`` to 6 hours after.
+
+    Then ``wall`` is neither skipped nor repeated (offsets never change twice in 12 hours),
+    which is all but a few hours a year; the cheap test spares an aware copy per occurrence.
+    """
+    return zone.utcoffset(wall - _NEAR) == zone.utcoffset(wall + _NEAR)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _chain(
+    head: list[tuple[datetime, timedelta]], tail: Iterator[tuple[datetime, timedelta]]
+) -> Iterator[tuple[datetime, timedelta]]:
+    yield from head
+    yield from tail
+
+
+def _rule_starts(
+    event: VEvent, zone: tzinfo, dtstart_wall: datetime, wall_low: datetime, wall_high: datetime
+) -> Iterator[tuple[datetime, timedelta]]:
+    """Naive UTC starts after DTSTART, localised like recurring-ical-events (``is_dst=False``),
+    each with the offset it was localised with."""
+    assert event.rule is not None
+    for wall in wall_instances(event.rule, dtstart_wall, after=wall_low):
+        if wall <= dtstart_wall or wall < wall_low:
+            continue
+        if wall > wall_high:
+            return
+        offset = zone.utcoffset(wall)
+        if not _steady(zone, wall):
+            # near a DST change, perhaps in its gap or fold: pytz's answer
+            offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
+        assert offset is not None
+        yield wall - offset, offset
 
 
 def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
