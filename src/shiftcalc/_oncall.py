@@ -47,9 +47,9 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
     zi = get_zone(zone)
-    # tzinfo.utcoffset reads a naive wall time (and its fold) directly
+    # tzinfo.utcoffset reads a naive wall time directly
     offset = zi.utcoffset(wall)
-    if offset is not None and offset == zi.utcoffset(wall.replace(fold=1)):
+    if offset is not None and _steady(zi, wall):
         return wall.replace(tzinfo=_fixed(offset))
     tz = _pytz_zone(zone)
     try:
