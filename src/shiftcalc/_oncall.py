@@ -296,22 +296,51 @@ class _Generator:
         event_rule = self.rule(interval=self.interval * len(shift.rolling_users))
         events: list[VEvent] = []
         made = 0
+        turn = 0
+        if start is not None:
+            start, turn = self.skip_ineligible(start)
         while True:
-            for users in queue:
-                if start is None:
-                    return events
-                if (self.web and start + shift.duration > self.rotation_start) or (
-                    start >= self.rotation_start
-                ):
-                    event = self.vevent(start, users, event_rule)
-                    events.append(event)
-                    anchor = _Anchor(event.dtstart, event.dtend, self.zone)
-                    made += 1
-                else:
-                    anchor = self.anchor(start, "UTC")
-                if made == len(queue):
-                    return events
-                start = self.rotation_date(anchor, next_period=True)
+            users = queue[turn % len(queue)]
+            turn += 1
+            if start is None:
+                return events
+            if (self.web and start + shift.duration > self.rotation_start) or (
+                start >= self.rotation_start
+            ):
+                event = self.vevent(start, users, event_rule)
+                events.append(event)
+                anchor = _Anchor(event.dtstart, event.dtend, self.zone)
+                made += 1
+            else:
+                anchor = self.anchor(start, "UTC")
+            if made == len(queue):
+                return events
+            start = self.rotation_date(anchor, next_period=True)
+
+    def skip_ineligible(self, start: datetime) -> tuple[datetime, int]:
+        """Jump over the periods before ``rotation_start``, and say how many were skipped.
+
+        OnCall walks them one by one, each from a UTC helper VEVENT; for hourly and daily
+        rotations without BY-rules or ``until`` those periods are exactly ``interval`` hours
+        or days apart, so the walk is arithmetic. Other rotations keep the walk.
+        """
+        shift = self.shift
+        if (
+            shift.frequency not in ("hourly", "daily")
+            or shift.by_day
+            or shift.by_month
+            or shift.by_monthday
+            or self.until is not None
+            or start >= self.rotation_start
+        ):
+            return start, 0
+        unit = timedelta(hours=1) if shift.frequency == "hourly" else timedelta(days=1)
+        period = unit * self.interval
+        # the first period that is eligible: starting at rotation_start or later (web: ending
+        # after it); the walk resumes from one period before it
+        bound = self.rotation_start - (shift.duration if self.web else timedelta(0))
+        skipped = max((bound - start) // period - 1, 0)
+        return start + period * skipped, skipped
 
     def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
         """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
