@@ -6,7 +6,7 @@ zone passed in by a caller is converted by name, so both libraries give the same
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,9 +65,3 @@ def to_utc(value: datetime) -> datetime:
 def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
     """The naive wall-clock reading of the aware ``instant`` in ``tz``."""
     return instant.astimezone(as_zone(tz)).replace(tzinfo=None)
-
-
-def utc_offset_change(wall: datetime, tz: tzinfo, span: timedelta) -> bool:
-    """True when ``tz``'s UTC offset differs between ``wall`` and ``wall + span``."""
-    zone = as_zone(tz)
-    return localize(wall, zone).utcoffset() != localize(wall + span, zone).utcoffset()

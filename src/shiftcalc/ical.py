@@ -708,11 +708,6 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
     )
 
 
-def _field(component: _Component, prop: str) -> str:
-    uid = (component.text("UID") or "").strip() or "?"
-    return f"{component.name}[UID={uid}, line {component.line}].{prop}"
-
-
 class _Report:
     """``on_error``: raise a CalendarError naming the component, or record a skip."""
 
