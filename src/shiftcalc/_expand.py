@@ -72,12 +72,19 @@ def _period_index(shift: Shift, wall: datetime) -> int:
     return (wall.year - start.year) * 12 + wall.month - start.month
 
 
-def _selected_days_between(first: date, day: date, selected: frozenset[int]) -> int:
+def _selected_days_counter(first: date, selected: frozenset[int]) -> Callable[[date], int]:
     """How many days in ``[first, day)`` fall on a selected weekday, in closed form."""
-    days = (day - first).days
-    weeks, rest = divmod(days, 7)
-    partial = sum(1 for i in range(rest) if (first.weekday() + i) % 7 in selected)
-    return weeks * len(selected) + partial
+    # prefix[r]: selected days among the first r days of any week that starts on first's weekday
+    prefix = [0]
+    for offset in range(7):
+        prefix.append(prefix[-1] + ((first.weekday() + offset) % 7 in selected))
+    per_week = len(selected)
+
+    def count(day: date) -> int:
+        weeks, rest = divmod((day - first).days, 7)
+        return weeks * per_week + prefix[rest]
+
+    return count
 
 
 def turn_index(shift: Shift, wall: datetime) -> int:
@@ -95,8 +102,8 @@ def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
     interval = shift.interval or 1
     if shift.frequency == "daily" and shift.by_day:
         selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)
-        first = shift.start.date()
-        return lambda wall: _selected_days_between(first, wall.date(), selected) // interval
+        count = _selected_days_counter(shift.start.date(), selected)
+        return lambda wall: count(wall.date()) // interval
     return lambda wall: _period_index(shift, wall) // interval
 
 

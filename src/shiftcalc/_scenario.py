@@ -238,9 +238,12 @@ def _naive_datetime(value: Any, field: str, *, profile: Profile) -> datetime:
     """A wall-clock ``YYYY-MM-DDTHH:MM:SS`` as the API takes it (``strptime`` in ``oncall``)."""
     if not isinstance(value, str):
         _fail(field, value, MSG_DATETIME)
-    if profile == "strict" and not _NAIVE_STRICT.fullmatch(value):
+    padded = _NAIVE_STRICT.fullmatch(value)
+    if profile == "strict" and not padded:
         _fail(field, value, MSG_DATETIME)
     try:
+        if padded:  # the usual, zero-padded form: fromisoformat reads it many times faster
+            return datetime.fromisoformat(value)
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
     except ValueError:
         _fail(field, value, MSG_DATETIME)
