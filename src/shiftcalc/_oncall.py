@@ -540,7 +540,9 @@ def _steady(zone: tzinfo, wall: datetime) -> bool:
 
 
 def _naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None)
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None)
 
 
 def _chain(
