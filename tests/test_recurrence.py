@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import pytz
+from dateutil import rrule as du_rrule
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -500,3 +501,48 @@ def test_to_ical_round_trips(case: tuple[RecurrenceRule, object, object, object]
     """Any valid rule survives ``parse(to_ical())``."""
     rule = case[0]
     assert RecurrenceRule.parse(rule.to_ical()) == rule
+
+
+_DU_FREQ = {
+    "DAILY": du_rrule.DAILY,
+    "WEEKLY": du_rrule.WEEKLY,
+    "HOURLY": du_rrule.HOURLY,
+    "MONTHLY": du_rrule.MONTHLY,
+    "YEARLY": du_rrule.YEARLY,
+}
+
+
+@settings(deadline=None)
+@given(
+    freq=st.sampled_from(sorted(_DU_FREQ)),
+    start=st.datetimes(datetime(2019, 1, 1), datetime(2026, 1, 1)).map(
+        lambda value: value.replace(second=0, microsecond=0)
+    ),
+    interval=st.integers(1, 5),
+    days=st.lists(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), unique=True),
+    wkst=st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]),
+    offset_days=st.integers(0, 800),
+    span_days=st.integers(1, 40),
+)
+def test_floating_rules_match_dateutil(
+    freq: str,
+    start: datetime,
+    interval: int,
+    days: list[str],
+    wkst: str,
+    offset_days: int,
+    span_days: int,
+) -> None:
+    """On a floating start (no DST), plain rules give dateutil's instances, whole and windowed.
+
+    This guards the arithmetic fast path and the window jump against dateutil itself.
+    """
+    text = f"FREQ={freq};INTERVAL={interval};WKST={wkst}"
+    if days:
+        text += ";BYDAY=" + ",".join(days)
+    expected = list(du_rrule.rrulestr(text + ";COUNT=30", dtstart=start))
+    assert list(occurrences(text + ";COUNT=30", start)) == expected
+    low = start + timedelta(days=offset_days)
+    high = low + timedelta(days=span_days)
+    windowed = [t for t in du_rrule.rrulestr(text, dtstart=start).between(low, high, inc=True)]
+    assert list(occurrences(text, start, start=low, end=high, end_inclusive=True)) == windowed
