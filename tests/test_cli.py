@@ -271,3 +271,37 @@ def test_no_traceback_in_a_real_process(tmp_path: Path, content: str) -> None:
     )
     assert (result.returncode, len(result.stderr.splitlines())) == (2, 1)
     assert "Traceback" not in result.stderr
+
+
+def test_durations_elapsed_against_wall_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--durations: a daily 09:00 London hand-off across the March change.
+
+    Wall clock (default): every shift ends at 09:00 local, so the one starting Saturday
+    09:00 GMT ends Sunday 09:00 BST = 08:00Z (23 h). Elapsed: it lasts 24 h, to 09:00Z.
+    """
+    scenario = {
+        "schedule": {"type": "calendar", "time_zone": "Europe/London"},
+        "shifts": [
+            {
+                "type": "rolling_users",
+                "start": "2024-03-29T09:00:00",
+                "duration": 86400,
+                "frequency": "daily",
+                "rolling_users": [["alice"], ["bob"]],
+                "start_rotation_from_user_index": 0,
+            }
+        ],
+        "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
+    }
+    path = write(tmp_path, scenario)
+    _, wall, _ = run(["final-shifts", path, "--format", "csv"], capsys)
+    _, elapsed, _ = run(
+        ["final-shifts", path, "--format", "csv", "--durations", "elapsed"], capsys
+    )
+    assert wall.splitlines()[1].split(",")[3:] == ["2024-03-30T09:00:00Z", "2024-03-31T08:00:00Z"]
+    assert elapsed.splitlines()[1].split(",")[3:] == [
+        "2024-03-30T09:00:00Z",
+        "2024-03-31T09:00:00Z",
+    ]
