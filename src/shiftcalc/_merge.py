@@ -61,13 +61,13 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     i, n = 0, len(events)
     while True:
         while i < n and events[i][0] == here:
-            _, step, (_, _, users, rank, missing_users) = events[i]
+            _, step, (_, _, named, rank, missing_users) = events[i]
             i += 1
-            if users:
+            if named:
                 counts = active.get(rank)
                 if counts is None:
                     counts = active[rank] = {}
-                for user in users:
+                for user in named:
                     left = counts.get(user, 0) + step
                     if left:
                         counts[user] = left
@@ -85,17 +85,20 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                         del missing[user]
         following = events[i][0] if i < n else we
         if following > here:
+            best: Rank | None = None
+            users: tuple[str, ...] = ()
+            names: tuple[str, ...] | None = None
             if active:
-                best = max(active)
-                piece: Piece = (here, following, tuple(sorted(active[best])), best, None)
-            else:
-                names = tuple(sorted(missing)) if empty_active else None
-                piece = (here, following, (), None, names)
+                top = max(active)
+                owners = active[top]
+                best, users = top, tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
+            elif empty_active:
+                names = tuple(sorted(missing))
             last = result[-1] if result else None
-            if last is not None and last[2:] == piece[2:]:
-                result[-1] = (last[0], following, *piece[2:])
+            if last is not None and last[2] == users and last[3] == best and last[4] == names:
+                result[-1] = (result[-1][0], following, users, best, names)
             else:
-                result.append(piece)
+                result.append((here, following, users, best, names))
         if i >= n or following >= we:
             break
         here = following
