@@ -5,22 +5,46 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import oracle
 from shiftcalc import (
     FinalShift,
     Scenario,
+    Schedule,
+    Shift,
     ShiftcalcError,
+    User,
     Window,
 )
 from shiftcalc._resolve import expand, on_call_at, resolve
 from shiftcalc.strategies import scenarios
 
 SMALL = scenarios(max_shifts=4, max_days=4)
+
+# Found by this suite (tests/test_regressions.py, bug 1): weekly + by_monthday used to load
+# and then fail to resolve.
+WEEKLY_BY_MONTHDAY = Scenario(
+    schedule=Schedule(
+        users=(User(id="alice", username="alice"),),
+        shifts=(
+            Shift(
+                type="recurrent_event",
+                start=datetime(2019, 1, 1),
+                duration=timedelta(minutes=15),
+                frequency="weekly",
+                interval=1,
+                week_start="MO",
+                by_monthday=(1,),
+                users=("alice",),
+            ),
+        ),
+    ),
+    window=Window(start=datetime(2019, 1, 1, tzinfo=UTC), end=datetime(2019, 1, 15, tzinfo=UTC)),
+)
 
 
 def rows_key(rows: tuple[FinalShift, ...]) -> list[tuple[str, datetime, datetime, int, bool]]:
@@ -46,6 +70,7 @@ def split_point(window: Window, fraction: int) -> datetime:
 
 @settings(deadline=None)
 @given(SMALL)
+@example(WEEKLY_BY_MONTHDAY)
 def test_rows_are_sorted_disjoint_and_maximal(scenario: Scenario) -> None:
     """Rows are sorted, inside the window, non-empty; per user disjoint and never touching."""
     window = scenario.window
