@@ -36,6 +36,7 @@ from ._model import (
     Window,
 )
 from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
+from ._quality import QualityReport, quality_report
 from ._recurrence import RecurrenceRule, occurrences
 from ._resolve import (
     Handoff,
@@ -70,6 +71,7 @@ __all__ = [
     "Interval",
     "NotOnCallError",
     "Profile",
+    "QualityReport",
     "RecurrenceError",
     "RecurrenceRule",
     "Resolution",
@@ -99,6 +101,7 @@ __all__ = [
     "next_handoffs",
     "occurrences",
     "on_call_at",
+    "quality_report",
     "resolve",
     "shifts_csv",
     "table",

@@ -20,27 +20,36 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._errors import ShiftcalcError, ValidationError
 from ._model import PROFILES, Profile
-from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
+from ._output import (
+    final_shifts_document,
+    hours_report_csv,
+    quality_document,
+    shifts_csv,
+    table,
+    to_json,
+)
+from ._quality import quality_report
 from ._recurrence import format_instance, occurrences, parse_instance
-from ._resolve import resolve
+from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario
 from ._tz import get_zone
+from .ical import final_shifts_to_ics
 
 if TYPE_CHECKING:
-    from ._model import FinalShift, Schedule
+    from ._model import Schedule
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-FORMATS = ("json", "csv", "ics", "table", "hours")
+FORMATS = ("json", "csv", "ics", "table", "hours", "quality")
 EXAMPLE = "oncall-team.json"
 
 
@@ -76,23 +85,25 @@ def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
     return load_scenario(text, profile=cast("Profile", profile))
 
 
-def _formatter(name: str) -> Callable[[Sequence[FinalShift], Schedule], str]:
-    if name == "json":
-        return lambda rows, schedule: to_json(final_shifts_document(rows, schedule))
-    if name == "csv":
-        return shifts_csv
-    if name == "hours":
-        return hours_report_csv
-    if name == "table":
-        return table
-    from .ical import final_shifts_to_ics
-
-    return final_shifts_to_ics
+def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
+    """The resolution in the output format ``fmt``."""
+    rows = resolution.shifts
+    if fmt == "json":
+        return to_json(final_shifts_document(rows, schedule))
+    if fmt == "csv":
+        return shifts_csv(rows, schedule)
+    if fmt == "hours":
+        return hours_report_csv(rows, schedule)
+    if fmt == "table":
+        return table(rows, schedule)
+    if fmt == "quality":
+        report = quality_report(resolution.events, resolution.window)
+        return to_json(quality_document(report, schedule))
+    return final_shifts_to_ics(rows, schedule)
 
 
 def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     fmt = args.format or ("table" if args.scenario is None else "json")
-    render = _formatter(fmt)  # before the work, so an unavailable format fails fast
     scenario = _read_scenario(args.scenario, stdin, args.profile)
     resolution = resolve(
         scenario.schedule,
@@ -107,7 +118,7 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             f"shiftcalc: warning: skipped VEVENT[UID={skipped.uid}, line {skipped.line}]"
             f".{skipped.property}: {skipped.reason}\n"
         )
-    out.write(render(resolution.shifts, scenario.schedule))
+    out.write(_render(fmt, resolution, scenario.schedule))
     return EXIT_OK
 
 

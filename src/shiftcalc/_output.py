@@ -15,11 +15,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from ._model import FinalShift, Schedule
+from ._quality import QualityReport
 from ._tz import get_zone
 
 __all__ = [
     "final_shifts_document",
     "hours_report_csv",
+    "quality_document",
     "shifts_csv",
     "table",
     "to_json",
@@ -184,3 +186,20 @@ def table(rows: Sequence[FinalShift], schedule: Schedule) -> str:
         for line in lines
     ]
     return "\n".join(text) + "\n"
+
+
+def quality_document(report: QualityReport, schedule: Schedule) -> dict[str, Any]:
+    """The quality report as a JSON-ready document, users shown by username."""
+    return {
+        "total_score": report.total,
+        "coverage": report.coverage,
+        "balance": report.balance,
+        "comments": list(report.comments),
+        "overloaded_users": [
+            {"user_pk": user, "username": schedule.user(user).username, "score": score}
+            for user, score in report.overloaded
+        ],
+        "hours_on_call": {
+            schedule.user(user).username: round(hours, 4) for user, hours in report.hours.items()
+        },
+    }

@@ -1,0 +1,100 @@
+"""The schedule quality report: coverage, balance and overloaded users.
+
+The formulas are Grafana OnCall's quality score (reference §3.9), computed on a resolution's
+events, so the report follows the profile: in ``oncall`` events are OnCall's final events
+(overlaps count twice, as OnCall counts them); in ``strict`` they are the pieces of the
+timeline (time counts once, however many users share it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ._model import FinalEvent, Window
+
+__all__ = ["QualityReport", "quality_report"]
+
+_PERFECT = 0.95  # balance scores from 95% up are reported as perfect balance
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QualityReport:
+    """How well a schedule covers its window and shares the load, in percent.
+
+    ``overloaded`` lists ``(user id, score)`` for users on call longer than the average, the
+    score being how many percent above the average they are, highest first.
+    """
+
+    total: int
+    coverage: int
+    balance: int
+    overloaded: tuple[tuple[str, int], ...]
+    comments: tuple[str, ...]
+    hours: dict[str, float]
+
+
+def _percent(score: float) -> int:
+    return round(score * 100)
+
+
+def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityReport:
+    """The quality report of resolved ``events`` over ``window``.
+
+    >>> from datetime import datetime, UTC
+    >>> day = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC))
+    >>> half = FinalEvent(start=day.start, end=datetime(2024, 1, 1, 12, tzinfo=UTC), users=("a",))
+    >>> report = quality_report((half,), day)
+    >>> report.total, report.coverage, report.balance, report.comments
+    (75, 50, 100, ('Schedule has gaps (50% not covered)', 'Schedule is perfectly balanced'))
+    """
+    good = [event for event in events if not event.is_gap and event.users]
+    if not good:
+        return QualityReport(
+            total=0,
+            coverage=0,
+            balance=0,
+            overloaded=(),
+            comments=("Schedule is empty",),
+            hours={},
+        )
+    span = window.end - window.start
+    covered = sum((event.end - event.start for event in good), timedelta())
+    coverage = min(covered / span, 1.0) if span else 1.0
+    per_user: dict[str, timedelta] = {}
+    for event in good:
+        for user in event.users:
+            per_user[user] = per_user.get(user, timedelta()) + (event.end - event.start)
+    balance = 1.0
+    if len(per_user) > 1:
+        pairs = list(itertools.combinations(per_user.values(), 2))
+        balance = sum(min(a, b) / max(a, b) for a, b in pairs) / len(pairs)
+        if balance >= _PERFECT:
+            balance = 1.0
+    average = sum(per_user.values(), timedelta()) / len(per_user)
+    # above the average by at least half a percent (a window edge can cut a second off)
+    scores = (
+        (user, round(100 * (duration / average)) - 100) for user, duration in per_user.items()
+    )
+    overloaded = sorted(
+        ((user, score) for user, score in scores if score > 0),
+        key=lambda item: (-item[1], item[0]),
+    )
+    coverage_pct, balance_pct = _percent(coverage), _percent(balance)
+    comments = (
+        "Schedule has no gaps"
+        if coverage_pct >= 100
+        else f"Schedule has gaps ({100 - coverage_pct}% not covered)",
+        "Schedule is perfectly balanced"
+        if balance_pct >= 100
+        else "Schedule has balance issues (see overloaded users)",
+    )
+    return QualityReport(
+        total=round((coverage_pct + balance_pct) / 2),
+        coverage=coverage_pct,
+        balance=balance_pct,
+        overloaded=tuple(overloaded),
+        comments=comments,
+        hours={user: per_user[user].total_seconds() / 3600 for user in sorted(per_user)},
+    )
