@@ -22,43 +22,17 @@ from typing import Any
 
 import pytest
 
+from scenario_builders import BOTH, DAY, HOUR, MIN, shift
+from scenario_builders import z as instant
 from shiftcalc import Scenario, expand, load_scenario, on_call_at
 
-MIN = timedelta(minutes=1)
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
 T = datetime(2024, 8, 12, 10, 0)  # a Monday, 10:00
 M = datetime(2024, 8, 12)  # that Monday at 00:00
-BOTH = pytest.mark.parametrize("profile", ["oncall", "strict"])
 
 Probes = Mapping[timedelta, tuple[str, ...]]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def wall(value: datetime) -> str:
-    """A naive wall-clock value as the on-call API writes it."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def instant(value: datetime) -> str:
-    """A naive UTC value as a scenario instant."""
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def shift(kind: str, start: datetime, duration: timedelta, **fields: Any) -> dict[str, Any]:
-    """A shift object; datetime fields become API wall-clock strings."""
-    data: dict[str, Any] = {
-        "type": kind,
-        "start": wall(start),
-        "duration": int(duration.total_seconds()),
-    }
-    for key, value in fields.items():
-        data[key] = wall(value) if isinstance(value, datetime) else value
-    if kind == "rolling_users":
-        data.setdefault("start_rotation_from_user_index", 0)
-    return data
 
 
 def scenario(

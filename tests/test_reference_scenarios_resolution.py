@@ -11,11 +11,12 @@ override levels 0/1 (S20, S38) become 99 here; see each test.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from scenario_builders import BOTH, DAY, HOUR, shift, z
 from shiftcalc import (
     Scenario,
     ValidationError,
@@ -27,11 +28,7 @@ from shiftcalc import (
     resolve,
 )
 
-MIN = timedelta(minutes=1)
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
 D = datetime(2024, 8, 12)
-BOTH = pytest.mark.parametrize("profile", ["oncall", "strict"])
 BOTH_EVENTS = BOTH
 
 Row = tuple[str, str, str]
@@ -41,34 +38,9 @@ Event = tuple[str, str, tuple[str, ...], int, bool]
 # --------------------------------------------------------------------------- helpers
 
 
-def wall(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def z(value: datetime) -> str:
-    return (
-        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if value.tzinfo
-        else (value.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    )
-
-
 def t(hours: float = 0, *, day: int = 0, seconds: int = 0) -> str:
     """D + day days + hours + seconds, as a ``Z`` instant."""
     return z(D + day * DAY + timedelta(hours=hours, seconds=seconds))
-
-
-def shift(kind: str, start: datetime, duration: timedelta, **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "type": kind,
-        "start": wall(start),
-        "duration": int(duration.total_seconds()),
-    }
-    for key, value in fields.items():
-        data[key] = wall(value) if isinstance(value, datetime) else value
-    if kind == "rolling_users":
-        data.setdefault("start_rotation_from_user_index", 0)
-    return data
 
 
 def daily(user: str, level: int, start: float, end: float, **fields: Any) -> dict[str, Any]:
