@@ -6,7 +6,6 @@ dataclasses; every error is a :class:`ShiftcalcError`.
 """
 
 from dataclasses import is_dataclass as _is_dataclass
-from importlib.metadata import PackageNotFoundError, version
 from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
@@ -53,10 +52,18 @@ from ._resolve import (
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
 
-try:
-    __version__ = version("shiftcalc")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    # __version__ on first use: reading package metadata costs a command-line run ~30 ms
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("shiftcalc")
+        except PackageNotFoundError:  # a source tree that is not installed
+            return "0.0.0+unknown"
+    raise AttributeError(f"module 'shiftcalc' has no attribute {name!r}")
+
 
 __all__ = [
     # types: values, scenarios, type aliases and errors
@@ -114,7 +121,7 @@ __all__ = [
 # their defining module: typing.get_type_hints (and so Hypothesis's st.builds) resolves their
 # postponed annotations there.
 for _name in __all__:
-    _obj = globals()[_name]
+    _obj = globals().get(_name)
     if _isfunction(_obj) or (_isclass(_obj) and not _is_dataclass(_obj)):
         _obj.__module__ = __name__
-del _name, _obj, version, PackageNotFoundError
+del _name, _obj

@@ -40,7 +40,6 @@ from ._recurrence import format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario
 from ._tz import get_zone
-from .ical import final_shifts_to_ics
 
 if TYPE_CHECKING:
     from ._model import Schedule
@@ -99,6 +98,8 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     if fmt == "quality":
         report = quality_report(resolution.events, resolution.window)
         return to_json(quality_document(report, schedule))
+    from .ical import final_shifts_to_ics  # the iCal module only when it is asked for
+
     return final_shifts_to_ics(rows, schedule)
 
 
