@@ -305,3 +305,43 @@ def test_durations_elapsed_against_wall_clock(
         "2024-03-30T09:00:00Z",
         "2024-03-31T09:00:00Z",
     ]
+
+
+def test_untaken_swap_past_due_is_ignored_with_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """oncall: an untaken swap splits the beneficiary's shift (§3.4) unless ``now`` is after
+    its start (past due), in which case OnCall ignores it; strict never changes anything."""
+    scenario: dict[str, Any] = {
+        "shifts": [
+            {
+                "type": "single_event",
+                "start": "2024-01-10T09:00:00",
+                "duration": 8 * 3600,
+                "users": ["alice"],
+            }
+        ],
+        "swaps": [
+            {
+                "beneficiary": "alice",
+                "benefactor": None,
+                "swap_start": "2024-01-10T12:00:00Z",
+                "swap_end": "2024-01-10T13:00:00Z",
+            }
+        ],
+        "window": {"start": "2024-01-10", "end": "2024-01-11"},
+    }
+
+    def rows(document: dict[str, Any], profile: str) -> list[tuple[str, str]]:
+        path = write(tmp_path, document)
+        status, out, err = run(["final-shifts", path, "--profile", profile], capsys)
+        assert (status, err) == (0, "")
+        return [
+            (r["shift_start"][11:16], r["shift_end"][11:16]) for r in json.loads(out)["results"]
+        ]
+
+    split = [("09:00", "12:00"), ("12:00", "13:00"), ("13:00", "17:00")]
+    assert rows(scenario, "oncall") == split
+    assert rows({**scenario, "now": "2024-01-09T00:00:00Z"}, "oncall") == split
+    assert rows({**scenario, "now": "2024-01-10T12:30:00Z"}, "oncall") == [("09:00", "17:00")]
+    assert rows(scenario, "strict") == [("09:00", "17:00")]

@@ -372,3 +372,18 @@ def test_dump_of_a_hand_built_scenario() -> None:
     window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC))
     scenario = Scenario(schedule=schedule, window=window)
     assert load_scenario(dump_scenario(scenario)) == scenario
+
+
+def test_now_round_trips_and_is_an_instant() -> None:
+    """The optional ``now`` loads as a UTC instant, survives dump/load, and is validated."""
+    document = {
+        "shifts": [],
+        "window": {"start": "2024-01-01", "end": "2024-01-02"},
+        "now": "2024-01-01T12:00:00+02:00",
+    }
+    scenario = load_scenario(document)
+    assert scenario.now == datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+    assert load_scenario(dump_scenario(scenario)) == scenario
+    with pytest.raises(ValidationError) as caught:
+        load_scenario({**document, "now": "2024-01-01T12:00:00"})
+    assert caught.value.field == "now"

@@ -112,6 +112,7 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         profile=args.profile,
         durations=args.durations,
         calendar_errors=args.calendar_errors,
+        now=scenario.now,
     )
     for skipped in resolution.skipped:
         # reported, never silently dropped

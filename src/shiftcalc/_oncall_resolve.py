@@ -130,10 +130,19 @@ def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
 
 
 def apply_swaps(
-    events: list[OncallEvent], swaps: Sequence[ShiftSwap], window: Window
+    events: list[OncallEvent],
+    swaps: Sequence[ShiftSwap],
+    window: Window,
+    now: datetime | None = None,
 ) -> list[OncallEvent]:
-    """Shift swaps of §3.4, in order: split the beneficiary's events, hand the middle over."""
+    """Shift swaps of §3.4, in order: split the beneficiary's events, hand the middle over.
+
+    An untaken request that is past due (``now`` after its start) is ignored, as OnCall does;
+    without ``now`` every request counts.
+    """
     for swap in swaps:
+        if swap.benefactor is None and now is not None and now > swap.swap_start:
+            continue
         # OnCall loads the swaps that start before the window and end in or after its start,
         # or that start inside it
         ws, we = window.start, window.end

@@ -210,8 +210,12 @@ def resolve(
     profile: Profile = "strict",
     durations: DurationMode = "wall",
     calendar_errors: CalendarErrors = "raise",
+    now: datetime | None = None,
 ) -> Resolution:
     """Resolve ``schedule`` over ``window``: final shifts, the event timeline and gaps.
+
+    ``now`` (oncall) is the caller's clock for OnCall's rule that untaken swap requests past
+    their start are ignored; shiftcalc never reads the clock.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from shiftcalc import Schedule, Shift, Window, resolve
@@ -228,9 +232,11 @@ def resolve(
     [('alice', 1, 8), ('bob', 8, 15)]
     """
     _check(schedule, window, profile)
+    if now is not None and now.utcoffset() is None:
+        raise ValidationError("now", now, "an aware datetime is required")
     window = _utc_window(window)
     with _date_range(window):
-        return _resolve(schedule, window, profile, durations, calendar_errors)
+        return _resolve(schedule, window, profile, durations, calendar_errors, now)
 
 
 def _resolve(
@@ -239,6 +245,7 @@ def _resolve(
     profile: Profile,
     durations: DurationMode,
     calendar_errors: CalendarErrors,
+    now: datetime | None,
 ) -> Resolution:
     skipped: list[SkippedComponent] = []
     if profile == "oncall":
@@ -250,7 +257,7 @@ def _resolve(
         records += records_of(ical_overrides) + vevent_records(overrides, window)
         events = merge_records(records) + detect_gaps(records, window)
         events.sort(key=lambda event: event.start)
-        events = apply_swaps(events, schedule.swaps, window)
+        events = apply_swaps(events, schedule.swaps, window, now)
         resolved = resolve_events(events, window)
         gap_list = tuple(
             Gap(start=max(e.start, window.start), end=min(e.end, window.end))

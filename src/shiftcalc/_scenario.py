@@ -148,10 +148,15 @@ _MISSING: Any = object()
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
-    """A schedule and the window to compute it over: the content of one scenario file."""
+    """A schedule and the window to compute it over: the content of one scenario file.
+
+    ``now`` is the caller's "now" when the answer depends on it (OnCall ignores untaken swap
+    requests that are past due); shiftcalc never reads the clock itself.
+    """
 
     schedule: Schedule
     window: Window
+    now: datetime | None = None
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -915,7 +920,10 @@ def load_scenario(
     schedule = parse_schedule(data, profile=profile)
     if "window" not in data:
         _fail("window", None, MSG_REQUIRED)
-    return Scenario(schedule=schedule, window=parse_window(data["window"], profile=profile))
+    now = None if data.get("now") is None else _instant(data["now"], "now")
+    return Scenario(
+        schedule=schedule, window=parse_window(data["window"], profile=profile), now=now
+    )
 
 
 def _seconds(value: timedelta) -> int | float:
@@ -1003,4 +1011,6 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
         "start": _format_instant(scenario.window.start),
         "end": _format_instant(scenario.window.end),
     }
+    if scenario.now is not None:
+        out["now"] = _format_instant(scenario.now)
     return out
