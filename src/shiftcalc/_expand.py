@@ -23,7 +23,6 @@ __all__ = [
     "expand_strict",
     "spans",
     "strict_spans",
-    "turn_index",
 ]
 
 DurationMode = Literal["wall", "elapsed"]
@@ -87,18 +86,14 @@ def _selected_days_counter(first: date, selected: frozenset[int]) -> Callable[[d
     return count
 
 
-def turn_index(shift: Shift, wall: datetime) -> int:
-    """The rotation turn an occurrence starting at ``wall`` belongs to (0 for the first turn).
+def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
+    """The rotation turn (0 for the first) of an occurrence of ``shift`` starting at a wall time.
 
     Periods count from ``start``'s period; with an interval of I, occurrences fall every I
     periods, so the turn is the period index over I. A daily rotation with ``by_day`` counts
-    selected days instead, I of them per turn.
+    selected days instead, I of them per turn. What does not depend on the wall time is worked
+    out once per shift.
     """
-    return _turn_counter(shift)(wall)
-
-
-def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
-    """:func:`turn_index` for one shift, with what does not depend on ``wall`` worked out once."""
     interval = shift.interval or 1
     if shift.frequency == "daily" and shift.by_day:
         selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["as_zone", "get_zone", "is_utc", "localize", "to_utc", "wall_clock"]
+__all__ = ["as_zone", "get_zone", "is_utc", "localize", "wall_clock"]
 
 _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"}
@@ -55,11 +55,6 @@ def localize(wall: datetime, tz: tzinfo) -> datetime:
     first instance. Both are what PEP 495's ``fold=0`` means, so zoneinfo does it directly.
     """
     return wall.replace(tzinfo=as_zone(tz), fold=0)
-
-
-def to_utc(value: datetime) -> datetime:
-    """The instant ``value`` (aware) as a UTC datetime."""
-    return value.astimezone(UTC)
 
 
 def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
