@@ -24,13 +24,16 @@ import pytz
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import get_zone
+from ._tz import as_utc, attach, detach, get_zone, naive_utc
 
 __all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents"]
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
 _WEB_OVERRIDE_LEVEL = 99
+# timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
+_ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
+_MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
 
 
 @lru_cache(maxsize=256)
@@ -50,7 +53,7 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     # tzinfo.utcoffset reads a naive wall time directly
     offset = zi.utcoffset(wall)
     if offset is not None and _steady(zi, wall):
-        return wall.replace(tzinfo=_fixed(offset))
+        return attach(wall, _fixed(offset))
     tz = _pytz_zone(zone)
     try:
         aware = tz.localize(wall, is_dst=None if strict else False)
@@ -64,7 +67,7 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
         ) from exc
     offset = aware.utcoffset()
     assert offset is not None
-    return wall.replace(tzinfo=_fixed(offset))
+    return attach(wall, _fixed(offset))
 
 
 @lru_cache(maxsize=128)
@@ -80,11 +83,10 @@ def _offset_at(instant: datetime, zone: str) -> timedelta:
 
 def _as_utc_pretend(wall: datetime) -> datetime:
     """A naive API value as the Django server stores it: the same digits, in UTC."""
-    return wall.replace(tzinfo=UTC)
+    return as_utc(wall)
 
 
-def _wall(value: datetime) -> datetime:
-    return value.replace(tzinfo=None)
+_wall = detach
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,14 +193,14 @@ class _Generator:
         low = current
         if next_period:
             if frequency == "hourly":
-                low = current + timedelta(hours=1)
+                low = current + _HOUR
             elif frequency == "daily":
-                low = current + timedelta(days=1)
+                low = current + _DAY
             elif frequency == "weekly":
                 days = 7 - current.weekday() + self.week_start
                 if days > 7:
                     days %= 7
-                low = current + timedelta(days=days + 7 * (interval - 1))
+                low = current + _DAY * (days + 7 * (interval - 1))
             else:
                 days = _days_in_month(current) - current.day + 1
                 year, month = current.year, current.month
@@ -207,24 +209,24 @@ class _Generator:
                     if month > 12:
                         year, month = year + 1, 1
                     days += calendar.monthrange(year, month)[1]
-                low = current + timedelta(days=days)
+                low = current + _DAY * days
 
         period_end: datetime | None = None
         if frequency == "weekly":
-            period_end = low + timedelta(days=6 - (low.weekday() - self.week_start) % 7)
+            period_end = low + _DAY * (6 - (low.weekday() - self.week_start) % 7)
             horizon = period_end
         elif frequency == "monthly":
-            period_end = low + timedelta(days=_days_in_month(low) - low.day)
+            period_end = low + _DAY * (_days_in_month(low) - low.day)
             horizon = period_end
         else:
-            horizon = low + timedelta(days=_days_in_month(current))
+            horizon = low + _DAY * _days_in_month(current)
 
         found: datetime | None = None
         length = anchor.dtend - anchor.dtstart
         # the shift's own interval, not the VEVENT's (OnCall rewrites INTERVAL before searching)
         rule = self.rule(interval=interval)
         for start in _expand_starts(
-            rule, anchor.dtstart, anchor.zone, self.until, low - timedelta(days=1), horizon
+            rule, anchor.dtstart, anchor.zone, self.until, low - _DAY, horizon
         ):
             if period_end is not None:
                 if start > period_end:
@@ -288,7 +290,7 @@ class _Generator:
             # OnCall moves to the first selected day in week order from week_start (§2.5 quirk).
             order = [(self.week_start + i) % 7 for i in range(7)]
             first = next(day for day in order if WEEKDAYS[day] in shift.by_day)
-            start = start + timedelta(days=(first - start.weekday()) % 7)
+            start = start + _DAY * ((first - start.weekday()) % 7)
 
         if shift.frequency == "daily" and shift.by_day:
             return self.daily_by_day(start, queue)
@@ -399,9 +401,9 @@ def _expand_starts(
         if low <= dtstart <= high:
             yield dtstart
         return
-    margin = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
-    wall_low = _wall(low.astimezone(UTC)) - margin
-    wall_high = _wall(high.astimezone(UTC)) + margin
+    margin = _MARGIN
+    wall_low = naive_utc(low) - margin
+    wall_high = naive_utc(high) + margin
     if until is not None:
         wall_high = min(wall_high, _wall(until) + margin)
     first = _wall(dtstart)
@@ -463,7 +465,7 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
     length = event.dtend - event.dtstart
     low = window.start - _LOOKUP_PADDING
     high = window.end + _LOOKUP_PADDING
-    if length < timedelta(0):
+    if length < _ZERO:
         for _ in _expand_starts(
             event.rule, event.dtstart, event.zone, event.rule_until, low, high
         ):
@@ -475,7 +477,7 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
             )
         return
     zone = get_zone(event.zone)
-    naive = _naive_utc
+    naive = naive_utc
     ws, we = naive(window.start), naive(window.end)
     point = ws == we
     lowest, highest = naive(low - length), naive(high)
@@ -490,15 +492,14 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
     starts = [(first, first_offset)] if lowest <= first <= highest else []
     starts_iter: Iterator[tuple[datetime, timedelta]] = iter(())
     if event.rule is not None:
-        margin = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
-        wall_low, wall_high = lowest - margin, highest + margin
+        wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
         if until is not None:
-            wall_high = min(wall_high, until + margin)
+            wall_high = min(wall_high, until + _MARGIN)
         dtstart_wall = _wall(event.dtstart)
         starts_iter = _rule_starts(event, zone, dtstart_wall, wall_low, wall_high)
     for start, start_offset in _chain(starts, starts_iter):
         if until is not None and start > until:
-            if event.rule is None or start > until + timedelta(days=1):
+            if event.rule is None or start > until + _MARGIN:
                 return
             continue
         if start < lowest:
@@ -512,7 +513,7 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
         if _steady(zone, end_wall) and zone.utcoffset(end_wall) == start_offset:
             end = raw_end
         else:
-            end_offset = raw_end.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+            end_offset = as_utc(raw_end).astimezone(zone).utcoffset()
             assert end_offset is not None
             end = raw_end - (end_offset - start_offset)
         if clip is not None and start < clip:
@@ -524,7 +525,7 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
                 continue
         elif not (start < we and ws < end):
             continue
-        yield start.replace(tzinfo=UTC), end.replace(tzinfo=UTC)
+        yield as_utc(start), as_utc(end)
 
 
 _NEAR = timedelta(hours=6)  # wider than any DST gap or fold
@@ -537,12 +538,6 @@ def _steady(zone: tzinfo, wall: datetime) -> bool:
     which is all but a few hours a year; the cheap test spares an aware copy per occurrence.
     """
     return zone.utcoffset(wall - _NEAR) == zone.utcoffset(wall + _NEAR)
-
-
-def _naive_utc(value: datetime) -> datetime:
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None)
 
 
 def _chain(

@@ -333,7 +333,9 @@ class _Start:
     @classmethod
     def of(cls, dtstart: datetime | date) -> _Start:
         if isinstance(dtstart, datetime):
-            wall = dtstart.replace(tzinfo=None, microsecond=0, fold=0)
+            wall = dtstart
+            if wall.tzinfo is not None or wall.microsecond or wall.fold:
+                wall = wall.replace(tzinfo=None, microsecond=0, fold=0)
             if dtstart.tzinfo is None:
                 return cls(kind="floating", wall=wall, zone=None)
             return cls(kind="aware", wall=wall, zone=as_zone(dtstart.tzinfo))
@@ -415,7 +417,7 @@ class _Plan:
         elif self.rank == _MONTHLY:
             units = (wall.year - o.year) * 12 + wall.month - o.month
         else:
-            seconds = (wall - o) // timedelta(seconds=1)
+            seconds = (wall - o) // _SECOND
             units = seconds // _UNIT_SECONDS[self.rank]
         return units // self.step
 
@@ -427,7 +429,7 @@ class _Plan:
         if self.rank == _MONTHLY:
             y, m = divmod(o.month - 1 + units, 12)
             return o.replace(year=o.year + y, month=m + 1)
-        return o + timedelta(seconds=units * _UNIT_SECONDS[self.rank])
+        return o + _SECOND * (units * _UNIT_SECONDS[self.rank])
 
     def walls(self, lower: datetime | None) -> Iterator[datetime]:
         """Wall-clock instances ≥ DTSTART, from the period before the one holding ``lower``."""
@@ -511,7 +513,7 @@ def _simple_walls(plan: _Plan, anchor: datetime) -> Iterator[datetime] | None:
 
 
 def _hourly(first: datetime, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
-    delta = timedelta(hours=step)
+    delta = _HOUR * step
     wall = first
     while True:
         if weekdays is None or wall.weekday() in weekdays:
@@ -520,7 +522,7 @@ def _hourly(first: datetime, step: int, weekdays: frozenset[int] | None) -> Iter
 
 
 def _daily(day: date, at: time, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
-    delta = timedelta(days=step)
+    delta = _DAY * step
     while True:
         if weekdays is None or day.weekday() in weekdays:
             yield datetime.combine(day, at)
@@ -528,8 +530,8 @@ def _daily(day: date, at: time, step: int, weekdays: frozenset[int] | None) -> I
 
 
 def _weekly(week: date, at: time, step: int, offsets: list[int]) -> Iterator[datetime]:
-    delta = timedelta(weeks=step)
-    days = [timedelta(days=offset) for offset in offsets]
+    delta = _DAY * (7 * step)
+    days = [_DAY * offset for offset in offsets]
     while True:
         for offset in days:
             yield datetime.combine(week + offset, at)
@@ -569,6 +571,8 @@ _UNIT_SECONDS: Final = {
     _MINUTELY: 60,
     _SECONDLY: 1,
 }
+# timedelta(hours=n) parses keywords on every call; the generators multiply these instead
+_SECOND, _HOUR, _DAY = timedelta(seconds=1), timedelta(hours=1), timedelta(days=1)
 
 
 @lru_cache(maxsize=1024)  # a pure function of frozen values: a memo, not state
@@ -813,7 +817,9 @@ def wall_instances(
     """
     if rule.count is not None or rule.until is not None:
         raise RecurrenceError("rrule", rule.to_ical(), "wall_instances takes no COUNT or UNTIL")
-    return _plan(rule, _Start.of(dtstart.replace(tzinfo=None))).walls(after)
+    if dtstart.tzinfo is not None:
+        dtstart = dtstart.replace(tzinfo=None)
+    return _plan(rule, _Start.of(dtstart)).walls(after)
 
 
 def occurrences(

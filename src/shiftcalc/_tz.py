@@ -10,7 +10,17 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["as_zone", "get_zone", "is_utc", "localize", "wall_clock"]
+__all__ = [
+    "as_utc",
+    "as_zone",
+    "attach",
+    "detach",
+    "get_zone",
+    "is_utc",
+    "localize",
+    "naive_utc",
+    "wall_clock",
+]
 
 _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"}
@@ -60,3 +70,35 @@ def localize(wall: datetime, tz: tzinfo) -> datetime:
 def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
     """The naive wall-clock reading of the aware ``instant`` in ``tz``."""
     return instant.astimezone(as_zone(tz)).replace(tzinfo=None)
+
+
+# Moving a datetime between naive and aware by arithmetic from the epoch gives what
+# ``replace(tzinfo=...)`` gives at a fraction of the cost (CPython parses replace's keywords on
+# every call), and the hot loops convert every occurrence.
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=256)
+def _epoch(tz: tzinfo) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=tz)
+
+
+def attach(wall: datetime, tz: tzinfo) -> datetime:
+    """``wall.replace(tzinfo=tz, fold=0)`` for a naive ``wall``."""
+    return _epoch(tz) + (wall - _NAIVE_EPOCH)
+
+
+def detach(aware: datetime) -> datetime:
+    """``aware.replace(tzinfo=None)`` (fold 0): the wall-clock digits of ``aware``."""
+    return _NAIVE_EPOCH + (aware - _epoch(aware.tzinfo))
+
+
+def as_utc(naive: datetime) -> datetime:
+    """The naive UTC reading ``naive`` as an aware UTC datetime."""
+    return _UTC_EPOCH + (naive - _NAIVE_EPOCH)
+
+
+def naive_utc(instant: datetime) -> datetime:
+    """The aware ``instant`` as a naive UTC reading."""
+    return _NAIVE_EPOCH + (instant - _UTC_EPOCH)
