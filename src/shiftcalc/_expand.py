@@ -15,7 +15,7 @@ from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import get_zone, localize, wall_clock
+from ._tz import as_utc, get_zone, localize, wall_clock
 
 __all__ = [
     "DurationMode",
@@ -33,6 +33,7 @@ _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a d
 # break is the closest, about a month): equal offsets at both ends of a shorter span mean no
 # change in between.
 _SAME_OFFSET_SPAN = timedelta(days=14)
+_HOUR, _DAY = timedelta(hours=1), timedelta(days=1)
 
 
 def shift_rule(shift: Shift) -> RecurrenceRule | None:
@@ -56,19 +57,20 @@ def shift_rule(shift: Shift) -> RecurrenceRule | None:
     )
 
 
-def _period_index(shift: Shift, wall: datetime) -> int:
-    """The number of whole frequency periods between ``start``'s period and ``wall``'s."""
+def _period_counter(shift: Shift) -> Callable[[datetime], int]:
+    """The number of whole frequency periods between ``start``'s period and a wall time's."""
     start = shift.start
     if shift.frequency == "hourly":
         floor = start.replace(minute=0, second=0, microsecond=0)
-        return int((wall - floor) // timedelta(hours=1))
+        return lambda wall: (wall - floor) // _HOUR
     if shift.frequency == "daily":
-        return (wall.date() - start.date()).days
+        first_day = start.date()
+        return lambda wall: (wall.date() - first_day).days
     if shift.frequency == "weekly":
         week_start = WEEKDAYS.index(shift.week_start or "MO")
-        first = start.date() - timedelta(days=(start.weekday() - week_start) % 7)
-        return (wall.date() - first).days // 7
-    return (wall.year - start.year) * 12 + wall.month - start.month
+        first_week = start.date() - _DAY * ((start.weekday() - week_start) % 7)
+        return lambda wall: (wall.date() - first_week).days // 7
+    return lambda wall: (wall.year - start.year) * 12 + wall.month - start.month
 
 
 def _selected_days_counter(first: date, selected: frozenset[int]) -> Callable[[date], int]:
@@ -99,7 +101,8 @@ def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
         selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)
         count = _selected_days_counter(shift.start.date(), selected)
         return lambda wall: count(wall.date()) // interval
-    return lambda wall: _period_index(shift, wall) // interval
+    periods = _period_counter(shift)
+    return lambda wall: periods(wall) // interval
 
 
 def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
@@ -164,7 +167,7 @@ def spans(
         # tzinfo.utcoffset reads the naive wall time directly.
         offset = zone.utcoffset(wall)
         assert offset is not None
-        start = (wall - offset).replace(tzinfo=UTC)
+        start = as_utc(wall - offset)
         if elapsed:
             end = start + duration
         else:

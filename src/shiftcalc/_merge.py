@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
-from ._model import FinalEvent, FinalShift, Gap, Interval, Window
+from ._model import FinalEvent, FinalShift, Gap, Interval, Window, final_shift_row
 
 __all__ = ["Merged", "Piece", "Span", "merge", "merge_spans", "pieces", "span_of"]
 
@@ -164,7 +164,9 @@ def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
         rows.append((opened, window.end, user, opened_rank))
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     shifts = tuple(
-        FinalShift(user=user, start=start, end=end, level=rank[1], is_override=bool(rank[0]))
-        for start, end, user, rank in rows
+        [
+            final_shift_row(user, start, end, rank[1], rank[0] == 1, None)
+            for start, end, user, rank in rows
+        ]
     )
     return Merged(shifts=shifts, gaps=tuple(gaps), pieces=tuple(timeline))

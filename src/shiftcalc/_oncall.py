@@ -456,11 +456,11 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
     return primary, overrides
 
 
-def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, datetime]]:
+def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, datetime]]:
     """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``.
 
     The hot loop of the oncall profile, so it computes on naive UTC values and the zone's
-    offsets; the rules are those of :func:`_expand_starts` and §2.2.
+    offsets, in one function; the rules are those of :func:`_expand_starts` and §2.2.
     """
     length = event.dtend - event.dtstart
     low = window.start - _LOOKUP_PADDING
@@ -475,42 +475,55 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
                 event.rule_until.isoformat() if event.rule_until else None,
                 "AssertionError: the event must start before it ends",
             )
-        return
-    zone = get_zone(event.zone)
-    naive = naive_utc
-    ws, we = naive(window.start), naive(window.end)
-    point = ws == we
-    lowest, highest = naive(low - length), naive(high)
-    until = None if event.rule_until is None else naive(event.rule_until)
-    clip = naive(event.rotation_start) if event.web_source else None
-    first = naive(event.dtstart)
+        return []
+    until = None if event.rule_until is None else naive_utc(event.rule_until)
+    first = naive_utc(event.dtstart)
     if until is not None and first > until:
-        return
+        return []
+    zone = get_zone(event.zone)
+    offset_at = zone.utcoffset
+    lowest, highest = naive_utc(low - length), naive_utc(high)
     # each start with the UTC offset it was localised with: the end keeps that wall length
     first_offset = event.dtstart.utcoffset()
     assert first_offset is not None
     starts = [(first, first_offset)] if lowest <= first <= highest else []
-    starts_iter: Iterator[tuple[datetime, timedelta]] = iter(())
     if event.rule is not None:
+        # later starts: DTSTART's wall clock, localised like recurring-ical-events
+        # (pytz's is_dst=False); the wall bounds are a day wider than the instants
         wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
         if until is not None:
             wall_high = min(wall_high, until + _MARGIN)
-        dtstart_wall = _wall(event.dtstart)
-        starts_iter = _rule_starts(event, zone, dtstart_wall, wall_low, wall_high)
-    for start, start_offset in _chain(starts, starts_iter):
+        dtstart_wall = detach(event.dtstart)
+        for wall in wall_instances(event.rule, dtstart_wall, after=wall_low):
+            if wall <= dtstart_wall or wall < wall_low:
+                continue
+            if wall > wall_high:
+                break
+            offset = offset_at(wall)
+            if offset_at(wall - _NEAR) != offset_at(wall + _NEAR):
+                # near a DST change, perhaps in its gap or fold: pytz's answer
+                offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
+            assert offset is not None
+            starts.append((wall - offset, offset))
+
+    ws, we = naive_utc(window.start), naive_utc(window.end)
+    point = ws == we
+    clip = naive_utc(event.rotation_start) if event.web_source else None
+    spans = []
+    for start, start_offset in starts:
         if until is not None and start > until:
             if event.rule is None or start > until + _MARGIN:
-                return
+                break
             continue
         if start < lowest:
             continue
         if start > highest:
-            return
+            break
         raw_end = start + length
         # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
         # the end moves by the change of offset between start and end, if any
         end_wall = raw_end + start_offset
-        if _steady(zone, end_wall) and zone.utcoffset(end_wall) == start_offset:
+        if offset_at(end_wall - _NEAR) == offset_at(end_wall + _NEAR) == start_offset:
             end = raw_end
         else:
             end_offset = as_utc(raw_end).astimezone(zone).utcoffset()
@@ -525,7 +538,8 @@ def occurrence_spans(event: VEvent, window: Window) -> Iterator[tuple[datetime, 
                 continue
         elif not (start < we and ws < end):
             continue
-        yield as_utc(start), as_utc(end)
+        spans.append((as_utc(start), as_utc(end)))
+    return spans
 
 
 _NEAR = timedelta(hours=6)  # wider than any DST gap or fold
@@ -538,32 +552,6 @@ def _steady(zone: tzinfo, wall: datetime) -> bool:
     which is all but a few hours a year; the cheap test spares an aware copy per occurrence.
     """
     return zone.utcoffset(wall - _NEAR) == zone.utcoffset(wall + _NEAR)
-
-
-def _chain(
-    head: list[tuple[datetime, timedelta]], tail: Iterator[tuple[datetime, timedelta]]
-) -> Iterator[tuple[datetime, timedelta]]:
-    yield from head
-    yield from tail
-
-
-def _rule_starts(
-    event: VEvent, zone: tzinfo, dtstart_wall: datetime, wall_low: datetime, wall_high: datetime
-) -> Iterator[tuple[datetime, timedelta]]:
-    """Naive UTC starts after DTSTART, localised like recurring-ical-events (``is_dst=False``),
-    each with the offset it was localised with."""
-    assert event.rule is not None
-    for wall in wall_instances(event.rule, dtstart_wall, after=wall_low):
-        if wall <= dtstart_wall or wall < wall_low:
-            continue
-        if wall > wall_high:
-            return
-        offset = zone.utcoffset(wall)
-        if not _steady(zone, wall):
-            # near a DST change, perhaps in its gap or fold: pytz's answer
-            offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
-        assert offset is not None
-        yield wall - offset, offset
 
 
 def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:

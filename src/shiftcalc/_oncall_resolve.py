@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple
 
-from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window
+from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window, final_shift_row
 from ._oncall import VEvent, occurrence_spans
 
 __all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "rows_of"]
@@ -52,6 +52,9 @@ class OncallEvent(NamedTuple):
         return not self.users and not self.is_gap
 
 
+_new_event = tuple.__new__  # builds an OncallEvent from a tuple without NamedTuple's overhead
+
+
 def _event_of(record: Interval) -> OncallEvent:
     return OncallEvent(
         start=record.start,
@@ -67,13 +70,17 @@ def _event_of(record: Interval) -> OncallEvent:
 
 def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent]:
     """One record per occurrence and user of generated VEVENTs, in calendar order."""
-    records = []
+    records: list[OncallEvent] = []
     for event in events:
         calendar_type = 1 if event.is_override else 0
+        level, shift_id = event.level, event.shift_id
         for start, end in occurrence_spans(event, window):
             for user in event.users:
                 records.append(
-                    OncallEvent(start, end, (user,), event.level, calendar_type, event.shift_id)
+                    _new_event(
+                        OncallEvent,
+                        (start, end, (user,), level, calendar_type, shift_id, False, (), False),
+                    )
                 )
     return records
 
@@ -182,9 +189,6 @@ def _rank(event: OncallEvent) -> tuple[int, int, datetime]:
 
 def _band(event: OncallEvent) -> tuple[int, int]:
     return (-1 if event.calendar_type == 1 else 0, -event.level)
-
-
-_new_event = tuple.__new__  # builds an OncallEvent from a tuple without NamedTuple's overhead
 
 
 def _with_span(event: OncallEvent, start: datetime, end: datetime) -> OncallEvent:
@@ -306,16 +310,19 @@ def final_events(events: Sequence[OncallEvent]) -> tuple[FinalEvent, ...]:
 
 def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
     """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
+    ws, we = window.start, window.end
     return tuple(
-        FinalShift(
-            user=user,
-            start=max(event.start, window.start),
-            end=min(event.end, window.end),
-            level=event.level,
-            is_override=event.is_override,
-            shift_id=event.shift_id,
-        )
-        for event in events
-        if not event.is_gap
-        for user in event.users
+        [
+            final_shift_row(
+                user,
+                start if start > ws else ws,
+                end if end < we else we,
+                level,
+                calendar_type == 1,
+                shift_id,
+            )
+            for start, end, users, level, calendar_type, shift_id, _, _, is_gap in events
+            if not is_gap
+            for user in users
+        ]
     )
