@@ -105,12 +105,15 @@ def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
     return lambda wall: periods(wall) // interval
 
 
-def _group_users(shift: Shift, turn: int) -> tuple[str, ...]:
+def _group_picker(shift: Shift) -> Callable[[datetime], tuple[str, ...]]:
+    """The users on call for an occurrence of a rolling-users ``shift`` starting at a wall time:
+    the group of its turn, counted from ``start_rotation_from_user_index``."""
     groups = shift.rolling_users
     if not groups:
-        return ()
+        return lambda wall: ()
+    turn = _turn_counter(shift)
     offset = shift.start_rotation_from_user_index or 0
-    return groups[(turn + offset) % len(groups)]
+    return lambda wall: groups[(turn(wall) + offset) % len(groups)]
 
 
 def expand_shift(
@@ -151,7 +154,7 @@ def spans(
         walls: Iterable[datetime] = [shift.start] if wall_low <= shift.start <= wall_high else []
     else:
         walls = wall_instances(rule, shift.start, after=max(wall_low, shift.start))
-    turn = _turn_counter(shift) if shift.type == "rolling_users" else None
+    group_of = _group_picker(shift) if shift.type == "rolling_users" else None
     users = shift.users
     if shift.type == "override" and shift.rolling_users:
         # every user an override lists is on call (OnCall itself keeps only the first group)
@@ -188,7 +191,7 @@ def spans(
             continue
         if start >= window_end:
             break
-        yield start, end, users if turn is None else _group_users(shift, turn(wall))
+        yield start, end, users if group_of is None else group_of(wall)
 
 
 # The merger's view of an occurrence: start, end, users, rank (override, level), missing names.

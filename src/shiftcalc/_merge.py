@@ -43,25 +43,32 @@ def span_of(interval: Interval) -> Span:
 def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
     ws, we = window.start, window.end
-    events: list[tuple[datetime, int, Span]] = []
+    bounds: list[tuple[datetime, int, Span]] = []
+    add = bounds.append
     for span in spans:
-        start = span[0] if span[0] > ws else ws
-        end = span[1] if span[1] < we else we
+        start, end = span[0], span[1]
+        if start < ws:
+            start = ws
+        if end > we:
+            end = we
         if start < end:
-            events.append((start, 1, span))
-            events.append((end, -1, span))
-    events.sort(key=_first)
+            add((start, 1, span))
+            add((end, -1, span))
+    bounds.sort(key=_first)
     # Per rank, how many active intervals name each user; a rank whose users all left is
     # removed at once, so the best rank is simply the largest key.
     active: dict[Rank, dict[str, int]] = {}
     missing: dict[str, int] = {}
     empty_active = 0
     result: list[Piece] = []
+    last: Piece | None = None
     here = ws
-    i, n = 0, len(events)
+    i, n = 0, len(bounds)
     while True:
-        while i < n and events[i][0] == here:
-            _, step, (_, _, named, rank, missing_users) = events[i]
+        while i < n:
+            at, step, (_, _, named, rank, missing_users) = bounds[i]
+            if at != here:
+                break
             i += 1
             if named:
                 counts = active.get(rank)
@@ -83,22 +90,22 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                         missing[user] = left
                     else:
                         del missing[user]
-        following = events[i][0] if i < n else we
+        following = bounds[i][0] if i < n else we
         if following > here:
             best: Rank | None = None
             users: tuple[str, ...] = ()
             names: tuple[str, ...] | None = None
             if active:
-                top = max(active)
-                owners = active[top]
-                best, users = top, tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
+                best = max(active) if len(active) > 1 else next(iter(active))
+                owners = active[best]
+                users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
             elif empty_active:
                 names = tuple(sorted(missing))
-            last = result[-1] if result else None
             if last is not None and last[2] == users and last[3] == best and last[4] == names:
-                result[-1] = (result[-1][0], following, users, best, names)
+                last = result[-1] = (last[0], following, users, best, names)
             else:
-                result.append((here, following, users, best, names))
+                last = (here, following, users, best, names)
+                result.append(last)
         if i >= n or following >= we:
             break
         here = following
@@ -162,7 +169,7 @@ def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
                     open_rows[user] = (start, rank)
     for user, (opened, opened_rank) in open_rows.items():
         rows.append((opened, window.end, user, opened_rank))
-    rows.sort(key=lambda row: (row[0], row[1], row[2]))
+    rows.sort()  # by (start, end, user): a user's rows never share both ends
     shifts = tuple(
         [
             final_shift_row(user, start, end, rank[1], rank[0] == 1, None)

@@ -17,6 +17,7 @@ wall-clock candidates of one rule; this module decides what they mean:
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -434,7 +435,7 @@ class _Plan:
     def walls(self, lower: datetime | None) -> Iterator[datetime]:
         """Wall-clock instances ≥ DTSTART, from the period before the one holding ``lower``."""
         if self.empty:
-            return
+            return iter(())
         anchor = self.origin
         if lower is not None and lower > self.origin:
             n = self.periods_to(lower) - 1  # one period of margin for DST and week edges
@@ -442,12 +443,18 @@ class _Plan:
                 try:
                     anchor = self.advanced(n)
                 except (OverflowError, ValueError):
-                    return
-        source = _simple_walls(self, anchor)
+                    return iter(())
+        simple = _simple_walls(self, anchor)
+        if simple is not None:
+            # increasing, so dropping those before DTSTART is a dropwhile (no Python frame)
+            return itertools.dropwhile(self.first.__gt__, simple)
+        source = _dateutil_walls(self, anchor)
         if source is None:
-            source = _dateutil_walls(self, anchor)
-            if source is None:
-                return
+            return iter(())
+        return self._checked(source)
+
+    def _checked(self, source: Iterator[datetime]) -> Iterator[datetime]:
+        """dateutil's instances from DTSTART on, week-years filtered, its errors ending them."""
         first, base = self.first, self.weekyear_base
         while True:
             try:

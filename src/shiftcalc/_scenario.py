@@ -412,6 +412,9 @@ def parse_shift(
     )
 
 
+_MONTHDAYS = frozenset(range(-31, 32)) - {0}
+
+
 def _parse_shift(
     raw: Any,
     *,
@@ -501,9 +504,8 @@ def _parse_shift(
 
     by_day = tuple(_codes(get("by_day"), field("by_day"), WEEKDAYS, MSG_BY_DAY))
     by_month = tuple(_numbers(get("by_month"), field("by_month"), range(1, 13), MSG_BY_MONTH))
-    monthdays = [d for d in range(-31, 32) if d != 0]
     by_monthday = tuple(
-        _numbers(get("by_monthday"), field("by_monthday"), monthdays, MSG_BY_MONTHDAY)
+        _numbers(get("by_monthday"), field("by_monthday"), _MONTHDAYS, MSG_BY_MONTHDAY)
     )
 
     source = _source(get("source"), field("source"), profile=profile)

@@ -68,8 +68,8 @@ def localize(wall: datetime, tz: tzinfo) -> datetime:
 
 
 def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
-    """The naive wall-clock reading of the aware ``instant`` in ``tz``."""
-    return instant.astimezone(as_zone(tz)).replace(tzinfo=None)
+    """The naive wall-clock reading of the aware ``instant`` in ``tz`` (fold 0)."""
+    return detach(instant.astimezone(as_zone(tz)))
 
 
 # Moving a datetime between naive and aware by arithmetic from the epoch gives what
