@@ -10,7 +10,7 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
@@ -57,63 +57,53 @@ def shift_rule(shift: Shift) -> RecurrenceRule | None:
     )
 
 
-def _period_counter(shift: Shift) -> Callable[[datetime], int]:
-    """The number of whole frequency periods between ``start``'s period and a wall time's."""
+def _step_counter(shift: Shift) -> Callable[[datetime], int]:
+    """Whole frequency periods from ``start``'s period to a wall time's; for a daily rotation
+    with ``by_day``, the selected days in ``[start's day, the wall time's day)`` instead.
+
+    What does not depend on the wall time is worked out once per shift; days count by ordinal.
+    """
     start = shift.start
     if shift.frequency == "hourly":
         floor = start.replace(minute=0, second=0, microsecond=0)
         return lambda wall: (wall - floor) // _HOUR
+    first_day = start.toordinal()
+    if shift.frequency == "daily" and shift.by_day:
+        selected = {WEEKDAYS.index(day) for day in shift.by_day}
+        # prefix[r]: selected days among the first r days of a week starting on start's weekday
+        prefix = [0]
+        for offset in range(7):
+            prefix.append(prefix[-1] + ((start.weekday() + offset) % 7 in selected))
+        per_week = len(selected)
+
+        def selected_days(wall: datetime) -> int:
+            weeks, rest = divmod(wall.toordinal() - first_day, 7)
+            return weeks * per_week + prefix[rest]
+
+        return selected_days
     if shift.frequency == "daily":
-        first_day = start.date()
-        return lambda wall: (wall.date() - first_day).days
+        return lambda wall: wall.toordinal() - first_day
     if shift.frequency == "weekly":
         week_start = WEEKDAYS.index(shift.week_start or "MO")
-        first_week = start.date() - _DAY * ((start.weekday() - week_start) % 7)
-        return lambda wall: (wall.date() - first_week).days // 7
+        first_week = first_day - (start.weekday() - week_start) % 7
+        return lambda wall: (wall.toordinal() - first_week) // 7
     return lambda wall: (wall.year - start.year) * 12 + wall.month - start.month
 
 
-def _selected_days_counter(first: date, selected: frozenset[int]) -> Callable[[date], int]:
-    """How many days in ``[first, day)`` fall on a selected weekday, in closed form."""
-    # prefix[r]: selected days among the first r days of any week that starts on first's weekday
-    prefix = [0]
-    for offset in range(7):
-        prefix.append(prefix[-1] + ((first.weekday() + offset) % 7 in selected))
-    per_week = len(selected)
-
-    def count(day: date) -> int:
-        weeks, rest = divmod((day - first).days, 7)
-        return weeks * per_week + prefix[rest]
-
-    return count
-
-
-def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
-    """The rotation turn (0 for the first) of an occurrence of ``shift`` starting at a wall time.
-
-    Periods count from ``start``'s period; with an interval of I, occurrences fall every I
-    periods, so the turn is the period index over I. A daily rotation with ``by_day`` counts
-    selected days instead, I of them per turn. What does not depend on the wall time is worked
-    out once per shift.
-    """
-    interval = shift.interval or 1
-    if shift.frequency == "daily" and shift.by_day:
-        selected = frozenset(WEEKDAYS.index(day) for day in shift.by_day)
-        count = _selected_days_counter(shift.start.date(), selected)
-        return lambda wall: count(wall.date()) // interval
-    periods = _period_counter(shift)
-    return lambda wall: periods(wall) // interval
-
-
 def _group_picker(shift: Shift) -> Callable[[datetime], tuple[str, ...]]:
-    """The users on call for an occurrence of a rolling-users ``shift`` starting at a wall time:
-    the group of its turn, counted from ``start_rotation_from_user_index``."""
+    """The users on call for an occurrence of a rolling-users ``shift`` starting at a wall time.
+
+    Occurrences fall every I periods (I the interval), so the turn (0 for the first) is the
+    period index over I; a daily rotation with ``by_day`` gives each group I selected days.
+    The group is the turn's, counted from ``start_rotation_from_user_index``.
+    """
     groups = shift.rolling_users
     if not groups:
         return lambda wall: ()
-    turn = _turn_counter(shift)
+    steps = _step_counter(shift)
+    interval = shift.interval or 1
     offset = shift.start_rotation_from_user_index or 0
-    return lambda wall: groups[(turn(wall) + offset) % len(groups)]
+    return lambda wall: groups[(steps(wall) // interval + offset) % len(groups)]
 
 
 def expand_shift(

@@ -147,13 +147,11 @@ def merge(intervals: Sequence[Interval], window: Window) -> Merged:
 def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
     """:func:`merge` on the sweep's view of the intervals."""
     timeline = pieces(spans, window) if window.end > window.start else []
-    open_rows: dict[str, tuple[datetime, Rank]] = {}
+    # A user's row grows while the pieces naming them touch; it keeps the rank it opened with.
     rows: list[tuple[datetime, datetime, str, Rank]] = []
+    last_row: dict[str, int] = {}  # user -> index of their latest row
     gaps: list[Gap] = []
     for start, end, users, rank, names in timeline:
-        for user in [u for u in open_rows if u not in users]:
-            opened, opened_rank = open_rows.pop(user)
-            rows.append((opened, start, user, opened_rank))
         if rank is None:
             gaps.append(
                 Gap(
@@ -163,12 +161,14 @@ def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
                     missing_users=names or (),
                 )
             )
-        else:
-            for user in users:
-                if user not in open_rows:
-                    open_rows[user] = (start, rank)
-    for user, (opened, opened_rank) in open_rows.items():
-        rows.append((opened, window.end, user, opened_rank))
+            continue
+        for user in users:
+            k = last_row.get(user)
+            if k is not None and rows[k][1] == start:
+                rows[k] = (rows[k][0], end, user, rows[k][3])
+            else:
+                last_row[user] = len(rows)
+                rows.append((start, end, user, rank))
     rows.sort()  # by (start, end, user): a user's rows never share both ends
     shifts = tuple(
         [
