@@ -150,23 +150,25 @@ def spans(
         # every user an override lists is on call (OnCall itself keeps only the first group)
         users = tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
     elapsed = durations == "elapsed"
+    long = duration > _SAME_OFFSET_SPAN
     window_start, window_end = window.start, window.end
+    lowest = max(wall_low, rotation_start)
+    # tzinfo.utcoffset reads a naive wall time directly; RFC 5545 §3.3.5 is its fold 0: a
+    # skipped time takes the offset before the gap
+    offset_at = zone.utcoffset
     for wall in walls:
         if wall > wall_high:
             break
-        if wall < wall_low or wall < rotation_start:
+        if wall < lowest:
             continue
-        # RFC 5545 §3.3.5 (fold 0): a skipped time takes the offset before the gap.
-        # tzinfo.utcoffset reads the naive wall time directly.
-        offset = zone.utcoffset(wall)
+        offset = offset_at(wall)
         assert offset is not None
         start = as_utc(wall - offset)
         if elapsed:
             end = start + duration
         else:
             end_wall = wall + duration
-            end_offset = zone.utcoffset(end_wall)
-            if end_offset != offset or duration > _SAME_OFFSET_SPAN:
+            if long or offset_at(end_wall) != offset:
                 # a DST change in between, or a start in a gap: the careful way, where a start
                 # that a DST gap moved forward moves its end with it
                 moved = start.astimezone(zone).replace(tzinfo=None) - wall
@@ -196,8 +198,10 @@ def strict_spans(
     for shift in schedule.shifts:
         rank = (1 if shift.is_override else 0, shift.level)
         zone = shift.time_zone or schedule.time_zone
-        for start, end, users in spans(shift, zone, window, durations=durations):
-            found.append((start, end, users, rank, ()))
+        found += [
+            (start, end, users, rank, ())
+            for start, end, users in spans(shift, zone, window, durations=durations)
+        ]
     return found
 
 

@@ -283,7 +283,7 @@ def _duration(value: Any, field: str) -> timedelta:
     """Integer seconds, or one of the Django duration formats that OnCall's API accepts."""
     try:
         if _is_int(value):
-            return timedelta(seconds=value)
+            return timedelta(0, value)  # (days, seconds): positional is cheaper
         if isinstance(value, float) and math.isfinite(value):
             return timedelta(seconds=value)
         if isinstance(value, str):
