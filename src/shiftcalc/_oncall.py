@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 import pytz
 
@@ -89,12 +90,12 @@ def _as_utc_pretend(wall: datetime) -> datetime:
 _wall = detach
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VEvent:
+class VEvent(NamedTuple):
     """One VEVENT as Grafana OnCall generates it, as a value.
 
     ``dtstart``/``dtend`` are fixed-offset datetimes (pytz semantics); ``rule`` is ``None`` for
-    one-off events; ``rule_until`` is the RRULE UNTIL instant.
+    one-off events; ``rule_until`` is the RRULE UNTIL instant. A named tuple, not a dataclass:
+    generation builds one per user and turn, and it never leaves the oncall modules.
     """
 
     dtstart: datetime
@@ -253,9 +254,14 @@ class _Generator:
         return [group for group in groups if group]
 
     def vevent(
-        self, start: datetime, users: tuple[str, ...], rule: RecurrenceRule | None
+        self,
+        start: datetime,
+        users: tuple[str, ...],
+        rule: RecurrenceRule | None,
+        times: tuple[datetime, datetime] | None = None,
     ) -> VEvent:
-        dtstart, dtend = self.event_times(start, self.zone)
+        """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known."""
+        dtstart, dtend = self.event_times(start, self.zone) if times is None else times
         return VEvent(
             dtstart=dtstart,
             dtend=dtend,
@@ -349,6 +355,7 @@ class _Generator:
         shift = self.shift
         combinations: list[tuple[int, str, int]] = []
         starts: list[datetime] = []
+        times: list[tuple[datetime, datetime]] = []
         done = False
         group = 0
         while not done:
@@ -357,13 +364,15 @@ class _Generator:
                     done = True
                     break
                 day = WEEKDAYS[start.weekday()]
-                if day in shift.by_day:
-                    if (group, day, position) in combinations:
-                        done = True
-                        break
-                    starts.append(start)
-                    combinations.append((group, day, position))
+                selected = day in shift.by_day
+                if selected and (group, day, position) in combinations:
+                    done = True
+                    break
                 anchor = self.anchor(start, self.zone)
+                if selected:
+                    starts.append(start)
+                    times.append((anchor.dtstart, anchor.dtend))
+                    combinations.append((group, day, position))
                 start = self.rotation_date(anchor, next_period=True, interval=1)
             group = (group + 1) % len(queue)
 
@@ -372,9 +381,11 @@ class _Generator:
         cycle = math.lcm(len(queue) * self.interval, len(shift.by_day))
         week_interval = max(cycle // len(shift.by_day), 1)
         events = []
-        for (group_index, day, _), event_start in zip(combinations, starts, strict=True):
+        for (group_index, day, _), event_start, event_times in zip(
+            combinations, starts, times, strict=True
+        ):
             rule = self.rule(interval=week_interval, freq="WEEKLY", by_day=(day,))
-            events.append(self.vevent(event_start, queue[group_index], rule))
+            events.append(self.vevent(event_start, queue[group_index], rule, event_times))
         return events
 
 
