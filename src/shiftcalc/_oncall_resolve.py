@@ -10,7 +10,6 @@ not clipped to the window, and rows are not merged (§3.7).
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
@@ -53,6 +52,7 @@ class OncallEvent(NamedTuple):
 
 
 _new_event = tuple.__new__  # builds an OncallEvent from a tuple without NamedTuple's overhead
+_start = itemgetter(0)  # an OncallEvent's start
 
 
 def _event_of(record: Interval) -> OncallEvent:
@@ -95,7 +95,7 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     if not records or any(record.all_day for record in records):
         return []
     gaps: list[OncallEvent] = []
-    ordered = sorted(records, key=lambda record: record.start)
+    ordered = sorted(records, key=_start)
 
     def gap(start: datetime, end: datetime) -> OncallEvent:
         return OncallEvent(
@@ -117,23 +117,21 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
 def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
     """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
     merged: list[OncallEvent] = []
-    for event in sorted(records, key=lambda e: e.start):
-        last = merged[-1] if merged else None
+    last: OncallEvent | None = None
+    for event in sorted(records, key=_start):
         if (
             last is not None
             and event.shift_id is not None
-            and (last.start, last.shift_id)
-            == (
-                event.start,
-                event.shift_id,
-            )
+            and last.start == event.start
+            and last.shift_id == event.shift_id
         ):
             users = last.users + tuple(u for u in event.users if u not in last.users)
             missing = last.missing_users + tuple(
                 u for u in event.missing_users if u not in last.missing_users
             )
-            merged[-1] = last._replace(users=users, missing_users=missing)
+            last = merged[-1] = last._replace(users=users, missing_users=missing)
         else:
+            last = event
             merged.append(event)
     return merged
 
@@ -183,14 +181,6 @@ def apply_swaps(
     return events
 
 
-def _rank(event: OncallEvent) -> tuple[int, int, datetime]:
-    return (-1 if event.calendar_type == 1 else 0, -event.level, event.start)
-
-
-def _band(event: OncallEvent) -> tuple[int, int]:
-    return (-1 if event.calendar_type == 1 else 0, -event.level)
-
-
 def _with_span(event: OncallEvent, start: datetime, end: datetime) -> OncallEvent:
     """``event._replace(start=start, end=end)``, a few times cheaper."""
     return _new_event(OncallEvent, (start, end, *event[2:]))
@@ -220,6 +210,10 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     list sorted by start; and a rest that would go straight back to the head is worked on at
     once. Same steps, same order, less shuffling (tests/oncall_literal.py is the literal
     transcription the tests compare with).
+
+    Like OnCall's, the sweep never ends when a zero-length event starts where a gap starts
+    (each moves the shared block cursor back for the other); no such input reaches it, since
+    zero-length occurrences are dropped at expansion and gaps never start inside coverage.
     """
     ws, we = window.start, window.end
     resolved: list[OncallEvent] = []
@@ -227,8 +221,17 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     blocked_upto = 0  # resolved[:blocked_upto] is in ``blocked``
     idx = 0
     current: tuple[int | None, int | None] | None = None
-    for _, band in itertools.groupby(sorted(events, key=_rank), key=_band):
-        queue = list(band)
+    bands: dict[tuple[int, int], list[OncallEvent]] = {}
+    for item in events:
+        band = (-1 if item[4] == 1 else 0, -item[3])  # (override first, higher level first)
+        queue = bands.get(band)
+        if queue is None:
+            bands[band] = [item]
+        else:
+            queue.append(item)
+    for band in sorted(bands):
+        queue = bands[band]
+        queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
         starts = [event.start for event in queue]
         head = 0
         while head < len(queue):
@@ -285,9 +288,6 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
 
 def _shift_id_or_empty(event: OncallEvent) -> str:
     return event.shift_id or ""
-
-
-_start = itemgetter(0)
 
 
 def final_events(events: Sequence[OncallEvent]) -> tuple[FinalEvent, ...]:

@@ -28,7 +28,7 @@ from typing import Final, final
 from dateutil import rrule as _du
 
 from ._errors import RecurrenceError
-from ._tz import as_zone, is_utc, localize
+from ._tz import as_utc, as_zone, detach, is_utc, localize, naive_utc
 
 __all__ = [
     "RecurrenceRule",
@@ -334,9 +334,9 @@ class _Start:
     @classmethod
     def of(cls, dtstart: datetime | date) -> _Start:
         if isinstance(dtstart, datetime):
-            wall = dtstart
-            if wall.tzinfo is not None or wall.microsecond or wall.fold:
-                wall = wall.replace(tzinfo=None, microsecond=0, fold=0)
+            wall = dtstart if dtstart.tzinfo is None else detach(dtstart)
+            if wall.microsecond or wall.fold:
+                wall = wall.replace(microsecond=0, fold=0)
             if dtstart.tzinfo is None:
                 return cls(kind="floating", wall=wall, zone=None)
             return cls(kind="aware", wall=wall, zone=as_zone(dtstart.tzinfo))
@@ -367,7 +367,7 @@ class _Start:
             if self.zone is None:
                 # floating: compare wall values as written (a UTC value by its digits)
                 return value.replace(tzinfo=None)
-            return value.astimezone(UTC).replace(tzinfo=None)
+            return naive_utc(value)
         if isinstance(value, date):
             return self.key(datetime.combine(value, time()))
         raise RecurrenceError(field, value, "must be a date or a datetime")
@@ -377,12 +377,12 @@ class _Start:
             return key.date()
         if self.zone is None:
             return key
-        return key.replace(tzinfo=UTC).astimezone(self.zone)
+        return as_utc(key).astimezone(self.zone)
 
     def local_date(self, key: datetime) -> date:
         if self.zone is None:
             return key.date()
-        return key.replace(tzinfo=UTC).astimezone(self.zone).date()
+        return as_utc(key).astimezone(self.zone).date()
 
 
 def _weekyear(day: date, wkst: int) -> int:
@@ -826,7 +826,12 @@ def wall_instances(
         raise RecurrenceError("rrule", rule.to_ical(), "wall_instances takes no COUNT or UNTIL")
     if dtstart.tzinfo is not None:
         dtstart = dtstart.replace(tzinfo=None)
-    return _plan(rule, _Start.of(dtstart)).walls(after)
+    return _floating_plan(rule, dtstart).walls(after)
+
+
+@lru_cache(maxsize=1024)  # the hot path's plans, keyed by the naive DTSTART itself
+def _floating_plan(rule: RecurrenceRule, dtstart: datetime) -> _Plan:
+    return _plan(rule, _Start.of(dtstart))
 
 
 def occurrences(
