@@ -235,51 +235,51 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
         starts = [event.start for event in queue]
         head = 0
         while head < len(queue):
-            event: OncallEvent | None = queue[head]
+            event = queue[head]
             head += 1
-            while event is not None:
-                start, end, users, level, calendar_type = event[:5]
-                if not users and not event.is_gap:
-                    break  # empty events never block lower levels
-                if start >= we or end <= ws:
-                    break
-                group = (level, calendar_type)
-                if group != current:
-                    # the blocks are what resolved so far
-                    blocked = _union(blocked, resolved[blocked_upto:])
-                    blocked_upto = len(resolved)
-                    idx = 0
-                    current = group
+            start, end, users, level, calendar_type = event[:5]
+            if not users and not event.is_gap:
+                continue  # empty events never block lower levels
+            if start >= we or end <= ws:
+                continue
+            group = (level, calendar_type)
+            if group != current:
+                # the blocks are what resolved so far
+                blocked = _union(blocked, resolved[blocked_upto:])
+                blocked_upto = len(resolved)
+                idx = 0
+                current = group
+            # The event against the blocks from idx on; ``start`` moves past them. Where OnCall
+            # puts the rest back in the queue, it goes there only when a queued event starts no
+            # later (bisect_right); otherwise it would be taken next: go on with it.
+            moved = False
+            while True:
                 if idx >= len(blocked):
-                    resolved.append(event)
+                    resolved.append(_with_span(event, start, end) if moved else event)
                     break
                 block_start, block_end = blocked[idx]
-                rest: OncallEvent | None = None
                 if end <= block_start:
-                    resolved.append(event)
-                elif start < block_start:
+                    resolved.append(_with_span(event, start, end) if moved else event)
+                    break
+                if start < block_start:
                     if block_start >= ws:
                         resolved.append(_with_span(event, start, block_start))
-                    if end > block_end and block_end < we:
-                        rest = _with_span(event, block_end, end)
+                    if end <= block_end or block_end >= we:
+                        break
+                    start, moved = block_end, True
                 elif end <= block_end:
-                    pass
+                    break  # covered
                 elif start < block_end:
-                    rest = _with_span(event, block_end, end)
+                    start, moved = block_end, True
                 else:
                     idx += 1
-                    rest = event
-                event = None
-                if rest is None:
+                if head < len(queue) and starts[head] <= start:
+                    position = bisect.bisect_right(starts, start, head)
+                    starts.insert(position, start)
+                    queue.insert(position, _with_span(event, start, end) if moved else event)
                     break
-                rest_start = rest[0]
-                if head < len(queue) and starts[head] <= rest_start:
-                    # back in the queue after the events of equal rank (bisect_right)
-                    position = bisect.bisect_right(starts, rest_start, head)
-                    starts.insert(position, rest_start)
-                    queue.insert(position, rest)
-                else:
-                    event = rest  # it would be next at the head: go on with it
+                if start >= we:
+                    break  # a rest after the window: OnCall drops it when it comes back
     # stable sorts, secondary key first: ordered by (start, shift id), ties as resolved
     resolved.sort(key=_shift_id_or_empty)
     resolved.sort(key=_start)
