@@ -474,9 +474,8 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
     offsets, in one function; the rules are those of :func:`_expand_starts` and §2.2.
     """
     length = event.dtend - event.dtstart
-    low = window.start - _LOOKUP_PADDING
-    high = window.end + _LOOKUP_PADDING
     if length < _ZERO:
+        low, high = window.start - _LOOKUP_PADDING, window.end + _LOOKUP_PADDING
         for _ in _expand_starts(
             event.rule, event.dtstart, event.zone, event.rule_until, low, high
         ):
@@ -493,7 +492,11 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         return []
     zone = get_zone(event.zone)
     offset_at = zone.utcoffset
-    lowest, highest = naive_utc(low - length), naive_utc(high)
+    # OnCall looks at starts in the padded window, then keeps what overlaps the window. The
+    # padding only serves modified instances, which generated VEVENTs never have: starts a day
+    # (more than any change of offset) beyond what can overlap the window are enough.
+    lowest = naive_utc(window.start - length) - _MARGIN
+    highest = naive_utc(window.end) + _MARGIN
     # each start with the UTC offset it was localised with: the end keeps that wall length
     first_offset = event.dtstart.utcoffset()
     assert first_offset is not None
