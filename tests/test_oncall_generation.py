@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shiftcalc import Shift
+from shiftcalc import EngineError, Shift
 from shiftcalc._oncall import VEvent, _Generator
 
 
@@ -90,3 +90,78 @@ def test_a_rotation_start_years_later_is_not_walked() -> None:
         datetime(2025, 3, 1, 0) + timedelta(hours=i) for i in range(3)
     ]
     assert events == _generate(shift, walk=True)
+
+
+DST_EDGES = [  # (a skipped or repeated wall time, its zone)
+    (datetime(2024, 3, 10, 2, 30), "America/New_York"),  # springs forward
+    (datetime(2024, 11, 3, 1, 30), "America/New_York"),  # falls back
+    (datetime(2024, 3, 31, 2, 30), "Europe/Berlin"),
+    (datetime(2024, 4, 7, 1, 45), "Australia/Lord_Howe"),  # half an hour back
+    (datetime(2024, 10, 6, 2, 15), "Australia/Lord_Howe"),  # and forward
+]
+ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    case=st.one_of(
+        st.sampled_from(DST_EDGES),
+        st.tuples(
+            st.datetimes(datetime(2023, 1, 1), datetime(2025, 1, 1)), st.sampled_from(ZONES)
+        ),
+    ),
+    shift_days=st.integers(-2, 1),
+    hour=st.sampled_from([None, 0, 1, 2, 3, 23]),
+    by_day=st.lists(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), unique=True),
+    interval=st.integers(1, 3),
+    until_days=st.one_of(st.none(), st.integers(-2, 12)),
+)
+def test_stepping_days_equals_the_rule_search(
+    case: tuple[datetime, str],
+    shift_days: int,
+    hour: int | None,
+    by_day: list[str],
+    interval: int,
+    until_days: int | None,
+) -> None:
+    """The next period of a daily rotation, found by stepping days, is the search's answer:
+    across DST changes (anchors the days before a skipped or repeated hour, where a day is 23
+    or 25 hours long), with until, by_day and intervals."""
+    start, zone = case
+    start = start.replace(second=0, microsecond=0) + timedelta(days=shift_days)
+    if hour is not None:
+        start = start.replace(hour=hour)
+    shift = Shift(
+        type="rolling_users",
+        start=start,
+        duration=timedelta(hours=9),
+        frequency="daily",
+        interval=interval,
+        by_day=tuple(by_day),
+        until=None if until_days is None else start + timedelta(days=until_days, hours=5),
+        rolling_users=(("a",), ("b",)),
+        start_rotation_from_user_index=0,
+        time_zone=zone,
+    )
+    generator = _Generator(shift, zone, 0, "shift")
+    try:
+        anchor = generator.anchor(generator.start, zone)
+    except EngineError:
+        return  # OnCall crashes on this DTSTART before any search
+    stepped = generator.next_day(anchor, interval)
+    assert stepped == generator.search(anchor, next_period=True, interval=interval)
+    # and whole rotations come out the same
+    searching = _Generator(shift, zone, 0, "shift")
+    searching.next_day = lambda anchor, interval: searching.search(  # type: ignore[method-assign]
+        anchor, next_period=True, interval=interval
+    )
+    try:
+        expected = searching.generate()
+    except EngineError as exc:
+        try:
+            generator.generate()
+        except EngineError as other:
+            assert str(other) == str(exc)
+            return
+        raise
+    assert generator.generate() == expected

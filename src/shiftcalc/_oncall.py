@@ -139,6 +139,7 @@ class _Generator:
         self.week_start = WEEKDAYS.index(shift.week_start or "SU")
         self.interval = shift.interval or 1
         self.level = _WEB_OVERRIDE_LEVEL if shift.is_override else max(shift.level, 0)
+        self.weekdays = frozenset(WEEKDAYS.index(day) for day in shift.by_day) or None
         self._rules: dict[tuple[int, str | None, tuple[str, ...]], RecurrenceRule] = {}
 
     # -- the VEVENT texts OnCall would write -------------------------------------------------
@@ -188,8 +189,20 @@ class _Generator:
         self, anchor: _Anchor, *, next_period: bool, interval: int | None = None
     ) -> datetime | None:
         """The start of the current (or next) rotation period, searched from ``anchor``."""
-        frequency = self.shift.frequency
         interval = self.interval if interval is None else interval
+        shift = self.shift
+        if (
+            next_period
+            and shift.frequency == "daily"
+            and not (shift.by_month or shift.by_monthday)
+        ):
+            return self.next_day(anchor, interval)
+        return self.search(anchor, next_period=next_period, interval=interval)
+
+    def search(self, anchor: _Anchor, *, next_period: bool, interval: int) -> datetime | None:
+        """:meth:`rotation_date` as OnCall does it: expand the rule from ``anchor`` and take
+        the first start in the period (weekly and monthly: the first eligible one)."""
+        frequency = self.shift.frequency
         current = anchor.dtstart
         low = current
         if next_period:
@@ -240,6 +253,41 @@ class _Generator:
                 break
         result = low if found is None else found
         if self.until is not None and result > self.until:
+            return None
+        return result
+
+    def next_day(self, anchor: _Anchor, interval: int) -> datetime | None:
+        """:meth:`rotation_date`'s next period of a daily rotation without BYMONTH or
+        BYMONTHDAY, by stepping days instead of expanding the rule: the same answer.
+
+        The search looks from a day after DTSTART to a month later for the first day the rule
+        keeps (``interval`` days apart, on a ``by_day`` weekday), at DTSTART's wall time,
+        localised with ``is_dst=False`` and compared as an instant; ``until`` is inclusive.
+        """
+        current = anchor.dtstart
+        low = current + _DAY
+        horizon = low + _DAY * _days_in_month(current)
+        until = self.until
+        wall_high = naive_utc(horizon) + _MARGIN
+        if until is not None:
+            wall_high = min(wall_high, _wall(until) + _MARGIN)
+        step = _DAY * interval
+        wall = _wall(current) + step
+        found: datetime | None = None
+        while wall <= wall_high:
+            if self.weekdays is None or wall.weekday() in self.weekdays:
+                start = _localize(wall, anchor.zone, strict=False, field="")
+                if until is not None and start > until:
+                    if start > until + _MARGIN:
+                        break
+                elif start > horizon:
+                    break
+                elif start >= low:
+                    found = start
+                    break
+            wall += step
+        result = low if found is None else found
+        if until is not None and result > until:
             return None
         return result
 
