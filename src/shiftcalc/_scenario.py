@@ -705,15 +705,18 @@ def _rolling_users(
         return ()
     groups: list[tuple[str, ...]] = []
     for g, group in enumerate(_list(value, field)):
-        names = [
-            _name(item, f"{field}[{g}][{j}]")
-            for j, item in enumerate(_list(group, f"{field}[{g}]"))
-        ]
+        # field names are built only to report a failure: this runs for every group and name
+        if not isinstance(group, list | tuple):
+            _list(group, f"{field}[{g}]")  # raises, naming the group
+        for j, item in enumerate(group):
+            if not isinstance(item, str) or not item:
+                _name(item, f"{field}[{g}][{j}]")  # raises, naming the item
+        names = list(group)
         ids = [directory.resolve(name, register=register) for name in names]
-        unknown = sorted(
-            {name for name, user_id in zip(names, ids, strict=True) if user_id is None}
-        )
-        if unknown:
+        if None in ids:
+            unknown = sorted(
+                {name for name, user_id in zip(names, ids, strict=True) if user_id is None}
+            )
             listed = ", ".join(repr(name) for name in unknown)
             _fail(
                 f"{field}[{g}]",
