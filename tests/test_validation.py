@@ -328,6 +328,25 @@ def test_unknown_user_in_rolling_users(profile: str) -> None:
     assert expected == (error.field, error.reason)
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize(
+    ("groups", "field", "reason"),
+    [
+        ([["alice"], "bob"], "shifts[0].rolling_users[1]", "expected a list"),
+        (
+            [["alice"], ["bob", 3]],
+            "shifts[0].rolling_users[1][1]",
+            "expected a user name (a non-empty string)",
+        ),
+        ([[""]], "shifts[0].rolling_users[0][0]", "expected a user name (a non-empty string)"),
+    ],
+)
+def test_malformed_rotation_groups(profile: str, groups: object, field: str, reason: str) -> None:
+    """A group that is not a list, or a name that is not a string, is named exactly."""
+    error = rejection(scenario(changed(ROTATION, rolling_users=groups), users=USERS), profile)
+    assert (error.field, error.reason) == (field, reason)
+
+
 def test_unknown_user_in_users() -> None:
     """The API drops unknown users of events silently (oncall); strict rejects them."""
     data = scenario(changed(SINGLE, users=["alice", "ghost"]), users=USERS)
