@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from dataclasses import is_dataclass
+from dataclasses import is_dataclass, replace
 
 import shiftcalc
 
@@ -38,3 +38,15 @@ def test_exported_objects_live_in_shiftcalc() -> None:
 def test_version_is_a_string() -> None:
     """__version__ comes from the package metadata."""
     assert isinstance(shiftcalc.__version__, str)
+
+
+def test_schedule_user_lookup() -> None:
+    """Schedule.user: the directory's user by id (the first of a repeated id), a bare user for
+    an id it lacks; a replaced directory is looked up afresh; equality ignores the index."""
+    ann = shiftcalc.User(id="u1", username="ann", email="ann@example.com")
+    schedule = shiftcalc.Schedule(users=(ann, shiftcalc.User(id="u1", username="dup")))
+    assert schedule.user("u1") is ann
+    assert schedule.user("u9") == shiftcalc.User(id="u9", username="u9")
+    assert replace(schedule, users=()).user("u1") == shiftcalc.User(id="u1", username="u1")
+    assert schedule == shiftcalc.Schedule(users=schedule.users)
+    assert hash(schedule) == hash(shiftcalc.Schedule(users=schedule.users))

@@ -136,13 +136,19 @@ class Schedule:
     ical_primary: str | None = None
     ical_overrides: str | None = None
     enable_web_overrides: bool = False
+    # the directory by id, for user(): outputs look a user up per row
+    _by_id: dict[str, User] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, User] = {}
+        for user in self.users:
+            by_id.setdefault(user.id, user)  # the first of a repeated id, as a scan finds it
+        object.__setattr__(self, "_by_id", by_id)
 
     def user(self, user_id: str) -> User:
         """The user with this id (a bare user named by the id when the directory lacks it)."""
-        for candidate in self.users:
-            if candidate.id == user_id:
-                return candidate
-        return User(id=user_id, username=user_id)
+        found = self._by_id.get(user_id)
+        return found if found is not None else User(id=user_id, username=user_id)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
