@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shiftcalc import EngineError, Shift
-from shiftcalc._oncall import VEvent, _Generator
+from shiftcalc import EngineError, Shift, Window
+from shiftcalc._oncall import VEvent, _Generator, _localize, occurrence_spans
+from shiftcalc._recurrence import RecurrenceRule
+from shiftcalc._tz import as_utc
 
 
 def _generate(shift: Shift, *, walk: bool) -> list[VEvent]:
@@ -165,3 +168,61 @@ def test_stepping_days_equals_the_rule_search(
             return
         raise
     assert generator.generate() == expected
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    case=st.one_of(
+        st.sampled_from(DST_EDGES),
+        st.tuples(
+            st.datetimes(datetime(2023, 1, 1), datetime(2025, 1, 1)), st.sampled_from(ZONES)
+        ),
+    ),
+    freq=st.sampled_from(["HOURLY", "DAILY", "WEEKLY"]),
+    interval=st.integers(1, 9),
+    own_weekday=st.booleans(),
+    length_minutes=st.sampled_from([30, 60 * 8, 60 * 24, 60 * 24 * 7, 60 * 24 * 9]),
+    window_offset_days=st.integers(-20, 400),
+    window_days=st.sampled_from([0, 1, 7, 60]),
+)
+def test_stepping_instances_equals_expanding_the_rule(
+    case: tuple[datetime, str],
+    freq: str,
+    interval: int,
+    own_weekday: bool,
+    length_minutes: int,
+    window_offset_days: int,
+    window_days: int,
+) -> None:
+    """A VEVENT whose instances are a fixed step apart (OnCall's kinds) is expanded by
+    stepping; the spans are those of expanding its rule, DST changes included."""
+    start, zone = case
+    start = start.replace(second=0, microsecond=0)
+    weekday = ((start.weekday(), None),) if own_weekday and freq == "WEEKLY" else ()
+    rule = RecurrenceRule(freq=freq, interval=interval, byday=weekday)
+    try:
+        dtstart = _localize(start, zone, strict=True, field="start")
+        dtend = _localize(
+            start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
+        )
+    except EngineError:
+        return
+    event = VEvent(
+        dtstart=dtstart,
+        dtend=dtend,
+        zone=zone,
+        rule=rule,
+        rule_until=None,
+        users=("a",),
+        level=0,
+        is_override=False,
+        web_source=False,
+        rotation_start=as_utc(start),
+        shift_index=0,
+        shift_id="s",
+    )
+    window_start = as_utc(start) + timedelta(days=window_offset_days, hours=5)
+    window = Window(start=window_start, end=window_start + timedelta(days=window_days))
+    stepped = occurrence_spans(event, window)
+    with patch("shiftcalc._oncall._fixed_step", return_value=None):
+        assert occurrence_spans(event, window) == stepped

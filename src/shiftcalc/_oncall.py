@@ -13,6 +13,7 @@ the crashes (raised here as :class:`EngineError`). The reference is
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -556,7 +557,14 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         if until is not None:
             wall_high = min(wall_high, until + _MARGIN)
         dtstart_wall = detach(event.dtstart)
-        for wall in wall_instances(event.rule, dtstart_wall, after=wall_low):
+        step = _fixed_step(event.rule, dtstart_wall)
+        walls: Iterator[datetime]
+        if step is None:
+            walls = wall_instances(event.rule, dtstart_wall, after=wall_low)
+        else:  # the first instance at or after wall_low, then every step
+            first_step = max(1, -((dtstart_wall - wall_low) // step))
+            walls = map(dtstart_wall.__add__, map(step.__mul__, itertools.count(first_step)))
+        for wall in walls:
             if wall <= dtstart_wall or wall < wall_low:
                 continue
             if wall > wall_high:
@@ -602,6 +610,28 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
             continue
         spans.append((as_utc(start), as_utc(end)))
     return spans
+
+
+def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
+    """The wall-clock distance between consecutive instances of ``rule`` from ``dtstart``,
+    when it is constant: HOURLY or DAILY without BY-parts, WEEKLY whose only BY-part is
+    DTSTART's weekday. OnCall's generated VEVENTs are of these kinds, and stepping is much
+    cheaper than expanding the rule."""
+    if rule.count is not None or rule.until is not None:
+        return None
+    if any((rule.bysecond, rule.byminute, rule.byhour, rule.bymonthday, rule.byyearday)):
+        return None
+    if any((rule.byweekno, rule.bymonth, rule.bysetpos)):
+        return None
+    if rule.freq == "WEEKLY" and rule.byday in ((), ((dtstart.weekday(), None),)):
+        return _DAY * (7 * rule.interval)
+    if rule.byday:
+        return None
+    if rule.freq == "DAILY":
+        return _DAY * rule.interval
+    if rule.freq == "HOURLY":
+        return _HOUR * rule.interval
+    return None
 
 
 _NEAR = timedelta(hours=6)  # wider than any DST gap or fold
