@@ -469,7 +469,7 @@ def _expand_starts(
     first = _wall(dtstart)
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
-    for wall in wall_instances(rule, first, after=wall_low):
+    for wall in _walls(rule, first, wall_low):
         if wall <= first or wall < wall_low:
             continue
         if wall > wall_high:
@@ -557,14 +557,7 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         if until is not None:
             wall_high = min(wall_high, until + _MARGIN)
         dtstart_wall = detach(event.dtstart)
-        step = _fixed_step(event.rule, dtstart_wall)
-        walls: Iterator[datetime]
-        if step is None:
-            walls = wall_instances(event.rule, dtstart_wall, after=wall_low)
-        else:  # the first instance at or after wall_low, then every step
-            first_step = max(1, -((dtstart_wall - wall_low) // step))
-            walls = map(dtstart_wall.__add__, map(step.__mul__, itertools.count(first_step)))
-        for wall in walls:
+        for wall in _walls(event.rule, dtstart_wall, wall_low):
             if wall <= dtstart_wall or wall < wall_low:
                 continue
             if wall > wall_high:
@@ -610,6 +603,17 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
             continue
         spans.append((as_utc(start), as_utc(end)))
     return spans
+
+
+def _walls(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
+    """Wall-clock instances of ``rule`` from the naive ``dtstart``, sorted, from about ``low``
+    on (a few earlier ones may come: callers filter)."""
+    step = _fixed_step(rule, dtstart)
+    if step is None:
+        return wall_instances(rule, dtstart, after=low)
+    # the first instance after DTSTART at or after low, then every step
+    first = max(1, -((dtstart - low) // step))
+    return map(dtstart.__add__, map(step.__mul__, itertools.count(first)))
 
 
 def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
