@@ -88,9 +88,6 @@ def _as_utc_pretend(wall: datetime) -> datetime:
     return as_utc(wall)
 
 
-_wall = detach
-
-
 class VEvent(NamedTuple):
     """One VEVENT as Grafana OnCall generates it, as a value.
 
@@ -171,8 +168,8 @@ class _Generator:
             end = min(end, self.until)
         field = f"shifts[{self.index}].start"
         return (
-            _localize(_wall(start), zone, strict=True, field=field),
-            _localize(_wall(end), zone, strict=True, field=f"shifts[{self.index}].duration"),
+            _localize(detach(start), zone, strict=True, field=field),
+            _localize(detach(end), zone, strict=True, field=f"shifts[{self.index}].duration"),
         )
 
     def anchor(self, start: datetime, zone: str) -> _Anchor:
@@ -271,9 +268,9 @@ class _Generator:
         until = self.until
         wall_high = naive_utc(horizon) + _MARGIN
         if until is not None:
-            wall_high = min(wall_high, _wall(until) + _MARGIN)
+            wall_high = min(wall_high, detach(until) + _MARGIN)
         step = _DAY * interval
-        wall = _wall(current) + step
+        wall = detach(current) + step
         found: datetime | None = None
         while wall <= wall_high:
             if self.weekdays is None or wall.weekday() in self.weekdays:
@@ -465,8 +462,8 @@ def _expand_starts(
     wall_low = naive_utc(low) - margin
     wall_high = naive_utc(high) + margin
     if until is not None:
-        wall_high = min(wall_high, _wall(until) + margin)
-    first = _wall(dtstart)
+        wall_high = min(wall_high, detach(until) + margin)
+    first = detach(dtstart)
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
     for wall in _walls(rule, first, wall_low):
