@@ -44,7 +44,7 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
     ws, we = window.start, window.end
     bounds: list[tuple[datetime, int, Span]] = []
-    add = bounds.append
+    ends: list[tuple[datetime, int, Span]] = []
     for span in spans:
         start, end = span[0], span[1]
         if start < ws:
@@ -52,12 +52,17 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
         if end > we:
             end = we
         if start < end:
-            add((start, 1, span))
-            add((end, -1, span))
+            bounds.append((start, 1, span))
+            ends.append((end, -1, span))
+    # starts before ends at equal times (a stable sort of starts + ends), so a rank handing
+    # over from one interval to the next stays active
+    bounds += ends
     bounds.sort(key=_first)
     # Per rank, how many active intervals name each user; a rank whose users all left is
-    # removed at once, so the best rank is simply the largest key.
+    # removed at once, so the best rank is the largest key, kept up to date as ranks come
+    # and go.
     active: dict[Rank, dict[str, int]] = {}
+    best: Rank | None = None
     missing: dict[str, int] = {}
     empty_active = 0
     result: list[Piece] = []
@@ -74,6 +79,8 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                 counts = active.get(rank)
                 if counts is None:
                     counts = active[rank] = {}
+                    if best is None or rank > best:
+                        best = rank
                 for user in named:
                     left = counts.get(user, 0) + step
                     if left:
@@ -82,6 +89,8 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                         del counts[user]
                 if not counts:
                     del active[rank]
+                    if rank == best:
+                        best = max(active) if active else None
             else:
                 empty_active += step
                 for user in missing_users:
@@ -92,11 +101,9 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                         del missing[user]
         following = bounds[i][0] if i < n else we
         if following > here:
-            best: Rank | None = None
             users: tuple[str, ...] = ()
             names: tuple[str, ...] | None = None
-            if active:
-                best = max(active) if len(active) > 1 else next(iter(active))
+            if best is not None:
                 owners = active[best]
                 users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
             elif empty_active:
