@@ -103,16 +103,16 @@ DST_EDGES = [  # (a skipped or repeated wall time, its zone)
     (datetime(2024, 10, 6, 2, 15), "Australia/Lord_Howe"),  # and forward
 ]
 ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]
+# a wall time and its zone: often one a DST change skips or repeats
+WALL_TIMES = st.one_of(
+    st.sampled_from(DST_EDGES),
+    st.tuples(st.datetimes(datetime(2023, 1, 1), datetime(2025, 1, 1)), st.sampled_from(ZONES)),
+)
 
 
 @settings(deadline=None, max_examples=300)
 @given(
-    case=st.one_of(
-        st.sampled_from(DST_EDGES),
-        st.tuples(
-            st.datetimes(datetime(2023, 1, 1), datetime(2025, 1, 1)), st.sampled_from(ZONES)
-        ),
-    ),
+    case=WALL_TIMES,
     shift_days=st.integers(-2, 1),
     hour=st.sampled_from([None, 0, 1, 2, 3, 23]),
     by_day=st.lists(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), unique=True),
@@ -172,12 +172,7 @@ def test_stepping_days_equals_the_rule_search(
 
 @settings(deadline=None, max_examples=200)
 @given(
-    case=st.one_of(
-        st.sampled_from(DST_EDGES),
-        st.tuples(
-            st.datetimes(datetime(2023, 1, 1), datetime(2025, 1, 1)), st.sampled_from(ZONES)
-        ),
-    ),
+    case=WALL_TIMES,
     freq=st.sampled_from(["HOURLY", "DAILY", "WEEKLY"]),
     interval=st.integers(1, 9),
     own_weekday=st.booleans(),
