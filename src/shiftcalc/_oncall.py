@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -533,8 +533,7 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
             )
         return []
     until = None if event.rule_until is None else naive_utc(event.rule_until)
-    first = naive_utc(event.dtstart)
-    if until is not None and first > until:
+    if until is not None and naive_utc(event.dtstart) > until:
         return []
     zone = get_zone(event.zone)
     offset_at = zone.utcoffset
@@ -543,34 +542,32 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
     # (more than any change of offset) beyond what can overlap the window are enough.
     lowest = naive_utc(window.start - length) - _MARGIN
     highest = naive_utc(window.end) + _MARGIN
-    # each start with the UTC offset it was localised with: the end keeps that wall length
-    first_offset = event.dtstart.utcoffset()
-    assert first_offset is not None
-    starts = [(first, first_offset)] if lowest <= first <= highest else []
-    if event.rule is not None:
-        # later starts: DTSTART's wall clock, localised like recurring-ical-events
-        # (pytz's is_dst=False); the wall bounds are a day wider than the instants
-        wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
-        if until is not None:
-            wall_high = min(wall_high, until + _MARGIN)
-        dtstart_wall = detach(event.dtstart)
-        for wall in _walls(event.rule, dtstart_wall, wall_low):
-            if wall <= dtstart_wall or wall < wall_low:
-                continue
-            if wall > wall_high:
-                break
-            offset = offset_at(wall)
-            if offset_at(wall - _NEAR) != offset_at(wall + _NEAR):
-                # near a DST change, perhaps in its gap or fold: pytz's answer
-                offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
-            assert offset is not None
-            starts.append((wall - offset, offset))
-
     ws, we = naive_utc(window.start), naive_utc(window.end)
     point = ws == we
     clip = naive_utc(event.rotation_start) if event.web_source else None
+    # DTSTART always counts, then the rule's later starts at its wall clock (the wall bounds
+    # are a day wider than the instants). Each start is localised like recurring-ical-events
+    # (pytz's is_dst=False; DTSTART is never skipped or repeated, or OnCall would have crashed
+    # writing it, so this gives its own offset).
+    wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
+    if until is not None:
+        wall_high = min(wall_high, until + _MARGIN)
+    dtstart_wall = detach(event.dtstart)
+    walls: Iterable[datetime] = (dtstart_wall,)
+    if event.rule is not None:
+        walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
     spans = []
-    for start, start_offset in starts:
+    for wall in walls:
+        if wall > wall_high:
+            break
+        if wall < wall_low:
+            continue
+        offset = offset_at(wall)
+        if offset_at(wall - _NEAR) != offset_at(wall + _NEAR):
+            # near a DST change, perhaps in its gap or fold: pytz's answer
+            offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
+        assert offset is not None
+        start = wall - offset
         if until is not None and start > until:
             if event.rule is None or start > until + _MARGIN:
                 break
@@ -582,13 +579,13 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         raw_end = start + length
         # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
         # the end moves by the change of offset between start and end, if any
-        end_wall = raw_end + start_offset
-        if offset_at(end_wall - _NEAR) == offset_at(end_wall + _NEAR) == start_offset:
+        end_wall = raw_end + offset
+        if offset_at(end_wall - _NEAR) == offset_at(end_wall + _NEAR) == offset:
             end = raw_end
         else:
             end_offset = as_utc(raw_end).astimezone(zone).utcoffset()
             assert end_offset is not None
-            end = raw_end - (end_offset - start_offset)
+            end = raw_end - (end_offset - offset)
         if clip is not None and start < clip:
             start = clip
         if start >= end:
@@ -600,6 +597,12 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
             continue
         spans.append((as_utc(start), as_utc(end)))
     return spans
+
+
+def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
+    """The wall-clock instances of ``rule`` after the naive ``dtstart``, sorted, from about
+    ``low`` on."""
+    return itertools.dropwhile(dtstart.__ge__, _walls(rule, dtstart, low))
 
 
 def _walls(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
