@@ -437,9 +437,11 @@ def _parse_shift(
     def get(key: str) -> Any:
         return data.get(key, _MISSING)
 
+    # the serializer reads the datetime formats first; the values are kept for below
+    times: dict[str, datetime] = {}
     for key in ("start", "rotation_start", "until"):
         if get(key) is not _MISSING and get(key) is not None:
-            _naive_datetime(data[key], field(key), profile=profile)
+            times[key] = _naive_datetime(data[key], field(key), profile=profile)
 
     type_ = get("type")
     if type_ is _MISSING:
@@ -463,7 +465,7 @@ def _parse_shift(
 
     if get("start") in (_MISSING, None):
         _fail(field("start"), None, MSG_REQUIRED if get("start") is _MISSING else MSG_NOT_NULL)
-    start = _naive_datetime(data["start"], field("start"), profile=profile)
+    start = times["start"]
 
     if get("duration") in (_MISSING, None):
         reason = MSG_REQUIRED if get("duration") is _MISSING else MSG_NOT_NULL
@@ -472,9 +474,7 @@ def _parse_shift(
 
     rotation_start = None
     if get("rotation_start") not in (_MISSING, None):
-        rotation_start = _naive_datetime(
-            data["rotation_start"], field("rotation_start"), profile=profile
-        )
+        rotation_start = times["rotation_start"]
 
     frequency: Frequency | None = None
     if get("frequency") not in (_MISSING, None):
@@ -492,7 +492,7 @@ def _parse_shift(
 
     until = None
     if get("until") not in (_MISSING, None):
-        until = _naive_datetime(data["until"], field("until"), profile=profile)
+        until = times["until"]
 
     week_start: str | None = None
     if get("week_start") is not _MISSING:
