@@ -16,8 +16,7 @@ import calendar
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -36,6 +35,10 @@ _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
+# Offsets never change twice within 12 hours: the same offset 6 hours before and after a wall
+# time means it is neither skipped nor repeated (all but a few hours a year), and the cheap
+# test spares the careful DST handling.
+_NEAR = timedelta(hours=6)
 
 
 @lru_cache(maxsize=256)
@@ -52,9 +55,10 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
     zi = get_zone(zone)
-    # tzinfo.utcoffset reads a naive wall time directly
+    # tzinfo.utcoffset reads a naive wall time directly; with one offset on both sides (see
+    # _NEAR) the wall time is neither skipped nor repeated
     offset = zi.utcoffset(wall)
-    if offset is not None and _steady(zi, wall):
+    if offset is not None and zi.utcoffset(wall - _NEAR) == zi.utcoffset(wall + _NEAR):
         return attach(wall, _fixed(offset))
     tz = _pytz_zone(zone)
     try:
@@ -110,8 +114,7 @@ class VEvent(NamedTuple):
     shift_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Anchor:
+class _Anchor(NamedTuple):
     """The last VEVENT built while generating a rotation: what the next period is searched from.
 
     Its rule is the shift's with the shift's own interval (OnCall rewrites INTERVAL first).
@@ -399,7 +402,7 @@ class _Generator:
     def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
         """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
         shift = self.shift
-        combinations: list[tuple[int, str, int]] = []
+        combinations: dict[tuple[int, str, int], None] = {}  # ordered, with O(1) membership
         starts: list[datetime] = []
         times: list[tuple[datetime, datetime]] = []
         done = False
@@ -418,7 +421,7 @@ class _Generator:
                 if selected:
                     starts.append(start)
                     times.append((anchor.dtstart, anchor.dtend))
-                    combinations.append((group, day, position))
+                    combinations[group, day, position] = None
                 start = self.rotation_date(anchor, next_period=True, interval=1)
             group = (group + 1) % len(queue)
 
@@ -636,18 +639,6 @@ def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
     if rule.freq == "HOURLY":
         return _HOUR * rule.interval
     return None
-
-
-_NEAR = timedelta(hours=6)  # wider than any DST gap or fold
-
-
-def _steady(zone: tzinfo, wall: datetime) -> bool:
-    """True when ``zone`` keeps one offset from 6 hours before ``wall`` to 6 hours after.
-
-    Then ``wall`` is neither skipped nor repeated (offsets never change twice in 12 hours),
-    which is all but a few hours a year; the cheap test spares an aware copy per occurrence.
-    """
-    return zone.utcoffset(wall - _NEAR) == zone.utcoffset(wall + _NEAR)
 
 
 def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
