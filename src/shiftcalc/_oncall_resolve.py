@@ -261,16 +261,17 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
                 if end <= block_start:
                     resolved.append(_with_span(event, start, end) if moved else event)
                     break
+                cut = False  # a rest from this block's end on
                 if start < block_start:
                     if block_start >= ws:
                         resolved.append(_with_span(event, start, block_start))
                     if end <= block_end or block_end >= we:
                         break
-                    start, moved = block_end, True
+                    start, moved, cut = block_end, True, True
                 elif end <= block_end:
                     break  # covered
                 elif start < block_end:
-                    start, moved = block_end, True
+                    start, moved, cut = block_end, True, True
                 else:
                     idx += 1
                 if head < len(queue) and starts[head] <= start:
@@ -280,6 +281,10 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
                     break
                 if start >= we:
                     break  # a rest after the window: OnCall drops it when it comes back
+                if cut:
+                    # taken at once, the rest starts where the block ends: it moves on to the
+                    # next block (the step after this one), and again nothing queued goes first
+                    idx += 1
     # stable sorts, secondary key first: ordered by (start, shift id), ties as resolved
     resolved.sort(key=_shift_id_or_empty)
     resolved.sort(key=_start)
