@@ -53,6 +53,7 @@ class OncallEvent(NamedTuple):
 
 _new_event = tuple.__new__  # builds an OncallEvent from a tuple without NamedTuple's overhead
 _start = itemgetter(0)  # an OncallEvent's start
+_all_day = itemgetter(6)  # and its all_day flag
 
 
 def _event_of(record: Interval) -> OncallEvent:
@@ -92,7 +93,7 @@ def records_of(intervals: Iterable[Interval]) -> list[OncallEvent]:
 
 def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
     """Gap events of §3.3: none without records or with any all-day record."""
-    if not records or any(record.all_day for record in records):
+    if not records or any(map(_all_day, records)):
         return []
     gaps: list[OncallEvent] = []
     ordered = sorted(records, key=_start)
@@ -108,7 +109,8 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     for record in ordered[1:]:
         if record.start - covered_until >= _CONTIGUOUS:
             gaps.append(gap(covered_until, record.start))
-        covered_until = max(covered_until, record.end)
+        if record.end > covered_until:
+            covered_until = record.end
     if covered_until < window.end:
         gaps.append(gap(covered_until, window.end))
     return gaps
