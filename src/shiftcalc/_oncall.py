@@ -141,6 +141,7 @@ class _Generator:
         self.interval = shift.interval or 1
         self.level = _WEB_OVERRIDE_LEVEL if shift.is_override else max(shift.level, 0)
         self.weekdays = frozenset(WEEKDAYS.index(day) for day in shift.by_day) or None
+        self.fields = (f"shifts[{index}].start", f"shifts[{index}].duration")  # for crashes
         self._rules: dict[tuple[int, str | None, tuple[str, ...]], RecurrenceRule] = {}
 
     # -- the VEVENT texts OnCall would write -------------------------------------------------
@@ -169,10 +170,9 @@ class _Generator:
         end = start + self.shift.duration
         if self.until is not None:
             end = min(end, self.until)
-        field = f"shifts[{self.index}].start"
         return (
-            _localize(detach(start), zone, strict=True, field=field),
-            _localize(detach(end), zone, strict=True, field=f"shifts[{self.index}].duration"),
+            _localize(detach(start), zone, strict=True, field=self.fields[0]),
+            _localize(detach(end), zone, strict=True, field=self.fields[1]),
         )
 
     def anchor(self, start: datetime, zone: str) -> _Anchor:
@@ -311,19 +311,19 @@ class _Generator:
     ) -> VEvent:
         """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known."""
         dtstart, dtend = self.event_times(start, self.zone) if times is None else times
-        return VEvent(
-            dtstart=dtstart,
-            dtend=dtend,
-            zone=self.zone,
-            rule=rule,
-            rule_until=self.until,
-            users=users,
-            level=self.level,
-            is_override=self.shift.is_override,
-            web_source=self.web,
-            rotation_start=self.rotation_start,
-            shift_index=self.index,
-            shift_id=self.shift_id,
+        return VEvent(  # positional, in field order: a keyword call costs twice as much
+            dtstart,
+            dtend,
+            self.zone,
+            rule,
+            self.until,
+            users,
+            self.level,
+            self.shift.is_override,
+            self.web,
+            self.rotation_start,
+            self.index,
+            self.shift_id,
         )
 
     def generate(self) -> list[VEvent]:
