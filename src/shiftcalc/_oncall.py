@@ -461,22 +461,20 @@ def _expand_starts(
         if low <= dtstart <= high:
             yield dtstart
         return
-    margin = _MARGIN
-    wall_low = naive_utc(low) - margin
-    wall_high = naive_utc(high) + margin
+    wall_low = naive_utc(low) - _MARGIN
+    wall_high = naive_utc(high) + _MARGIN
     if until is not None:
-        wall_high = min(wall_high, detach(until) + margin)
-    first = detach(dtstart)
+        wall_high = min(wall_high, detach(until) + _MARGIN)
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
-    for wall in _walls(rule, first, wall_low):
-        if wall <= first or wall < wall_low:
+    for wall in _walls_after(rule, detach(dtstart), wall_low):
+        if wall < wall_low:
             continue
         if wall > wall_high:
             return
         start = _localize(wall, zone, strict=False, field="")
         if until is not None and start > until:
-            if start > until + margin:
+            if start > until + _MARGIN:
                 return
             continue
         if start < low:
@@ -604,17 +602,12 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
 
 def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
     """The wall-clock instances of ``rule`` after the naive ``dtstart``, sorted, from about
-    ``low`` on."""
-    return itertools.dropwhile(dtstart.__ge__, _walls(rule, dtstart, low))
-
-
-def _walls(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
-    """Wall-clock instances of ``rule`` from the naive ``dtstart``, sorted, from about ``low``
-    on (a few earlier ones may come: callers filter)."""
+    ``low`` on (a few earlier ones may come: callers filter)."""
     step = _fixed_step(rule, dtstart)
     if step is None:
-        return wall_instances(rule, dtstart, after=low)
-    # the first instance after DTSTART at or after low, then every step
+        # the rule's own instances include DTSTART when it matches
+        return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
+    # the first step at or after low, then every step
     first = max(1, -((dtstart - low) // step))
     return map(dtstart.__add__, map(step.__mul__, itertools.count(first)))
 

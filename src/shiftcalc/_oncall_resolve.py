@@ -30,8 +30,6 @@ class OncallEvent(NamedTuple):
     hot path of the oncall profile. It never leaves this module (FinalEvent does).
     """
 
-    """An event record as OnCall's resolution sees it."""
-
     start: datetime
     end: datetime
     users: tuple[str, ...]

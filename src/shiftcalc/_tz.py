@@ -64,7 +64,7 @@ def localize(wall: datetime, tz: tzinfo) -> datetime:
     spring-forward night in New York is 07:30Z, i.e. 03:30 EDT); a repeated time takes its
     first instance. Both are what PEP 495's ``fold=0`` means, so zoneinfo does it directly.
     """
-    return wall.replace(tzinfo=as_zone(tz), fold=0)
+    return attach(wall, as_zone(tz))
 
 
 def wall_clock(instant: datetime, tz: tzinfo) -> datetime:
