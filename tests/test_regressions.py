@@ -89,3 +89,41 @@ def test_bug_2_extreme_datetimes_are_a_validation_error(
         resolve(scenario.schedule, scenario.window, profile=profile)  # type: ignore[arg-type]
     assert caught.value.field == "window"
     assert "years 1 to 9999" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("days", "end"),
+    [
+        (3, "2000-10-11T04:30:00+00:00"),  # ends in summer time: 01:30-03:00
+        (7, "2000-10-15T05:30:00+00:00"),  # summer time is over: 01:30-04:00
+        (7.5, "2000-10-15T17:30:00+00:00"),  # 13:30-04:00
+        (15, "2000-10-23T05:30:00+00:00"),
+    ],
+)
+def test_bug_3_start_in_a_gap_with_the_offset_back_by_the_end(days: float, end: str) -> None:
+    """A start in a DST gap moves its end with it, even when the offset is back by the end.
+
+    America/Boa_Vista began summer time on 2000-10-08 (00:00-04:00 became 01:00-03:00) and left
+    it on 2000-10-15. A shift at 00:30 that day starts at 01:30-03:00, so its wall-clock end
+    moves an hour too. The fast path took equal offsets at both ends to mean "no change in
+    between" for spans up to 14 days, but these changes are a week apart: 7-day shifts ended an
+    hour early (tests/test_zone_data.py now checks the spacing the fast path assumes).
+    """
+    document = {
+        "schedule": {"time_zone": "America/Boa_Vista"},
+        "users": ["a"],
+        "shifts": [
+            {
+                "type": "single_event",
+                "start": "2000-10-08T00:30:00",
+                "duration": int(days * 86400),
+                "users": ["a"],
+            }
+        ],
+        "window": {"start": "2000-10-01T00:00:00Z", "end": "2000-11-01T00:00:00Z"},
+    }
+    scenario = load_scenario(document)
+    rows = resolve(scenario.schedule, scenario.window).shifts
+    assert [(r.start.isoformat(), r.end.isoformat()) for r in rows] == [
+        ("2000-10-08T04:30:00+00:00", end)
+    ]

@@ -15,7 +15,7 @@ from typing import Literal
 
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import as_utc, get_zone, localize, wall_clock
+from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
 __all__ = [
     "DurationMode",
@@ -29,10 +29,6 @@ DurationMode = Literal["wall", "elapsed"]
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
-# Zones change offset a few times a year, never twice within two weeks (Morocco's Ramadan
-# break is the closest, about a month): equal offsets at both ends of a shorter span mean no
-# change in between.
-_SAME_OFFSET_SPAN = timedelta(days=14)
 _HOUR, _DAY = timedelta(hours=1), timedelta(days=1)
 
 
@@ -150,7 +146,8 @@ def spans(
         # every user an override lists is on call (OnCall itself keeps only the first group)
         users = tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
     elapsed = durations == "elapsed"
-    long = duration > _SAME_OFFSET_SPAN
+    # equal offsets at both ends of a longer span may hide two changes (_tz)
+    long = duration > STEADY_SPAN
     window_start, window_end = window.start, window.end
     lowest = max(wall_low, rotation_start)
     # tzinfo.utcoffset reads a naive wall time directly; RFC 5545 §3.3.5 is its fold 0: a
@@ -168,9 +165,12 @@ def spans(
             end = start + duration
         else:
             end_wall = wall + duration
-            if long or offset_at(end_wall) != offset:
+            if offset_at(end_wall) != offset or (
+                long and offset_at(wall - NEAR) != offset_at(wall + NEAR)
+            ):
                 # a DST change in between, or a start in a gap: the careful way, where a start
-                # that a DST gap moved forward moves its end with it
+                # that a DST gap moved forward moves its end with it (with equal offsets at
+                # both ends and a start in no gap, it gives start + duration)
                 moved = start.astimezone(zone).replace(tzinfo=None) - wall
                 end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
             else:

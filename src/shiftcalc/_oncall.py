@@ -25,7 +25,7 @@ import pytz
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import as_utc, attach, detach, get_zone, naive_utc
+from ._tz import NEAR, as_utc, attach, detach, get_zone, naive_utc
 
 __all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents"]
 
@@ -35,10 +35,8 @@ _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
-# Offsets never change twice within 12 hours: the same offset 6 hours before and after a wall
-# time means it is neither skipped nor repeated (all but a few hours a year), and the cheap
-# test spares the careful DST handling.
-_NEAR = timedelta(hours=6)
+# The same offset NEAR before and after a wall time means it is neither skipped nor repeated
+# (all but a few hours a year; _tz says why): the cheap test spares the careful DST handling.
 
 
 @lru_cache(maxsize=256)
@@ -56,9 +54,9 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     """
     zi = get_zone(zone)
     # tzinfo.utcoffset reads a naive wall time directly; with one offset on both sides (see
-    # _NEAR) the wall time is neither skipped nor repeated
+    # NEAR) the wall time is neither skipped nor repeated
     offset = zi.utcoffset(wall)
-    if offset is not None and zi.utcoffset(wall - _NEAR) == zi.utcoffset(wall + _NEAR):
+    if offset is not None and zi.utcoffset(wall - NEAR) == zi.utcoffset(wall + NEAR):
         return attach(wall, _fixed(offset))
     tz = _pytz_zone(zone)
     try:
@@ -564,7 +562,7 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         if wall < wall_low:
             continue
         offset = offset_at(wall)
-        if offset_at(wall - _NEAR) != offset_at(wall + _NEAR):
+        if offset_at(wall - NEAR) != offset_at(wall + NEAR):
             # near a DST change, perhaps in its gap or fold: pytz's answer
             offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
         assert offset is not None
@@ -581,7 +579,7 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
         # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
         # the end moves by the change of offset between start and end, if any
         end_wall = raw_end + offset
-        if offset_at(end_wall - _NEAR) == offset_at(end_wall + _NEAR) == offset:
+        if offset_at(end_wall - NEAR) == offset_at(end_wall + NEAR) == offset:
             end = raw_end
         else:
             end_offset = as_utc(raw_end).astimezone(zone).utcoffset()

@@ -6,11 +6,13 @@ zone passed in by a caller is converted by name, so both libraries give the same
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "NEAR",
+    "STEADY_SPAN",
     "as_utc",
     "as_zone",
     "attach",
@@ -21,6 +23,18 @@ __all__ = [
     "naive_utc",
     "wall_clock",
 ]
+
+# What the fast paths assume of the tz database (tests/test_zone_data.py checks the installed
+# data): a zone's offset changes are more than a week apart, less 90 minutes (Brazil's 2000
+# summer time that some regions dropped after a week; Gaza's predicted Ramadan breaks), and
+# no change is larger than a day (Samoa skipped 2011-12-30).
+#
+# So equal offsets 6 hours before and after a wall time mean it is neither skipped nor
+# repeated; and equal offsets at both ends of a wall span no longer than STEADY_SPAN mean no
+# change in between, since with a day for the largest jump it still fits between two changes.
+MIN_CHANGE_SPACING = timedelta(days=6, hours=22)
+NEAR = timedelta(hours=6)
+STEADY_SPAN = timedelta(days=5)
 
 _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"}

@@ -1,0 +1,152 @@
+"""The facts about the tz database that the expansions' fast paths rely on (see ``_tz``).
+
+They are checked on the data this machine's ``zoneinfo`` reads: the explicit transitions of
+every zone's TZif file, and a few years of the rule that continues them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import struct
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+
+import pytest
+
+from shiftcalc._tz import MIN_CHANGE_SPACING, NEAR, STEADY_SPAN
+
+_DAY = timedelta(days=1)
+
+
+def _tzif_bytes(key: str) -> bytes | None:
+    """The TZif file zoneinfo reads for ``key``: the first on TZPATH, else tzdata's."""
+    for directory in zoneinfo.TZPATH:
+        path = os.path.join(directory, key)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                return file.read()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(key).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def _explicit_changes(data: bytes) -> list[tuple[int, int]]:
+    """``(UTC seconds, new offset)`` of each transition of a TZif file (version 2 or later:
+    the 64-bit block; version 1: the 32-bit one)."""
+
+    def block(at: int, time_size: int) -> tuple[list[tuple[int, int]], int]:
+        isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = struct.unpack(
+            ">6l", data[at + 20 : at + 44]
+        )
+        at += 44
+        times = struct.unpack(
+            f">{timecnt}{'q' if time_size == 8 else 'l'}", data[at:][: timecnt * time_size]
+        )
+        at += timecnt * time_size
+        indices = data[at : at + timecnt]
+        at += timecnt
+        offsets = [
+            struct.unpack(">l", data[at + 6 * i : at + 6 * i + 4])[0] for i in range(typecnt)
+        ]
+        at += 6 * typecnt + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt
+        return [(t, offsets[i]) for t, i in zip(times, indices, strict=True)], at
+
+    assert data[:4] == b"TZif"
+    changes, end = block(0, 4)
+    if data[4:5] != b"\x00":
+        changes, end = block(end, 8)
+    return changes
+
+
+def _offset_changes(key: str, data: bytes) -> list[tuple[datetime, timedelta]]:
+    """Instants at which ``key``'s offset changes, with the size of each change, from 1970 to
+    three years after its last explicit transition (the rule after it repeats every year)."""
+    zone = zoneinfo.ZoneInfo(key)
+    changes: list[tuple[datetime, timedelta]] = []
+    previous: int | None = None
+    last = datetime(1970, 1, 1, tzinfo=UTC)
+    for seconds, offset in _explicit_changes(data):
+        instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+        if previous is not None and offset != previous and instant.year >= 1970:
+            changes.append((instant, timedelta(seconds=offset - previous)))
+        previous = offset
+        last = max(last, instant)
+
+    def offset_at(instant: datetime) -> timedelta:
+        value = instant.astimezone(zone).utcoffset()
+        assert value is not None
+        return value
+
+    # the rule: a change within a day is found day by day, then to the minute by bisection
+    day = last + _DAY
+    while day < last + 3 * 365 * _DAY:
+        before, after = offset_at(day), offset_at(day + _DAY)
+        if before != after:
+            low, high = day, day + _DAY
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset_at(middle) == before else (low, middle)
+            changes.append((high, after - before))
+        day += _DAY
+    return changes
+
+
+def _all_changes() -> dict[str, list[tuple[datetime, timedelta]]]:
+    found = {}
+    for key in sorted(zoneinfo.available_timezones()):
+        data = _tzif_bytes(key)
+        if data is not None and data[:4] == b"TZif":
+            found[key] = _offset_changes(key, data)
+    return found
+
+
+@pytest.fixture(scope="module")
+def changes() -> dict[str, list[tuple[datetime, timedelta]]]:
+    found = _all_changes()
+    assert len(found) > 300, "the tz database was not found"
+    return found
+
+
+def test_offset_changes_are_far_apart(
+    changes: dict[str, list[tuple[datetime, timedelta]]],
+) -> None:
+    closest = min(
+        (later[0] - earlier[0], key, earlier[0])
+        for key, zone_changes in changes.items()
+        for earlier, later in itertools.pairwise(zone_changes)
+    )
+    assert closest[0] >= MIN_CHANGE_SPACING, closest
+
+
+def test_no_offset_change_exceeds_a_day(
+    changes: dict[str, list[tuple[datetime, timedelta]]],
+) -> None:
+    largest = max(
+        (abs(size), key, instant)
+        for key, zone_changes in changes.items()
+        for instant, size in zone_changes
+    )
+    assert largest[0] <= _DAY, largest
+
+
+def test_fast_path_bounds_follow_from_the_spacing() -> None:
+    # a start in a gap and an end past the next change fit within STEADY_SPAN plus a day
+    assert STEADY_SPAN + _DAY < MIN_CHANGE_SPACING
+    # NEAR on both sides of a wall time, plus the largest change, never spans two changes
+    assert 2 * NEAR + _DAY < MIN_CHANGE_SPACING
+
+
+def test_the_data_has_the_known_close_changes(
+    changes: dict[str, list[tuple[datetime, timedelta]]],
+) -> None:
+    # America/Boa_Vista began summer time on 2000-10-08 and left it a week later: the checks
+    # above do see such pairs
+    october = [
+        instant
+        for instant, _ in changes["America/Boa_Vista"]
+        if (instant.year, instant.month) == (2000, 10)
+    ]
+    assert october == [datetime(2000, 10, 8, 4, tzinfo=UTC), datetime(2000, 10, 15, 3, tzinfo=UTC)]
