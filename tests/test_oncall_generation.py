@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import EngineError, Shift, Window
-from shiftcalc._oncall import VEvent, _Generator, _localize, occurrence_spans
+from shiftcalc._oncall import VEvent, _Generator, _localize, occurrence_spans, steady_runs
 from shiftcalc._recurrence import RecurrenceRule
-from shiftcalc._tz import as_utc
+from shiftcalc._tz import as_utc, get_zone, naive_utc
 
 
 def _generate(shift: Shift, *, walk: bool) -> list[VEvent]:
@@ -221,3 +222,97 @@ def test_stepping_instances_equals_expanding_the_rule(
     stepped = occurrence_spans(event, window)
     with patch("shiftcalc._oncall._fixed_step", return_value=None):
         assert occurrence_spans(event, window) == stepped
+
+
+CLOSE_CHANGES = [  # wall times by changes of offset that are unusually close or large
+    (datetime(2000, 10, 8, 0, 30), "America/Boa_Vista"),  # skipped; back a week later
+    (datetime(2000, 10, 14, 23, 30), "America/Boa_Vista"),  # repeated
+    (datetime(2011, 12, 30, 12), "Pacific/Apia"),  # a whole day skipped
+    (datetime(2004, 6, 1), "America/Argentina/Tucuman"),  # two changes 12 days apart
+]
+
+
+@pytest.mark.parametrize(
+    ("zone", "year"),
+    [
+        ("America/New_York", 2025),
+        ("Australia/Lord_Howe", 2024),
+        ("Europe/Dublin", 2024),  # summer time is its standard time (negative DST)
+        ("America/Boa_Vista", 2000),
+        ("Pacific/Apia", 2011),
+        ("America/Argentina/Tucuman", 2004),
+        ("UTC", 2024),
+    ],
+)
+def test_steady_runs_hold_one_offset_and_no_skipped_or_repeated_time(zone: str, year: int) -> None:
+    """Every wall time of a run (every quarter of an hour) reads the run's offset with either
+    fold: none is skipped or repeated, so localising it is subtracting the offset."""
+    window = Window(
+        start=datetime(year, 1, 1, tzinfo=UTC), end=datetime(year + 1, 1, 1, tzinfo=UTC)
+    )
+    runs = steady_runs(zone, window)
+    assert runs, "no steady time at all"
+    tz = get_zone(zone)
+    quarter = timedelta(minutes=15)
+    covered = timedelta(0)
+    for run_start, run_end, offset in runs:
+        wall = naive_utc(max(run_start, window.start - timedelta(days=20)))
+        end = naive_utc(min(run_end, window.end + timedelta(days=40)))
+        while wall < end:
+            assert tz.utcoffset(wall) == offset == tz.utcoffset(wall.replace(fold=1)), wall
+            wall += quarter
+            covered += quarter
+    # and the runs leave out only the days around changes
+    assert covered > timedelta(days=300)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    case=st.one_of(WALL_TIMES, st.sampled_from(CLOSE_CHANGES)),
+    freq=st.sampled_from(["HOURLY", "DAILY", "WEEKLY", None]),
+    interval=st.integers(1, 9),
+    length_minutes=st.sampled_from([0, 30, 60 * 8, 60 * 24, 60 * 24 * 7, 60 * 24 * 9]),
+    window_offset_hours=st.integers(-24 * 20, 24 * 40),
+    window_days=st.sampled_from([0, 1, 7, 60]),
+    web=st.booleans(),
+    until_hours=st.one_of(st.none(), st.integers(0, 24 * 30)),
+)
+def test_steady_runs_give_the_careful_offsets(
+    case: tuple[datetime, str],
+    freq: str | None,
+    interval: int,
+    length_minutes: int,
+    window_offset_hours: int,
+    window_days: int,
+    web: bool,
+    until_hours: int | None,
+) -> None:
+    """Occurrences whose offsets come from the zone's steady runs are those of the careful
+    path (the offset six hours either side, then pytz), near close and large changes too."""
+    start, zone = case
+    start = start.replace(second=0, microsecond=0)
+    try:
+        dtstart = _localize(start, zone, strict=True, field="start")
+        dtend = _localize(
+            start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
+        )
+    except EngineError:
+        return
+    event = VEvent(
+        dtstart=dtstart,
+        dtend=dtend,
+        zone=zone,
+        rule=None if freq is None else RecurrenceRule(freq=freq, interval=interval),
+        rule_until=None if until_hours is None else as_utc(start + timedelta(hours=until_hours)),
+        users=("a",),
+        level=0,
+        is_override=False,
+        web_source=web,
+        rotation_start=as_utc(start + timedelta(hours=5)),
+        shift_index=0,
+        shift_id="s",
+    )
+    window_start = as_utc(start) + timedelta(hours=window_offset_hours)
+    window = Window(start=window_start, end=window_start + timedelta(days=window_days))
+    careful = occurrence_spans(event, window)
+    assert occurrence_spans(event, window, steady_runs(zone, window)) == careful

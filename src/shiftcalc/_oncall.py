@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import math
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
@@ -27,7 +28,7 @@ from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, as_utc, attach, detach, get_zone, naive_utc
 
-__all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents"]
+__all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents", "steady_runs"]
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
@@ -512,11 +513,64 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
     return primary, overrides
 
 
-def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, datetime]]:
+# A run of steady offset: wall-clock times in [start, end), written as UTC datetimes with the
+# wall clock's digits (so that ``wall - offset`` is the instant), none skipped or repeated,
+# all reading ``offset``.
+SteadyRun = tuple[datetime, datetime, timedelta]
+_SAMPLE_STEP = 2 * _DAY  # longer than any change of offset; two fit between changes (_tz)
+_NO_RUN: SteadyRun = (datetime.max.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), _ZERO)
+_BEFORE_RUNS = datetime.min.replace(tzinfo=UTC)
+
+
+def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
+    """The runs of steady offset of a zone around ``window`` (OnCall's padded range, and the
+    ends of occurrences that start in it), sorted and disjoint.
+
+    The zone's offset is read every two days. Three equal readings in a row mean that no
+    change touches the first two days: its wall-clock span (a skipped or repeated stretch,
+    under a day) would end before the third reading and leave the new offset there, and two
+    changes never fit in four days (``_tz``). Walls outside the runs take the careful path.
+    """
+    zone = get_zone(zone_name)
+    if zone is UTC:
+        return [(_BEFORE_RUNS, _NO_RUN[0], _ZERO)]
+    low = naive_utc(window.start) - _LOOKUP_PADDING - _MARGIN
+    high = naive_utc(window.end) + 2 * _LOOKUP_PADDING + _MARGIN
+    # readings at low, low + step, ... up to two steps past high (timedelta * int is slow)
+    offset_at = zone.utcoffset
+    readings = [
+        offset_at(wall)
+        for wall in itertools.accumulate(
+            itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2),
+            operator.add,
+            initial=low,
+        )
+    ]
+    # Reading k starts a steady stretch when k + 1 and k + 2 read the same: all k but those
+    # just before and at a change (reading c differs from reading c + 1).
+    changes = [k for k, (a, b) in enumerate(itertools.pairwise(readings)) if a != b]
+    runs: list[SteadyRun] = []
+    first = 0
+    for last in [change - 1 for change in changes] + [len(readings) - 2]:
+        if last > first:  # steady from reading first to reading last
+            offset = readings[first]
+            assert offset is not None
+            runs.append(
+                (as_utc(low + _SAMPLE_STEP * first), as_utc(low + _SAMPLE_STEP * last), offset)
+            )
+        first = last + 2
+    return runs
+
+
+def occurrence_spans(
+    event: VEvent, window: Window, runs: Sequence[SteadyRun] = ()
+) -> list[tuple[datetime, datetime]]:
     """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``.
 
-    The hot loop of the oncall profile, so it computes on naive UTC values and the zone's
-    offsets, in one function; the rules are those of :func:`_expand_starts` and §2.2.
+    The hot loop of the oncall profile, so it works in one function, on wall-clock times
+    written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
+    takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
+    rules are those of :func:`_expand_starts` and §2.2.
     """
     length = event.dtend - event.dtstart
     if length < _ZERO:
@@ -531,19 +585,19 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
                 "AssertionError: the event must start before it ends",
             )
         return []
-    until = None if event.rule_until is None else naive_utc(event.rule_until)
-    if until is not None and naive_utc(event.dtstart) > until:
+    until = event.rule_until
+    if until is not None and event.dtstart > until:
         return []
     zone = get_zone(event.zone)
     offset_at = zone.utcoffset
+    ws, we = window.start, window.end
     # OnCall looks at starts in the padded window, then keeps what overlaps the window. The
     # padding only serves modified instances, which generated VEVENTs never have: starts a day
     # (more than any change of offset) beyond what can overlap the window are enough.
-    lowest = naive_utc(window.start - length) - _MARGIN
-    highest = naive_utc(window.end) + _MARGIN
-    ws, we = naive_utc(window.start), naive_utc(window.end)
+    lowest = ws - length - _MARGIN
+    highest = we + _MARGIN
     point = ws == we
-    clip = naive_utc(event.rotation_start) if event.web_source else None
+    clip = event.rotation_start if event.web_source else None
     # DTSTART always counts, then the rule's later starts at its wall clock (the wall bounds
     # are a day wider than the instants). Each start is localised like recurring-ical-events
     # (pytz's is_dst=False; DTSTART is never skipped or repeated, or OnCall would have crashed
@@ -551,21 +605,32 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
     wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
     if until is not None:
         wall_high = min(wall_high, until + _MARGIN)
-    dtstart_wall = detach(event.dtstart)
+    dtstart_wall = as_utc(detach(event.dtstart))
     walls: Iterable[datetime] = (dtstart_wall,)
     if event.rule is not None:
         walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
+    remaining_runs = iter(runs)
+    run_start = run_end = _BEFORE_RUNS
+    run_offset = _ZERO
     spans = []
     for wall in walls:
         if wall > wall_high:
             break
         if wall < wall_low:
             continue
-        offset = offset_at(wall)
-        if offset_at(wall - NEAR) != offset_at(wall + NEAR):
-            # near a DST change, perhaps in its gap or fold: pytz's answer
-            offset = _localize(wall, event.zone, strict=False, field="").utcoffset()
-        assert offset is not None
+        while wall >= run_end:
+            run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
+        steady = run_start <= wall
+        if steady:
+            offset = run_offset
+        else:
+            naive = naive_utc(wall)
+            offset_or_none = offset_at(naive)
+            if offset_at(naive - NEAR) != offset_at(naive + NEAR):
+                # near a DST change, perhaps in its gap or fold: pytz's answer
+                offset_or_none = _localize(naive, event.zone, strict=False, field="").utcoffset()
+            assert offset_or_none is not None
+            offset = offset_or_none
         start = wall - offset
         if until is not None and start > until:
             if event.rule is None or start > until + _MARGIN:
@@ -575,16 +640,16 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
             continue
         if start > highest:
             break
-        raw_end = start + length
+        end = start + length
         # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
         # the end moves by the change of offset between start and end, if any
-        end_wall = raw_end + offset
-        if offset_at(end_wall - NEAR) == offset_at(end_wall + NEAR) == offset:
-            end = raw_end
-        else:
-            end_offset = as_utc(raw_end).astimezone(zone).utcoffset()
-            assert end_offset is not None
-            end = raw_end - (end_offset - offset)
+        end_wall = end + offset
+        if not (steady and end_wall < run_end):  # else the end is in the start's run
+            naive_end = naive_utc(end_wall)
+            if not offset_at(naive_end - NEAR) == offset_at(naive_end + NEAR) == offset:
+                end_offset = end.astimezone(zone).utcoffset()
+                assert end_offset is not None
+                end -= end_offset - offset
         if clip is not None and start < clip:
             start = clip
         if start >= end:
@@ -594,20 +659,24 @@ def occurrence_spans(event: VEvent, window: Window) -> list[tuple[datetime, date
                 continue
         elif not (start < we and ws < end):
             continue
-        spans.append((as_utc(start), as_utc(end)))
+        spans.append((start, end))
     return spans
 
 
 def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
-    """The wall-clock instances of ``rule`` after the naive ``dtstart``, sorted, from about
-    ``low`` on (a few earlier ones may come: callers filter)."""
+    """The wall-clock instances of ``rule`` after ``dtstart``, sorted, from about ``low`` on
+    (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
+    both wall clocks written as UTC datetimes, and so are the instances."""
     step = _fixed_step(rule, dtstart)
     if step is None:
+        if dtstart.tzinfo is not None:
+            naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
+            return map(as_utc, naive)
         # the rule's own instances include DTSTART when it matches
         return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
-    # the first step at or after low, then every step
-    first = max(1, -((dtstart - low) // step))
-    return map(dtstart.__add__, map(step.__mul__, itertools.count(first)))
+    # the first step at or after low, then every step (by addition: timedelta * int is slow)
+    first = dtstart + step * max(1, -((dtstart - low) // step))
+    return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
 
 
 def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:

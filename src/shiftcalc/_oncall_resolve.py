@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window, final_shift_row
-from ._oncall import VEvent, occurrence_spans
+from ._oncall import SteadyRun, VEvent, occurrence_spans, steady_runs
 
 __all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "rows_of"]
 
@@ -70,17 +70,22 @@ def _event_of(record: Interval) -> OncallEvent:
 def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent]:
     """One record per occurrence and user of generated VEVENTs, in calendar order."""
     records: list[OncallEvent] = []
+    runs: dict[str, list[SteadyRun]] = {}  # each zone's, read once
     for event in events:
         calendar_type = 1 if event.is_override else 0
         level, shift_id = event.level, event.shift_id
-        for start, end in occurrence_spans(event, window):
-            for user in event.users:
-                records.append(
-                    _new_event(
-                        OncallEvent,
-                        (start, end, (user,), level, calendar_type, shift_id, False, (), False),
-                    )
-                )
+        zone_runs = runs.get(event.zone)
+        if zone_runs is None:
+            zone_runs = runs[event.zone] = steady_runs(event.zone, window)
+        # one record per occurrence and user, in that order (a lone user's tuple is reused)
+        users = [event.users] if len(event.users) == 1 else [(user,) for user in event.users]
+        records += [
+            _new_event(
+                OncallEvent, (start, end, user, level, calendar_type, shift_id, False, (), False)
+            )
+            for start, end in occurrence_spans(event, window, zone_runs)
+            for user in users
+        ]
     return records
 
 
