@@ -26,7 +26,7 @@ import pytz
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import NEAR, as_utc, attach, detach, get_zone, naive_utc
+from ._tz import NEAR, as_utc, detach, get_zone, naive_utc
 
 __all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents", "steady_runs"]
 
@@ -36,6 +36,7 @@ _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
+_MONTH_SPANS = {days: _DAY * days for days in (28, 29, 30, 31)}
 # The same offset NEAR before and after a wall time means it is neither skipped nor repeated
 # (all but a few hours a year; _tz says why): the cheap test spares the careful DST handling.
 
@@ -53,12 +54,12 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     crash the engine); otherwise ``is_dst=False`` (the expansion library: standard time).
     Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
-    zi = get_zone(zone)
-    # tzinfo.utcoffset reads a naive wall time directly; with one offset on both sides (see
-    # NEAR) the wall time is neither skipped nor repeated
-    offset = zi.utcoffset(wall)
-    if offset is not None and zi.utcoffset(wall - NEAR) == zi.utcoffset(wall + NEAR):
-        return attach(wall, _fixed(offset))
+    offset_at = get_zone(zone).utcoffset
+    # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
+    # the wall time is neither skipped nor repeated, and is that offset
+    offset = offset_at(wall - NEAR)
+    if offset is not None and offset == offset_at(wall + NEAR):
+        return _fixed_epoch(offset) + (wall - _NAIVE_EPOCH)
     tz = _pytz_zone(zone)
     try:
         aware = tz.localize(wall, is_dst=None if strict else False)
@@ -72,12 +73,17 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
         ) from exc
     offset = aware.utcoffset()
     assert offset is not None
-    return attach(wall, _fixed(offset))
+    return _fixed_epoch(offset) + (wall - _NAIVE_EPOCH)
+
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 @lru_cache(maxsize=128)
-def _fixed(offset: timedelta) -> timezone:
-    return UTC if not offset else timezone(offset)
+def _fixed_epoch(offset: timedelta) -> datetime:
+    """The epoch's wall clock in the fixed zone ``offset`` (UTC itself for no offset): adding
+    a naive wall time's distance from the epoch attaches that zone to it."""
+    return datetime(1970, 1, 1, tzinfo=UTC if not offset else timezone(offset))
 
 
 def _offset_at(instant: datetime, zone: str) -> timedelta:
@@ -266,12 +272,12 @@ class _Generator:
         """
         current = anchor.dtstart
         low = current + _DAY
-        horizon = low + _DAY * _days_in_month(current)
+        horizon = low + _MONTH_SPANS[_days_in_month(current)]
         until = self.until
         wall_high = naive_utc(horizon) + _MARGIN
         if until is not None:
             wall_high = min(wall_high, detach(until) + _MARGIN)
-        step = _DAY * interval
+        step = _DAY if interval == 1 else _DAY * interval
         wall = detach(current) + step
         found: datetime | None = None
         while wall <= wall_high:
@@ -438,7 +444,12 @@ class _Generator:
 
 
 def _days_in_month(value: datetime) -> int:
-    return calendar.monthrange(value.year, value.month)[1]
+    if value.month == 2:
+        return 29 if calendar.isleap(value.year) else 28
+    return _MONTH_DAYS[value.month]
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _expand_starts(
