@@ -194,14 +194,22 @@ def _with_span(event: OncallEvent, start: datetime, end: datetime) -> OncallEven
 def _union(
     spans: list[tuple[datetime, datetime]], events: Sequence[OncallEvent]
 ) -> list[tuple[datetime, datetime]]:
-    """The union of the disjoint sorted ``spans`` and the events' spans, disjoint and sorted."""
+    """The union of the disjoint sorted ``spans`` and the events' spans, disjoint and sorted
+    (spans that touch are joined)."""
     union: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(spans + [(event.start, event.end) for event in events]):
-        if union and union[-1][1] >= start:
-            if end > union[-1][1]:
-                union[-1] = (union[-1][0], end)
-        else:
-            union.append((start, end))
+    # spans and events both start with (start, end); sorting on the start alone is enough
+    items = sorted([*spans, *events], key=_start)
+    if not items:
+        return union
+    block_start, block_end = items[0][0], items[0][1]
+    for item in items:
+        start, end = item[0], item[1]
+        if start > block_end:
+            union.append((block_start, block_end))
+            block_start, block_end = start, end
+        elif end > block_end:
+            block_end = end
+    union.append((block_start, block_end))
     return union
 
 
@@ -224,8 +232,10 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     resolved: list[OncallEvent] = []
     blocked: list[tuple[datetime, datetime]] = []
     blocked_upto = 0  # resolved[:blocked_upto] is in ``blocked``
+    blocks = 0  # len(blocked)
     idx = 0
-    current: tuple[int | None, int | None] | None = None
+    current_level: int | None = None  # the (level, calendar type) the blocks were made for
+    current_type: int | None = -1
     bands: dict[tuple[int, int], list[OncallEvent]] = {}
     for item in events:
         band = (-1 if item[4] == 1 else 0, -item[3])  # (override first, higher level first)
@@ -237,29 +247,29 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     for band in sorted(bands):
         queue = bands[band]
         queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
-        starts = [event.start for event in queue]
+        starts = [event[0] for event in queue]
         head = 0
         while head < len(queue):
             event = queue[head]
             head += 1
-            start, end, users, level, calendar_type = event[:5]
-            if not users and not event.is_gap:
+            start, end, users, level, calendar_type, _, _, _, is_gap = event
+            if not users and not is_gap:
                 continue  # empty events never block lower levels
             if start >= we or end <= ws:
                 continue
-            group = (level, calendar_type)
-            if group != current:
+            if level != current_level or calendar_type != current_type:
                 # the blocks are what resolved so far
                 blocked = _union(blocked, resolved[blocked_upto:])
+                blocks = len(blocked)
                 blocked_upto = len(resolved)
                 idx = 0
-                current = group
+                current_level, current_type = level, calendar_type
             # The event against the blocks from idx on; ``start`` moves past them. Where OnCall
             # puts the rest back in the queue, it goes there only when a queued event starts no
             # later (bisect_right); otherwise it would be taken next: go on with it.
             moved = False
             while True:
-                if idx >= len(blocked):
+                if idx >= blocks:
                     resolved.append(_with_span(event, start, end) if moved else event)
                     break
                 block_start, block_end = blocked[idx]

@@ -434,16 +434,13 @@ def _parse_shift(
     def field(key: str) -> str:
         return f"{prefix}.{key}"
 
-    def get(key: str) -> Any:
-        return data.get(key, _MISSING)
-
     # the serializer reads the datetime formats first; the values are kept for below
     times: dict[str, datetime] = {}
     for key in ("start", "rotation_start", "until"):
-        if get(key) is not _MISSING and get(key) is not None:
+        if data.get(key) is not None:
             times[key] = _naive_datetime(data[key], field(key), profile=profile)
 
-    type_ = get("type")
+    type_ = data.get("type", _MISSING)
     if type_ is _MISSING:
         _fail(field("type"), None, MSG_REQUIRED)
     if type_ is None:
@@ -452,38 +449,42 @@ def _parse_shift(
         _fail(field("type"), type_, MSG_TYPE)
     shift_type = cast(ShiftType, type_)
 
-    time_zone = get("time_zone")
+    time_zone = data.get("time_zone", _MISSING)
     time_zone = (
         None if time_zone in (_MISSING, None) else _zone_name(time_zone, field("time_zone"))
     )
 
     level = 0
-    if get("level") is not _MISSING:
+    if data.get("level", _MISSING) is not _MISSING:
         if data["level"] is None:
             _fail(field("level"), None, MSG_NOT_NULL)
         level = _integer(data["level"], field("level"), profile=profile)
 
-    if get("start") in (_MISSING, None):
-        _fail(field("start"), None, MSG_REQUIRED if get("start") is _MISSING else MSG_NOT_NULL)
+    if data.get("start", _MISSING) in (_MISSING, None):
+        _fail(
+            field("start"),
+            None,
+            MSG_REQUIRED if data.get("start", _MISSING) is _MISSING else MSG_NOT_NULL,
+        )
     start = times["start"]
 
-    if get("duration") in (_MISSING, None):
-        reason = MSG_REQUIRED if get("duration") is _MISSING else MSG_NOT_NULL
+    if data.get("duration", _MISSING) in (_MISSING, None):
+        reason = MSG_REQUIRED if data.get("duration", _MISSING) is _MISSING else MSG_NOT_NULL
         _fail(field("duration"), None, reason)
     duration = _duration(data["duration"], field("duration"))
 
     rotation_start = None
-    if get("rotation_start") not in (_MISSING, None):
+    if data.get("rotation_start", _MISSING) not in (_MISSING, None):
         rotation_start = times["rotation_start"]
 
     frequency: Frequency | None = None
-    if get("frequency") not in (_MISSING, None):
+    if data.get("frequency", _MISSING) not in (_MISSING, None):
         if data["frequency"] not in FREQUENCIES:
             _fail(field("frequency"), data["frequency"], MSG_FREQUENCY)
         frequency = cast(Frequency, data["frequency"])
 
     interval: int | None = None
-    if get("interval") not in (_MISSING, None):
+    if data.get("interval", _MISSING) not in (_MISSING, None):
         interval = _integer(
             data["interval"], field("interval"), profile=profile, reason=MSG_INTERVAL
         )
@@ -491,35 +492,39 @@ def _parse_shift(
             _fail(field("interval"), data["interval"], MSG_INTERVAL)
 
     until = None
-    if get("until") not in (_MISSING, None):
+    if data.get("until", _MISSING) not in (_MISSING, None):
         until = times["until"]
 
     week_start: str | None = None
-    if get("week_start") is not _MISSING:
+    if data.get("week_start", _MISSING) is not _MISSING:
         if data["week_start"] is None:
             _fail(field("week_start"), None, MSG_NOT_NULL)
         if data["week_start"] not in WEEKDAYS:
             _fail(field("week_start"), data["week_start"], MSG_WEEK_START)
         week_start = data["week_start"]
 
-    by_day = tuple(_codes(get("by_day"), field("by_day"), WEEKDAYS, MSG_BY_DAY))
-    by_month = tuple(_numbers(get("by_month"), field("by_month"), range(1, 13), MSG_BY_MONTH))
+    by_day = tuple(_codes(data.get("by_day", _MISSING), field("by_day"), WEEKDAYS, MSG_BY_DAY))
+    by_month = tuple(
+        _numbers(data.get("by_month", _MISSING), field("by_month"), range(1, 13), MSG_BY_MONTH)
+    )
     by_monthday = tuple(
-        _numbers(get("by_monthday"), field("by_monthday"), _MONTHDAYS, MSG_BY_MONTHDAY)
+        _numbers(
+            data.get("by_monthday", _MISSING), field("by_monthday"), _MONTHDAYS, MSG_BY_MONTHDAY
+        )
     )
 
-    source = _source(get("source"), field("source"), profile=profile)
+    source = _source(data.get("source", _MISSING), field("source"), profile=profile)
 
     resets = _RESETS[shift_type]
     users = _shift_users(
-        get("users"),
+        data.get("users", _MISSING),
         field("users"),
         directory=directory,
         profile=profile,
         register="users" not in resets,
     )
     groups = _rolling_users(
-        get("rolling_users"),
+        data.get("rolling_users", _MISSING),
         field("rolling_users"),
         directory=directory,
         profile=profile,
@@ -528,7 +533,7 @@ def _parse_shift(
     )
 
     start_index = None
-    if get("start_rotation_from_user_index") not in (_MISSING, None):
+    if data.get("start_rotation_from_user_index", _MISSING) not in (_MISSING, None):
         key = field("start_rotation_from_user_index")
         start_index = _integer(data["start_rotation_from_user_index"], key, profile=profile)
         if start_index < 0:
