@@ -9,16 +9,39 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from shiftcalc import Window
 from shiftcalc._oncall_resolve import OncallEvent
 
 
-def _rank(event: OncallEvent) -> tuple[int, int, datetime]:
+class _Event(NamedTuple):
+    """An OncallEvent with its fields named, as OnCall's code reads them."""
+
+    start: datetime
+    end: datetime
+    users: tuple[str, ...]
+    level: int
+    calendar_type: int | None
+    shift_id: str | None
+    all_day: bool
+    missing_users: tuple[str, ...]
+    is_gap: bool
+
+    @property
+    def is_override(self) -> bool:
+        return self.calendar_type == 1
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.users and not self.is_gap
+
+
+def _rank(event: _Event) -> tuple[int, int, datetime]:
     return (-1 if event.is_override else 0, -event.level, event.start)
 
 
-def _union(events: Sequence[OncallEvent]) -> list[tuple[datetime, datetime]]:
+def _union(events: Sequence[_Event]) -> list[tuple[datetime, datetime]]:
     spans: list[tuple[datetime, datetime]] = []
     for start, end in sorted((event.start, event.end) for event in events):
         if spans and spans[-1][1] >= start:
@@ -31,15 +54,15 @@ def _union(events: Sequence[OncallEvent]) -> list[tuple[datetime, datetime]]:
 
 def resolve_literally(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
     ws, we = window.start, window.end
-    pending = sorted(events, key=_rank)
+    pending = sorted((_Event(*event) for event in events), key=_rank)
     keys = [_rank(event) for event in pending]
-    resolved: list[OncallEvent] = []
+    resolved: list[_Event] = []
     blocked: list[tuple[datetime, datetime]] = []
     idx = 0
     current: tuple[int | None, int | None] | None = None
     head = 0
 
-    def push_back(event: OncallEvent) -> None:
+    def push_back(event: _Event) -> None:
         key = _rank(event)
         position = bisect.bisect_right(keys, key, lo=head)
         keys.insert(position, key)
@@ -79,4 +102,5 @@ def resolve_literally(events: Sequence[OncallEvent], window: Window) -> list[Onc
         else:
             idx += 1
             push_back(event)
-    return sorted(resolved, key=lambda event: (event.start, event.shift_id or ""))
+    resolved.sort(key=lambda event: (event.start, event.shift_id or ""))
+    return [(*event,) for event in resolved]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import oncall_literal
 from shiftcalc import Window
-from shiftcalc._oncall_resolve import OncallEvent, detect_gaps, merge_records, resolve_events
+from shiftcalc._oncall_resolve import OncallEvent, events_of, oncall_event, resolve_events
 
 BASE = datetime(2025, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -28,13 +28,13 @@ def events(draw: st.DrawFn) -> OncallEvent:
     length = draw(st.integers(1, 8))  # OnCall drops zero-length occurrences (§2.11)
     kind = draw(st.sampled_from(["primary", "override", "empty"]))
     users = () if kind == "empty" else draw(st.sampled_from([("a",), ("b",), ("a", "c")]))
-    return OncallEvent(
-        start=BASE + start * HOUR,
-        end=BASE + (start + length) * HOUR,
-        users=users,
-        level=draw(st.integers(0, 2)),
-        calendar_type=1 if kind == "override" else 0,
-        shift_id=draw(st.sampled_from(["s1", "s2", "s3"])),
+    return oncall_event(
+        BASE + start * HOUR,
+        BASE + (start + length) * HOUR,
+        users,
+        draw(st.integers(0, 2)),
+        1 if kind == "override" else 0,
+        draw(st.sampled_from(["s1", "s2", "s3"])),
     )
 
 
@@ -46,8 +46,7 @@ def test_resolution_matches_the_literal_sweep(
     window = Window(
         start=BASE + window_start * HOUR, end=BASE + (window_start + window_length) * HOUR
     )
-    found = merge_records(records) + detect_gaps(records, window)
-    found.sort(key=lambda event: event.start)
+    found = events_of(records, window)
     assert resolve_events(found, window) == oncall_literal.resolve_literally(found, window)
 
 
@@ -57,12 +56,12 @@ def test_requeued_events_go_behind_events_of_equal_start() -> None:
     that order for rows of one shift and one start: x before y."""
 
     def event(start: int, end: int, users: tuple[str, ...], level: int) -> OncallEvent:
-        return OncallEvent(BASE + start * HOUR, BASE + end * HOUR, users, level, 0, "s")
+        return oncall_event(BASE + start * HOUR, BASE + end * HOUR, users, level, 0, "s")
 
     found = [event(0, 4, ("top",), 2), event(0, 8, ("x",), 1), event(4, 6, ("y",), 1)]
     window = Window(start=BASE, end=BASE + 8 * HOUR)
     resolved = resolve_events(found, window)
-    assert [(e.users, e.start.hour, e.end.hour) for e in resolved] == [
+    assert [(users, start.hour, end.hour) for start, end, users, *_ in resolved] == [
         (("top",), 0, 4),
         (("x",), 4, 8),
         (("y",), 4, 6),
@@ -75,7 +74,7 @@ def test_a_rest_waits_for_an_earlier_queued_event() -> None:
     the block [6, 8) before x's rest moves the shared block cursor past it."""
 
     def event(start: int, end: int, users: tuple[str, ...], level: int) -> OncallEvent:
-        return OncallEvent(BASE + start * HOUR, BASE + end * HOUR, users, level, 0, "s")
+        return oncall_event(BASE + start * HOUR, BASE + end * HOUR, users, level, 0, "s")
 
     found = [
         event(0, 4, ("top",), 2),
@@ -86,7 +85,7 @@ def test_a_rest_waits_for_an_earlier_queued_event() -> None:
     ]
     window = Window(start=BASE, end=BASE + 14 * HOUR)
     resolved = resolve_events(found, window)
-    assert [(e.users[0], e.start.hour, e.end.hour) for e in resolved] == [
+    assert [(users[0], start.hour, end.hour) for start, end, users, *_ in resolved] == [
         ("top", 0, 4),
         ("x", 4, 6),
         ("q", 5, 6),

@@ -695,19 +695,27 @@ def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
     when it is constant: HOURLY or DAILY without BY-parts, WEEKLY whose only BY-part is
     DTSTART's weekday. OnCall's generated VEVENTs are of these kinds, and stepping is much
     cheaper than expanding the rule."""
-    if rule.count is not None or rule.until is not None:
+    if (
+        rule.count is not None
+        or rule.until is not None
+        or rule.bysecond
+        or rule.byminute
+        or rule.byhour
+        or rule.bymonthday
+        or rule.byyearday
+        or rule.byweekno
+        or rule.bymonth
+        or rule.bysetpos
+    ):
         return None
-    if any((rule.bysecond, rule.byminute, rule.byhour, rule.bymonthday, rule.byyearday)):
-        return None
-    if any((rule.byweekno, rule.bymonth, rule.bysetpos)):
-        return None
-    if rule.freq == "WEEKLY" and rule.byday in ((), ((dtstart.weekday(), None),)):
+    freq = rule.freq
+    if freq == "WEEKLY" and (not rule.byday or rule.byday == ((dtstart.weekday(), None),)):
         return _DAY * (7 * rule.interval)
     if rule.byday:
         return None
-    if rule.freq == "DAILY":
+    if freq == "DAILY":
         return _DAY * rule.interval
-    if rule.freq == "HOURLY":
+    if freq == "HOURLY":
         return _HOUR * rule.interval
     return None
 

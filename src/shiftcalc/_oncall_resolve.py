@@ -13,55 +13,71 @@ import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final
 
-from ._model import FinalEvent, FinalShift, Interval, ShiftSwap, Window, final_shift_row
+from ._model import FinalEvent, FinalShift, Gap, Interval, ShiftSwap, Window, final_shift_row
 from ._oncall import SteadyRun, VEvent, occurrence_spans, steady_runs
 
-__all__ = ["OncallEvent", "detect_gaps", "merge_records", "resolve_events", "rows_of"]
+__all__ = [
+    "OncallEvent",
+    "detect_gaps",
+    "events_of",
+    "gaps_of",
+    "merge_records",
+    "oncall_event",
+    "resolve_events",
+    "rows_of",
+]
 
 _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
 
 
-class OncallEvent(NamedTuple):
-    """An event record as OnCall's resolution sees it.
-
-    A named tuple, not a dataclass: resolution copies events at every cut, and this is the
-    hot path of the oncall profile. It never leaves this module (FinalEvent does).
-    """
-
-    start: datetime
-    end: datetime
-    users: tuple[str, ...]
-    level: int
-    calendar_type: int | None  # 0 primary, 1 overrides, None for gaps
-    shift_id: str | None
-    all_day: bool = False
-    missing_users: tuple[str, ...] = ()
-    is_gap: bool = False
-
-    @property
-    def is_override(self) -> bool:
-        return self.calendar_type == 1
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.users and not self.is_gap
+# An event record as OnCall's resolution sees it: (start, end, users, level, calendar_type,
+# shift_id, all_day, missing_users, is_gap), calendar_type 0 for primary, 1 for overrides and
+# None for gaps. A plain tuple, not a named one or a dataclass: resolution makes one per
+# occurrence and cut, and a plain tuple is three times cheaper to make. It never leaves this
+# module (FinalEvent does).
+OncallEvent = tuple[
+    datetime, datetime, tuple[str, ...], int, int | None, str | None, bool, tuple[str, ...], bool
+]
+# its fields' positions (Final, so that type checkers know each field's type)
+START: Final = 0
+END: Final = 1
+USERS: Final = 2
+LEVEL: Final = 3
+CALENDAR_TYPE: Final = 4
+SHIFT_ID: Final = 5
+ALL_DAY: Final = 6
+MISSING_USERS: Final = 7
+IS_GAP: Final = 8
+_start = itemgetter(START)
+_all_day = itemgetter(ALL_DAY)
 
 
-_new_event = tuple.__new__  # builds an OncallEvent from a tuple without NamedTuple's overhead
-_start = itemgetter(0)  # an OncallEvent's start
-_all_day = itemgetter(6)  # and its all_day flag
+def oncall_event(
+    start: datetime,
+    end: datetime,
+    users: tuple[str, ...],
+    level: int,
+    calendar_type: int | None,
+    shift_id: str | None,
+    *,
+    all_day: bool = False,
+    missing_users: tuple[str, ...] = (),
+    is_gap: bool = False,
+) -> OncallEvent:
+    """An :data:`OncallEvent` with its fields named."""
+    return (start, end, users, level, calendar_type, shift_id, all_day, missing_users, is_gap)
 
 
 def _event_of(record: Interval) -> OncallEvent:
-    return OncallEvent(
-        start=record.start,
-        end=record.end,
-        users=record.users,
-        level=record.level,
-        calendar_type=1 if record.is_override else 0,
-        shift_id=record.shift_id,
+    return oncall_event(
+        record.start,
+        record.end,
+        record.users,
+        record.level,
+        1 if record.is_override else 0,
+        record.shift_id,
         all_day=record.all_day,
         missing_users=record.missing_users,
     )
@@ -80,9 +96,7 @@ def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent
         # one record per occurrence and user, in that order (a lone user's tuple is reused)
         users = [event.users] if len(event.users) == 1 else [(user,) for user in event.users]
         records += [
-            _new_event(
-                OncallEvent, (start, end, user, level, calendar_type, shift_id, False, (), False)
-            )
+            (start, end, user, level, calendar_type, shift_id, False, (), False)
             for start, end in occurrence_spans(event, window, zone_runs)
             for user in users
         ]
@@ -102,18 +116,18 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     ordered = sorted(records, key=_start)
 
     def gap(start: datetime, end: datetime) -> OncallEvent:
-        return OncallEvent(
-            start=start, end=end, users=(), level=0, calendar_type=None, shift_id=None, is_gap=True
-        )
+        return (start, end, (), 0, None, None, False, (), True)
 
-    if ordered[0].start > window.start:
-        gaps.append(gap(window.start, ordered[0].start))
-    covered_until = ordered[0].end
-    for record in ordered[1:]:
-        if record.start - covered_until >= _CONTIGUOUS:
-            gaps.append(gap(covered_until, record.start))
-        if record.end > covered_until:
-            covered_until = record.end
+    first_start = ordered[0][START]
+    if first_start > window.start:
+        gaps.append(gap(window.start, first_start))
+    covered_until = ordered[0][END]
+    for record in ordered:
+        start, end = record[START], record[END]
+        if start - covered_until >= _CONTIGUOUS:
+            gaps.append(gap(covered_until, start))
+        if end > covered_until:
+            covered_until = end
     if covered_until < window.end:
         gaps.append(gap(covered_until, window.end))
     return gaps
@@ -126,19 +140,37 @@ def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
     for event in sorted(records, key=_start):
         if (
             last is not None
-            and event.shift_id is not None
-            and last.start == event.start
-            and last.shift_id == event.shift_id
+            and event[SHIFT_ID] is not None
+            and last[START] == event[START]
+            and last[SHIFT_ID] == event[SHIFT_ID]
         ):
-            users = last.users + tuple(u for u in event.users if u not in last.users)
-            missing = last.missing_users + tuple(
-                u for u in event.missing_users if u not in last.missing_users
+            users = last[USERS] + tuple(u for u in event[USERS] if u not in last[USERS])
+            missing = last[MISSING_USERS] + tuple(
+                u for u in event[MISSING_USERS] if u not in last[MISSING_USERS]
             )
-            last = merged[-1] = last._replace(users=users, missing_users=missing)
+            start, end, _, level, calendar_type, shift_id, all_day, _, is_gap = last
+            last = merged[-1] = (
+                start,
+                end,
+                users,
+                level,
+                calendar_type,
+                shift_id,
+                all_day,
+                missing,
+                is_gap,
+            )
         else:
             last = event
             merged.append(event)
     return merged
+
+
+def events_of(records: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
+    """The events resolution starts from: merged records and gaps, by start."""
+    events = merge_records(records) + detect_gaps(records, window)
+    events.sort(key=_start)
+    return events
 
 
 def apply_swaps(
@@ -162,33 +194,42 @@ def apply_swaps(
             continue
         result: list[OncallEvent] = []
         for event in events:
-            touches = event.start < swap.swap_end and swap.swap_start < event.end
-            if event.is_gap or not touches or swap.beneficiary not in event.users:
+            start, end, users = event[START], event[END], event[USERS]
+            touches = start < swap.swap_end and swap.swap_start < end
+            if event[IS_GAP] or not touches or swap.beneficiary not in users:
                 result.append(event)
                 continue
-            if event.start < swap.swap_start:
-                result.append(event._replace(end=swap.swap_start))
-            middle_users = event.users
+            if start < swap.swap_start:
+                result.append(_with_span(event, start, swap.swap_start))
+            middle_users = users
             if swap.benefactor is not None:
                 middle_users = tuple(
-                    swap.benefactor if user == swap.beneficiary else user for user in event.users
+                    swap.benefactor if user == swap.beneficiary else user for user in users
                 )
+            _, _, _, level, calendar_type, shift_id, all_day, missing, is_gap = event
+            middle_start, middle_end = max(start, swap.swap_start), min(end, swap.swap_end)
             result.append(
-                event._replace(
-                    start=max(event.start, swap.swap_start),
-                    end=min(event.end, swap.swap_end),
-                    users=middle_users,
+                (
+                    middle_start,
+                    middle_end,
+                    middle_users,
+                    level,
+                    calendar_type,
+                    shift_id,
+                    all_day,
+                    missing,
+                    is_gap,
                 )
             )
-            if event.end > swap.swap_end:
-                result.append(event._replace(start=swap.swap_end))
+            if end > swap.swap_end:
+                result.append(_with_span(event, swap.swap_end, end))
         events = result
     return events
 
 
 def _with_span(event: OncallEvent, start: datetime, end: datetime) -> OncallEvent:
-    """``event._replace(start=start, end=end)``, a few times cheaper."""
-    return _new_event(OncallEvent, (start, end, *event[2:]))
+    """``event`` from ``start`` to ``end``."""
+    return (start, end, *event[USERS:])
 
 
 def _union(
@@ -198,7 +239,8 @@ def _union(
     (spans that touch are joined)."""
     union: list[tuple[datetime, datetime]] = []
     # spans and events both start with (start, end); sorting on the start alone is enough
-    items = sorted([*spans, *events], key=_start)
+    items: list[tuple[datetime, datetime] | OncallEvent] = [*spans, *events]
+    items.sort(key=_start)
     if not items:
         return union
     block_start, block_end = items[0][0], items[0][1]
@@ -238,7 +280,8 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     current_type: int | None = -1
     bands: dict[tuple[int, int], list[OncallEvent]] = {}
     for item in events:
-        band = (-1 if item[4] == 1 else 0, -item[3])  # (override first, higher level first)
+        # (override first, higher level first)
+        band = (-1 if item[CALENDAR_TYPE] == 1 else 0, -item[LEVEL])
         queue = bands.get(band)
         if queue is None:
             bands[band] = [item]
@@ -247,7 +290,7 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     for band in sorted(bands):
         queue = bands[band]
         queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
-        starts = [event[0] for event in queue]
+        starts = [event[START] for event in queue]
         head = 0
         while head < len(queue):
             event = queue[head]
@@ -307,24 +350,36 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
 
 
 def _shift_id_or_empty(event: OncallEvent) -> str:
-    return event.shift_id or ""
+    return event[SHIFT_ID] or ""
 
 
 def final_events(events: Sequence[OncallEvent]) -> tuple[FinalEvent, ...]:
     """The resolved events as public values."""
     return tuple(
         FinalEvent(
-            start=event.start,
-            end=event.end,
-            users=event.users,
-            level=event.level,
-            is_override=event.is_override,
-            is_gap=event.is_gap,
-            shift_id=event.shift_id,
-            all_day=event.all_day,
-            missing_users=event.missing_users,
+            start=start,
+            end=end,
+            users=users,
+            level=level,
+            is_override=calendar_type == 1,
+            is_gap=is_gap,
+            shift_id=shift_id,
+            all_day=all_day,
+            missing_users=missing_users,
         )
+        for start, end, users, level, calendar_type, shift_id, all_day, missing_users, is_gap in (
+            events
+        )
+    )
+
+
+def gaps_of(events: Sequence[OncallEvent], window: Window) -> tuple[Gap, ...]:
+    """The resolved gap events, clipped to the window."""
+    ws, we = window.start, window.end
+    return tuple(
+        Gap(start=max(event[START], ws), end=min(event[END], we))
         for event in events
+        if event[IS_GAP]
     )
 
 

@@ -33,9 +33,9 @@ from ._model import (
 from ._oncall import expand_oncall, shift_vevents
 from ._oncall_resolve import (
     apply_swaps,
-    detect_gaps,
+    events_of,
     final_events,
-    merge_records,
+    gaps_of,
     records_of,
     resolve_events,
     rows_of,
@@ -255,20 +255,13 @@ def _resolve(
         primary, overrides = shift_vevents(schedule)
         records = records_of(ical_primary) + vevent_records(primary, window)
         records += records_of(ical_overrides) + vevent_records(overrides, window)
-        events = merge_records(records) + detect_gaps(records, window)
-        events.sort(key=lambda event: event.start)
-        events = apply_swaps(events, schedule.swaps, window, now)
+        events = apply_swaps(events_of(records, window), schedule.swaps, window, now)
         resolved = resolve_events(events, window)
-        gap_list = tuple(
-            Gap(start=max(e.start, window.start), end=min(e.end, window.end))
-            for e in resolved
-            if e.is_gap
-        )
         return Resolution(
             profile=profile,
             window=window,
             shifts=rows_of(resolved, window),
-            gaps=gap_list,
+            gaps=gaps_of(resolved, window),
             timeline=lambda: final_events(resolved),
             skipped=tuple(skipped),
         )
