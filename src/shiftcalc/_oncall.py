@@ -54,15 +54,18 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     crash the engine); otherwise ``is_dst=False`` (the expansion library: standard time).
     Unambiguous times, nearly all of them, take the fast zoneinfo path.
     """
-    offset_at = get_zone(zone).utcoffset
+    tz = get_zone(zone)
+    if tz is UTC:
+        return _UTC_EPOCH + (wall - _NAIVE_EPOCH)
+    offset_at = tz.utcoffset
     # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
     # the wall time is neither skipped nor repeated, and is that offset
     offset = offset_at(wall - NEAR)
     if offset is not None and offset == offset_at(wall + NEAR):
         return _fixed_epoch(offset) + (wall - _NAIVE_EPOCH)
-    tz = _pytz_zone(zone)
+    pytz_zone = _pytz_zone(zone)
     try:
-        aware = tz.localize(wall, is_dst=None if strict else False)
+        aware = pytz_zone.localize(wall, is_dst=None if strict else False)
     except pytz.NonExistentTimeError as exc:
         raise EngineError(
             field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}"
@@ -77,6 +80,7 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
 
 
 _NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=128)
@@ -152,14 +156,14 @@ class _Generator:
     # -- the VEVENT texts OnCall would write -------------------------------------------------
 
     def rule(
-        self, *, interval: int, freq: str | None = None, by_day: Sequence[str] = ()
+        self, interval: int, freq: str | None = None, by_day: tuple[str, ...] = ()
     ) -> RecurrenceRule:
-        key = (interval, freq, tuple(by_day))
+        key = (interval, freq, by_day)
         rule = self._rules.get(key)
         if rule is None:
             shift = self.shift
             assert shift.frequency is not None
-            days = tuple(by_day) or shift.by_day
+            days = by_day or shift.by_day
             rule = self._rules[key] = RecurrenceRule(
                 freq=freq or _FREQ[shift.frequency],
                 interval=interval,
@@ -244,7 +248,7 @@ class _Generator:
         found: datetime | None = None
         length = anchor.dtend - anchor.dtstart
         # the shift's own interval, not the VEVENT's (OnCall rewrites INTERVAL before searching)
-        rule = self.rule(interval=interval)
+        rule = self.rule(interval)
         for start in _expand_starts(
             rule, anchor.dtstart, anchor.zone, self.until, low - _DAY, horizon
         ):
@@ -355,7 +359,7 @@ class _Generator:
         if shift.frequency == "daily" and shift.by_day:
             return self.daily_by_day(start, queue)
 
-        event_rule = self.rule(interval=self.interval * len(shift.rolling_users))
+        event_rule = self.rule(self.interval * len(shift.rolling_users))
         events: list[VEvent] = []
         made = 0
         turn = 0
@@ -434,13 +438,13 @@ class _Generator:
         # days, that is after that many weeks over the number of selected days (§2.7).
         cycle = math.lcm(len(queue) * self.interval, len(shift.by_day))
         week_interval = max(cycle // len(shift.by_day), 1)
-        events = []
-        for (group_index, day, _), event_start, event_times in zip(
-            combinations, starts, times, strict=True
-        ):
-            rule = self.rule(interval=week_interval, freq="WEEKLY", by_day=(day,))
-            events.append(self.vevent(event_start, queue[group_index], rule, event_times))
-        return events
+        rules = {day: self.rule(week_interval, "WEEKLY", (day,)) for day in shift.by_day}
+        return [
+            self.vevent(event_start, queue[group_index], rules[day], event_times)
+            for (group_index, day, _), event_start, event_times in zip(
+                combinations, starts, times, strict=True
+            )
+        ]
 
 
 def _days_in_month(value: datetime) -> int:
@@ -518,7 +522,7 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
             continue
         rule = None
         if shift.type == "recurrent_event" and shift.frequency is not None:
-            rule = generator.rule(interval=shift.interval or 1)
+            rule = generator.rule(shift.interval or 1)
         # OnCall writes one VEVENT per user; they merge back into one event (§3.2).
         target.extend(generator.vevent(generator.start, (user,), rule) for user in shift.users)
     return primary, overrides
@@ -679,6 +683,8 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
     (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
     both wall clocks written as UTC datetimes, and so are the instances."""
     step = _fixed_step(rule, dtstart)
+    if step is not None and dtstart >= low:  # from the first step on (a search's case)
+        return itertools.accumulate(itertools.repeat(step), operator.add, initial=dtstart + step)
     if step is None:
         if dtstart.tzinfo is not None:
             naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
