@@ -431,38 +431,35 @@ def _parse_shift(
     if profile == "strict":
         _unknown_keys(data, _SHIFT_KEYS, prefix)
 
-    def field(key: str) -> str:
-        return f"{prefix}.{key}"
-
     # the serializer reads the datetime formats first; the values are kept for below
     times: dict[str, datetime] = {}
     for key in ("start", "rotation_start", "until"):
         if data.get(key) is not None:
-            times[key] = _naive_datetime(data[key], field(key), profile=profile)
+            times[key] = _naive_datetime(data[key], f"{prefix}.{key}", profile=profile)
 
     type_ = data.get("type", _MISSING)
     if type_ is _MISSING:
-        _fail(field("type"), None, MSG_REQUIRED)
+        _fail(f"{prefix}.type", None, MSG_REQUIRED)
     if type_ is None:
-        _fail(field("type"), None, MSG_NOT_NULL)
+        _fail(f"{prefix}.type", None, MSG_NOT_NULL)
     if type_ not in SHIFT_TYPES:
-        _fail(field("type"), type_, MSG_TYPE)
+        _fail(f"{prefix}.type", type_, MSG_TYPE)
     shift_type = cast(ShiftType, type_)
 
     time_zone = data.get("time_zone", _MISSING)
     time_zone = (
-        None if time_zone in (_MISSING, None) else _zone_name(time_zone, field("time_zone"))
+        None if time_zone in (_MISSING, None) else _zone_name(time_zone, f"{prefix}.time_zone")
     )
 
     level = 0
     if data.get("level", _MISSING) is not _MISSING:
         if data["level"] is None:
-            _fail(field("level"), None, MSG_NOT_NULL)
-        level = _integer(data["level"], field("level"), profile=profile)
+            _fail(f"{prefix}.level", None, MSG_NOT_NULL)
+        level = _integer(data["level"], f"{prefix}.level", profile=profile)
 
     if data.get("start", _MISSING) in (_MISSING, None):
         _fail(
-            field("start"),
+            f"{prefix}.start",
             None,
             MSG_REQUIRED if data.get("start", _MISSING) is _MISSING else MSG_NOT_NULL,
         )
@@ -470,8 +467,8 @@ def _parse_shift(
 
     if data.get("duration", _MISSING) in (_MISSING, None):
         reason = MSG_REQUIRED if data.get("duration", _MISSING) is _MISSING else MSG_NOT_NULL
-        _fail(field("duration"), None, reason)
-    duration = _duration(data["duration"], field("duration"))
+        _fail(f"{prefix}.duration", None, reason)
+    duration = _duration(data["duration"], f"{prefix}.duration")
 
     rotation_start = None
     if data.get("rotation_start", _MISSING) not in (_MISSING, None):
@@ -480,16 +477,16 @@ def _parse_shift(
     frequency: Frequency | None = None
     if data.get("frequency", _MISSING) not in (_MISSING, None):
         if data["frequency"] not in FREQUENCIES:
-            _fail(field("frequency"), data["frequency"], MSG_FREQUENCY)
+            _fail(f"{prefix}.frequency", data["frequency"], MSG_FREQUENCY)
         frequency = cast(Frequency, data["frequency"])
 
     interval: int | None = None
     if data.get("interval", _MISSING) not in (_MISSING, None):
         interval = _integer(
-            data["interval"], field("interval"), profile=profile, reason=MSG_INTERVAL
+            data["interval"], f"{prefix}.interval", profile=profile, reason=MSG_INTERVAL
         )
         if interval <= 0:
-            _fail(field("interval"), data["interval"], MSG_INTERVAL)
+            _fail(f"{prefix}.interval", data["interval"], MSG_INTERVAL)
 
     until = None
     if data.get("until", _MISSING) not in (_MISSING, None):
@@ -498,34 +495,34 @@ def _parse_shift(
     week_start: str | None = None
     if data.get("week_start", _MISSING) is not _MISSING:
         if data["week_start"] is None:
-            _fail(field("week_start"), None, MSG_NOT_NULL)
+            _fail(f"{prefix}.week_start", None, MSG_NOT_NULL)
         if data["week_start"] not in WEEKDAYS:
-            _fail(field("week_start"), data["week_start"], MSG_WEEK_START)
+            _fail(f"{prefix}.week_start", data["week_start"], MSG_WEEK_START)
         week_start = data["week_start"]
 
-    by_day = tuple(_codes(data.get("by_day", _MISSING), field("by_day"), WEEKDAYS, MSG_BY_DAY))
+    by_day = tuple(_codes(data.get("by_day", _MISSING), f"{prefix}.by_day", WEEKDAYS, MSG_BY_DAY))
     by_month = tuple(
-        _numbers(data.get("by_month", _MISSING), field("by_month"), range(1, 13), MSG_BY_MONTH)
+        _numbers(data.get("by_month", _MISSING), f"{prefix}.by_month", range(1, 13), MSG_BY_MONTH)
     )
     by_monthday = tuple(
         _numbers(
-            data.get("by_monthday", _MISSING), field("by_monthday"), _MONTHDAYS, MSG_BY_MONTHDAY
+            data.get("by_monthday", _MISSING), f"{prefix}.by_monthday", _MONTHDAYS, MSG_BY_MONTHDAY
         )
     )
 
-    source = _source(data.get("source", _MISSING), field("source"), profile=profile)
+    source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
 
     resets = _RESETS[shift_type]
     users = _shift_users(
         data.get("users", _MISSING),
-        field("users"),
+        f"{prefix}.users",
         directory=directory,
         profile=profile,
         register="users" not in resets,
     )
     groups = _rolling_users(
         data.get("rolling_users", _MISSING),
-        field("rolling_users"),
+        f"{prefix}.rolling_users",
         directory=directory,
         profile=profile,
         # overrides read their groups from rolling_users only when no users are given
@@ -534,23 +531,23 @@ def _parse_shift(
 
     start_index = None
     if data.get("start_rotation_from_user_index", _MISSING) not in (_MISSING, None):
-        key = field("start_rotation_from_user_index")
+        key = f"{prefix}.start_rotation_from_user_index"
         start_index = _integer(data["start_rotation_from_user_index"], key, profile=profile)
         if start_index < 0:
             _fail(key, start_index, MSG_MIN_ZERO)
 
-    shift_id = _string(data.get("id"), field("id"), nullable=True)
-    name = _string(data.get("name"), field("name"), nullable=True)
-    team_id = _string(data.get("team_id"), field("team_id"), nullable=True)
+    shift_id = _string(data.get("id"), f"{prefix}.id", nullable=True)
+    name = _string(data.get("name"), f"{prefix}.name", nullable=True)
+    team_id = _string(data.get("team_id"), f"{prefix}.team_id", nullable=True)
 
     # create(): frequency/week_start/interval, checked on the values as sent.
     if shift_type in ("recurrent_event", "rolling_users"):
         if frequency is None:
-            _fail(field("frequency"), None, MSG_FREQUENCY_REQUIRED)
+            _fail(f"{prefix}.frequency", None, MSG_FREQUENCY_REQUIRED)
         if frequency == "weekly" and week_start is None:
-            _fail(field("week_start"), None, MSG_WEEK_START_REQUIRED)
+            _fail(f"{prefix}.week_start", None, MSG_WEEK_START_REQUIRED)
         if "interval" in data and data["interval"] is None:
-            _fail(field("interval"), None, MSG_INTERVAL_NULL)
+            _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
 
     # The type-specific resets.
     if "frequency" in resets:
@@ -579,12 +576,12 @@ def _parse_shift(
 
     if shift_type == "rolling_users":
         if start_index is None:
-            _fail(field("start_rotation_from_user_index"), None, MSG_START_INDEX_REQUIRED)
+            _fail(f"{prefix}.start_rotation_from_user_index", None, MSG_START_INDEX_REQUIRED)
         if frequency == "daily":
             if by_monthday:
-                _fail(field("by_monthday"), list(by_monthday), MSG_DAILY_MONTHDAY)
+                _fail(f"{prefix}.by_monthday", list(by_monthday), MSG_DAILY_MONTHDAY)
             if by_day and interval is not None and interval > len(by_day):
-                _fail(field("interval"), interval, MSG_DAILY_INTERVAL)
+                _fail(f"{prefix}.interval", interval, MSG_DAILY_INTERVAL)
 
     if profile == "strict":
         _strict_shift_checks(
