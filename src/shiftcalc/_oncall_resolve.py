@@ -25,6 +25,7 @@ __all__ = [
     "gaps_of",
     "merge_records",
     "oncall_event",
+    "resolve_calendars",
     "resolve_events",
     "rows_of",
 ]
@@ -85,19 +86,29 @@ def _event_of(record: Interval) -> OncallEvent:
 
 def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent]:
     """One record per occurrence and user of generated VEVENTs, in calendar order."""
+    return _records(events, window, {})
+
+
+def _records(
+    items: Iterable[OncallEvent | VEvent], window: Window, runs: dict[str, list[SteadyRun]]
+) -> list[OncallEvent]:
+    """Records as they are and VEVENTs' records, in order; ``runs`` keeps each zone's steady
+    runs for the next call."""
     records: list[OncallEvent] = []
-    runs: dict[str, list[SteadyRun]] = {}  # each zone's, read once
-    for event in events:
-        calendar_type = 1 if event.is_override else 0
-        level, shift_id = event.level, event.shift_id
-        zone_runs = runs.get(event.zone)
+    for item in items:
+        if not isinstance(item, VEvent):
+            records.append(item)
+            continue
+        zone_runs = runs.get(item.zone)
         if zone_runs is None:
-            zone_runs = runs[event.zone] = steady_runs(event.zone, window)
+            zone_runs = runs[item.zone] = steady_runs(item.zone, window)
         # one record per occurrence and user, in that order (a lone user's tuple is reused)
-        users = [event.users] if len(event.users) == 1 else [(user,) for user in event.users]
+        users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
+        calendar_type = 1 if item.is_override else 0
+        level, shift_id = item.level, item.shift_id
         records += [
             (start, end, user, level, calendar_type, shift_id, False, (), False)
-            for start, end in occurrence_spans(event, window, zone_runs)
+            for start, end in occurrence_spans(item, window, zone_runs)
             for user in users
         ]
     return records
@@ -255,8 +266,18 @@ def _union(
     return union
 
 
-def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
-    """OnCall's ``_resolve_schedule`` (§3.5), step for step.
+# A band: the events of one rank, (-1 for overrides else 0, -level); sorted, the sweep's order.
+# Levels are never negative, so gaps (level 0, not overrides) are in the last band.
+Band = tuple[int, int]
+GAP_BAND: Final = (0, 0)
+
+
+def _band(calendar_type: int | None, level: int) -> Band:
+    return (-1 if calendar_type == 1 else 0, -level)
+
+
+class _Sweep:
+    """OnCall's ``_resolve_schedule`` (§3.5), step for step, fed one band at a time.
 
     OnCall keeps one queue sorted by rank (overrides first, then higher level, then start),
     takes events from its head, and puts a cut-off rest (or an event that moved on to the
@@ -270,25 +291,39 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
     (each moves the shared block cursor back for the other); no such input reaches it, since
     zero-length occurrences are dropped at expansion and gaps never start inside coverage.
     """
-    ws, we = window.start, window.end
-    resolved: list[OncallEvent] = []
-    blocked: list[tuple[datetime, datetime]] = []
-    blocked_upto = 0  # resolved[:blocked_upto] is in ``blocked``
-    blocks = 0  # len(blocked)
-    idx = 0
-    current_level: int | None = None  # the (level, calendar type) the blocks were made for
-    current_type: int | None = -1
-    bands: dict[tuple[int, int], list[OncallEvent]] = {}
-    for item in events:
-        # (override first, higher level first)
-        band = (-1 if item[CALENDAR_TYPE] == 1 else 0, -item[LEVEL])
-        queue = bands.get(band)
-        if queue is None:
-            bands[band] = [item]
-        else:
-            queue.append(item)
-    for band in sorted(bands):
-        queue = bands[band]
+
+    __slots__ = ("blocked", "blocked_upto", "resolved", "window")
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.resolved: list[OncallEvent] = []
+        self.blocked: list[tuple[datetime, datetime]] = []
+        self.blocked_upto = 0  # resolved[:blocked_upto] is in ``blocked``
+
+    def blocks(self) -> list[tuple[datetime, datetime]]:
+        """The union of the resolved events' spans (OnCall's blocks)."""
+        if self.blocked_upto < len(self.resolved):
+            self.blocked = _union(self.blocked, self.resolved[self.blocked_upto :])
+            self.blocked_upto = len(self.resolved)
+        return self.blocked
+
+    def hides_lower_bands(self) -> bool:
+        """True when one block covers the window and starts before it. An event of a lower
+        band is then cut away whole: a piece before a block is kept only when the block
+        starts inside the window, and a rest after the block starts at or after its end."""
+        blocks = self.blocks()
+        window = self.window
+        return len(blocks) == 1 and blocks[0][0] < window.start and blocks[0][1] >= window.end
+
+    def band(self, queue: list[OncallEvent]) -> None:
+        """Resolve the events of a band lower than all before (``queue`` is changed)."""
+        ws, we = self.window.start, self.window.end
+        resolved = self.resolved
+        blocked: list[tuple[datetime, datetime]] = []
+        blocks = 0  # len(blocked)
+        idx = 0
+        current_level: int | None = None  # the (level, calendar type) the blocks were made for
+        current_type: int | None = -1
         queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
         starts = [event[START] for event in queue]
         head = 0
@@ -302,9 +337,8 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
                 continue
             if level != current_level or calendar_type != current_type:
                 # the blocks are what resolved so far
-                blocked = _union(blocked, resolved[blocked_upto:])
+                blocked = self.blocks()
                 blocks = len(blocked)
-                blocked_upto = len(resolved)
                 idx = 0
                 current_level, current_type = level, calendar_type
             # The event against the blocks from idx on; ``start`` moves past them. Where OnCall
@@ -343,10 +377,90 @@ def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[Oncall
                     # taken at once, the rest starts where the block ends: it moves on to the
                     # next block (the step after this one), and again nothing queued goes first
                     idx += 1
-    # stable sorts, secondary key first: ordered by (start, shift id), ties as resolved
-    resolved.sort(key=_shift_id_or_empty)
-    resolved.sort(key=_start)
-    return resolved
+
+    def result(self) -> list[OncallEvent]:
+        """The resolved events, by (start, shift id), ties as resolved (stable sorts)."""
+        self.resolved.sort(key=_shift_id_or_empty)
+        self.resolved.sort(key=_start)
+        return self.resolved
+
+
+def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
+    """OnCall's ``_resolve_schedule`` (§3.5) of ``events`` (merged, with gaps, swapped)."""
+    bands: dict[Band, list[OncallEvent]] = {}
+    for event in events:
+        bands.setdefault(_band(event[CALENDAR_TYPE], event[LEVEL]), []).append(event)
+    sweep = _Sweep(window)
+    for band in sorted(bands):
+        sweep.band(bands[band])
+    return sweep.result()
+
+
+def resolve_calendars(
+    calendars: Sequence[tuple[Sequence[OncallEvent], Sequence[VEvent]]],
+    window: Window,
+    swaps: Sequence[ShiftSwap],
+    now: datetime | None,
+) -> list[OncallEvent]:
+    """OnCall's calendars (each its iCalendar records, then its generated VEVENTs) resolved
+    over ``window``: records merged (§3.2), gaps (§3.3), swaps (§3.4) and the sweep (§3.5).
+
+    The sweep takes bands from the highest, so each band's VEVENTs are expanded only when it
+    is reached; once the resolved events cover the window from before its start, nothing of
+    a lower band can show and the records have no gap (they all overlap the window), so the
+    bands left are not expanded. Same-start records of one shift merge whatever their band:
+    when a shift id is in two bands, every band is expanded first, as OnCall does.
+    """
+    # OnCall crashes on a VEVENT that ends before it starts, skipped or not: first, in order
+    for _, vevents in calendars:
+        for vevent in vevents:
+            if vevent.dtend < vevent.dtstart:
+                occurrence_spans(vevent, window)
+    parts: dict[Band, list[OncallEvent | VEvent]] = {}
+    band_of_shift: dict[str, Band] = {}
+    one_band_per_shift = True
+
+    def add(item: OncallEvent | VEvent, band: Band, shift_id: str | None) -> None:
+        nonlocal one_band_per_shift
+        parts.setdefault(band, []).append(item)
+        if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
+            one_band_per_shift = False
+
+    for records, vevents in calendars:
+        for record in records:
+            add(record, _band(record[CALENDAR_TYPE], record[LEVEL]), record[SHIFT_ID])
+        for vevent in vevents:
+            add(vevent, _band(1 if vevent.is_override else 0, vevent.level), vevent.shift_id)
+    if not one_band_per_shift:
+        return _resolve_all(calendars, window, swaps, now)
+    sweep = _Sweep(window)
+    runs: dict[str, list[SteadyRun]] = {}
+    expanded: list[OncallEvent] = []  # every record so far, for the gaps
+    for band in sorted({*parts, GAP_BAND}):
+        if sweep.hides_lower_bands():
+            break
+        records = _records(parts.get(band, ()), window, runs)
+        expanded += records
+        events = merge_records(records)
+        if band == GAP_BAND:
+            events += detect_gaps(expanded, window)
+            events.sort(key=_start)
+        sweep.band(apply_swaps(events, swaps, window, now))
+    return sweep.result()
+
+
+def _resolve_all(
+    calendars: Sequence[tuple[Sequence[OncallEvent], Sequence[VEvent]]],
+    window: Window,
+    swaps: Sequence[ShiftSwap],
+    now: datetime | None,
+) -> list[OncallEvent]:
+    """:func:`resolve_calendars` with every VEVENT expanded: OnCall's pipeline as it is."""
+    records: list[OncallEvent] = []
+    for calendar_records, vevents in calendars:
+        records += calendar_records
+        records += vevent_records(vevents, window)
+    return resolve_events(apply_swaps(events_of(records, window), swaps, window, now), window)
 
 
 def _shift_id_or_empty(event: OncallEvent) -> str:

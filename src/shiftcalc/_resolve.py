@@ -31,16 +31,7 @@ from ._model import (
     Window,
 )
 from ._oncall import expand_oncall, shift_vevents
-from ._oncall_resolve import (
-    apply_swaps,
-    events_of,
-    final_events,
-    gaps_of,
-    records_of,
-    resolve_events,
-    rows_of,
-    vevent_records,
-)
+from ._oncall_resolve import final_events, gaps_of, records_of, resolve_calendars, rows_of
 
 __all__ = [
     "Handoff",
@@ -253,10 +244,8 @@ def _resolve(
             schedule, window, profile, calendar_errors, skipped
         )
         primary, overrides = shift_vevents(schedule)
-        records = records_of(ical_primary) + vevent_records(primary, window)
-        records += records_of(ical_overrides) + vevent_records(overrides, window)
-        events = apply_swaps(events_of(records, window), schedule.swaps, window, now)
-        resolved = resolve_events(events, window)
+        calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
+        resolved = resolve_calendars(calendars, window, schedule.swaps, now)
         return Resolution(
             profile=profile,
             window=window,
