@@ -26,15 +26,21 @@ from shiftcalc._oncall import VEvent, shift_vevents
 USERS = [f"user{i:02d}" for i in range(32)]
 
 
-def realistic(window_start: str, window_end: str) -> dict[str, Any]:
-    """The realistic schedule as a scenario document."""
+def realistic(window_start: str, window_end: str, *, all_visible: bool = False) -> dict[str, Any]:
+    """The realistic schedule as a scenario document.
+
+    Its level-2 rotation covers every hour, so levels 0 and 1 never show (the oncall sweep does
+    not expand them). ``all_visible`` shortens the weekly turns to 7, 6.5 and 6 days for levels
+    0, 1 and 2, so that every level owns some hours each week.
+    """
+    turn_days = (7, 6.5, 6) if all_visible else (7, 7, 7)
     shifts: list[dict[str, Any]] = [
         {
             "type": "rolling_users",
             "name": f"level {level}",
             "level": level,
             "start": "2023-01-02T09:00:00",
-            "duration": 7 * 86400,
+            "duration": int(turn_days[level] * 86400),
             "frequency": "weekly",
             "interval": 1,
             "week_start": "MO",
@@ -74,6 +80,9 @@ def realistic(window_start: str, window_end: str) -> dict[str, Any]:
 
 
 YEAR = json.dumps(realistic("2025-01-01T00:00:00Z", "2025-12-31T00:00:00Z"))
+YEAR_ALL_VISIBLE = json.dumps(
+    realistic("2025-01-01T00:00:00Z", "2025-12-31T00:00:00Z", all_visible=True)
+)
 
 
 def _vevent_text(events: list[VEvent]) -> str:
@@ -94,8 +103,8 @@ def _vevent_text(events: list[VEvent]) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _calendar_texts() -> list[str]:
-    scenario = load_scenario(YEAR, profile="oncall")
+def _calendar_texts(document: str = YEAR) -> list[str]:
+    scenario = load_scenario(document, profile="oncall")
     primary, overrides = shift_vevents(scenario.schedule)
     return [_vevent_text(primary), _vevent_text(overrides)]
 
@@ -109,8 +118,8 @@ def _recurring_ical_events(texts: list[str]) -> int:
     return found
 
 
-def _shiftcalc(profile: str) -> int:
-    scenario = load_scenario(YEAR, profile=profile)  # type: ignore[arg-type]
+def _shiftcalc(profile: str, document: str = YEAR) -> int:
+    scenario = load_scenario(document, profile=profile)  # type: ignore[arg-type]
     return len(resolve(scenario.schedule, scenario.window, profile=profile).shifts)  # type: ignore[arg-type]
 
 
@@ -127,6 +136,25 @@ def test_realistic_year(benchmark: Any, engine: str) -> None:
         return
     rows = benchmark(_shiftcalc, engine)
     assert 500 <= rows <= 1000
+
+
+@pytest.mark.parametrize("engine", ["strict", "oncall", "recurring-ical-events"])
+def test_realistic_year_all_visible(benchmark: Any, engine: str) -> None:
+    """The same, with every level owning some hours (nothing for the sweep to leave out)."""
+    benchmark.group = "realistic schedule, one year, every level visible"
+    if engine == "recurring-ical-events":
+        texts = _calendar_texts(YEAR_ALL_VISIBLE)
+        occurrences = benchmark(_recurring_ical_events, texts)
+        scenario = load_scenario(YEAR_ALL_VISIBLE, profile="oncall")
+        assert occurrences == len(expand(scenario.schedule, scenario.window, profile="oncall"))
+        return
+    rows = benchmark(_shiftcalc, engine, YEAR_ALL_VISIBLE)
+    scenario = load_scenario(YEAR_ALL_VISIBLE, profile=engine)  # type: ignore[arg-type]
+    levels = {
+        row.level for row in resolve(scenario.schedule, scenario.window, profile=engine).shifts
+    }  # type: ignore[arg-type]
+    assert levels == {0, 1, 2, 3, 99}
+    assert 600 <= rows <= 1500
 
 
 @pytest.mark.parametrize("days", [1, 30, 365, 3650])
