@@ -96,6 +96,39 @@ def test_a_rotation_start_years_later_is_not_walked() -> None:
     assert events == _generate(shift, walk=True)
 
 
+def _vevent(
+    start: datetime,
+    zone: str,
+    length_minutes: int,
+    rule: RecurrenceRule | None,
+    *,
+    until: datetime | None = None,
+    web: bool = False,
+) -> VEvent | None:
+    """A VEVENT as OnCall writes it from a wall-clock start, or None where OnCall crashes."""
+    try:
+        dtstart = _localize(start, zone, strict=True, field="start")
+        dtend = _localize(
+            start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
+        )
+    except EngineError:
+        return None
+    return VEvent(
+        dtstart=dtstart,
+        dtend=dtend,
+        zone=zone,
+        rule=rule,
+        rule_until=until,
+        users=("a",),
+        level=0,
+        is_override=False,
+        web_source=web,
+        rotation_start=as_utc(start + timedelta(hours=5) if web else start),
+        shift_index=0,
+        shift_id="s",
+    )
+
+
 DST_EDGES = [  # (a skipped or repeated wall time, its zone)
     (datetime(2024, 3, 10, 2, 30), "America/New_York"),  # springs forward
     (datetime(2024, 11, 3, 1, 30), "America/New_York"),  # falls back
@@ -196,27 +229,9 @@ def test_stepping_instances_equals_expanding_the_rule(
     start = start.replace(second=0, microsecond=0)
     weekday = ((start.weekday(), None),) if own_weekday and freq == "WEEKLY" else ()
     rule = RecurrenceRule(freq=freq, interval=interval, byday=weekday)
-    try:
-        dtstart = _localize(start, zone, strict=True, field="start")
-        dtend = _localize(
-            start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
-        )
-    except EngineError:
+    event = _vevent(start, zone, length_minutes, rule)
+    if event is None:
         return
-    event = VEvent(
-        dtstart=dtstart,
-        dtend=dtend,
-        zone=zone,
-        rule=rule,
-        rule_until=None,
-        users=("a",),
-        level=0,
-        is_override=False,
-        web_source=False,
-        rotation_start=as_utc(start),
-        shift_index=0,
-        shift_id="s",
-    )
     window_start = as_utc(start) + timedelta(days=window_offset_days, hours=5)
     window = Window(start=window_start, end=window_start + timedelta(days=window_days))
     stepped = occurrence_spans(event, window)
@@ -291,27 +306,16 @@ def test_steady_runs_give_the_careful_offsets(
     path (the offset six hours either side, then pytz), near close and large changes too."""
     start, zone = case
     start = start.replace(second=0, microsecond=0)
-    try:
-        dtstart = _localize(start, zone, strict=True, field="start")
-        dtend = _localize(
-            start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
-        )
-    except EngineError:
-        return
-    event = VEvent(
-        dtstart=dtstart,
-        dtend=dtend,
-        zone=zone,
-        rule=None if freq is None else RecurrenceRule(freq=freq, interval=interval),
-        rule_until=None if until_hours is None else as_utc(start + timedelta(hours=until_hours)),
-        users=("a",),
-        level=0,
-        is_override=False,
-        web_source=web,
-        rotation_start=as_utc(start + timedelta(hours=5)),
-        shift_index=0,
-        shift_id="s",
+    event = _vevent(
+        start,
+        zone,
+        length_minutes,
+        None if freq is None else RecurrenceRule(freq=freq, interval=interval),
+        until=None if until_hours is None else as_utc(start + timedelta(hours=until_hours)),
+        web=web,
     )
+    if event is None:
+        return
     window_start = as_utc(start) + timedelta(hours=window_offset_hours)
     window = Window(start=window_start, end=window_start + timedelta(days=window_days))
     careful = occurrence_spans(event, window)
