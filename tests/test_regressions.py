@@ -127,3 +127,74 @@ def test_bug_3_start_in_a_gap_with_the_offset_back_by_the_end(days: float, end: 
     assert [(r.start.isoformat(), r.end.isoformat()) for r in rows] == [
         ("2000-10-08T04:30:00+00:00", end)
     ]
+
+
+def test_bug_3_also_in_freetown_1939() -> None:
+    """Freetown kept summer time four days in 1939 (−1:00 to −0:40 on 09-01 01:00Z, back on
+    09-05 00:40Z). 00:10 on 09-01 is skipped: it takes −1:00, starts 01:10Z, which the clock
+    shows as 00:30, so the start moved 20 minutes and so does the end: 09-05 12:10 + 20 min =
+    12:30 at −1:00, 13:30Z. The fast path took equal offsets at both ends of a 4.5-day span
+    to mean no change in between."""
+    document = {
+        "schedule": {"time_zone": "Africa/Freetown"},
+        "users": ["a"],
+        "shifts": [
+            {
+                "type": "single_event",
+                "start": "1939-09-01T00:10:00",
+                "duration": 4 * 86400 + 12 * 3600,
+                "users": ["a"],
+            }
+        ],
+        "window": {"start": "1939-08-30T00:00:00Z", "end": "1939-09-10T00:00:00Z"},
+    }
+    scenario = load_scenario(document)
+    rows = resolve(scenario.schedule, scenario.window).shifts
+    assert [(r.start.isoformat(), r.end.isoformat()) for r in rows] == [
+        ("1939-09-01T01:10:00+00:00", "1939-09-05T13:30:00+00:00")
+    ]
+
+
+TROLL_HOURLY = {
+    "type": "rolling_users",
+    "start": "2024-03-31T00:00:00",
+    "duration": 3600,
+    "frequency": "hourly",
+    "interval": 1,
+    "rolling_users": [["u"], ["v"], ["w"]],
+    "start_rotation_from_user_index": 0,
+}
+
+
+@pytest.mark.parametrize(
+    ("shift", "window_end", "expected"),
+    [
+        # the window ends at 01:30Z: u's turn from wall 03:00 starts at 01:00Z too
+        (TROLL_HOURLY, "2024-03-31T01:30:00Z", {("u", "01:00"), ("v", "01:00")}),
+        (TROLL_HOURLY, "2024-03-31T03:00:00Z", {("u", "01:00"), ("v", "01:00")}),
+        # until 01:30 (read as 01:30Z in Troll's UTC winter) keeps wall 03:00 (01:00Z)
+        (
+            {**TROLL_HOURLY, "until": "2024-03-31T01:30:00"},
+            "2024-03-31T03:00:00Z",
+            {("u", "01:00"), ("v", "01:00")},
+        ),
+    ],
+)
+def test_bug_4_later_wall_times_can_start_earlier_across_a_gap(
+    shift: dict[str, object], window_end: str, expected: set[tuple[str, str]]
+) -> None:
+    """Antarctica/Troll goes from +00 to +02 at 01:00Z on 2024-03-31: wall times 01:00 to
+    03:00 are skipped. An hourly rotation (u, v, w from 00:00) has v at wall 01:00 (01:00Z,
+    the offset before the gap), w at 02:00 (02:00Z) and u again at 03:00, which is +02: 01:00Z.
+    So a later wall time starts earlier, and the expansion stopped at the first start past
+    the window's end (or past until), losing u's turn."""
+    document = {
+        "schedule": {"time_zone": "Antarctica/Troll"},
+        "users": ["u", "v", "w"],
+        "shifts": [shift],
+        "window": {"start": "2024-03-31T01:00:00Z", "end": window_end},
+    }
+    scenario = load_scenario(document)
+    rows = resolve(scenario.schedule, scenario.window).shifts
+    at_one = {(r.user, f"{r.start:%H:%M}") for r in rows if r.start.hour == 1}
+    assert at_one == expected

@@ -15,6 +15,7 @@ from importlib import resources
 
 import pytest
 
+from shiftcalc._oncall import _SAMPLE_STEP
 from shiftcalc._tz import MIN_CHANGE_SPACING, NEAR, STEADY_SPAN
 
 _DAY = timedelta(days=1)
@@ -62,15 +63,16 @@ def _explicit_changes(data: bytes) -> list[tuple[int, int]]:
 
 
 def _offset_changes(key: str, data: bytes) -> list[tuple[datetime, timedelta]]:
-    """Instants at which ``key``'s offset changes, with the size of each change, from 1970 to
-    three years after its last explicit transition (the rule after it repeats every year)."""
+    """Instants at which ``key``'s offset changes, with the size of each change, from the
+    first to three years after its last explicit transition (the rule after it repeats every
+    year)."""
     zone = zoneinfo.ZoneInfo(key)
     changes: list[tuple[datetime, timedelta]] = []
     previous: int | None = None
-    last = datetime(1970, 1, 1, tzinfo=UTC)
+    last = datetime(1970, 1, 1, tzinfo=UTC)  # or the last explicit change, if later
     for seconds, offset in _explicit_changes(data):
         instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
-        if previous is not None and offset != previous and instant.year >= 1970:
+        if previous is not None and offset != previous:
             changes.append((instant, timedelta(seconds=offset - previous)))
         previous = offset
         last = max(last, instant)
@@ -135,15 +137,28 @@ def test_no_offset_change_exceeds_a_day(
 def test_fast_path_bounds_follow_from_the_spacing() -> None:
     # a start in a gap and an end past the next change fit within STEADY_SPAN plus a day
     assert STEADY_SPAN + _DAY < MIN_CHANGE_SPACING
-    # NEAR on both sides of a wall time, plus the largest change, never spans two changes
+    # the oncall steady runs read offsets every day: two readings and a change fit between
+    assert 2 * _SAMPLE_STEP + _DAY < MIN_CHANGE_SPACING
+    # NEAR on both sides of a wall time reaches past any skipped or repeated stretch (at most
+    # a day), and never spans two changes
+    assert NEAR >= _DAY
     assert 2 * NEAR + _DAY < MIN_CHANGE_SPACING
 
 
 def test_the_data_has_the_known_close_changes(
     changes: dict[str, list[tuple[datetime, timedelta]]],
 ) -> None:
-    # America/Boa_Vista began summer time on 2000-10-08 and left it a week later: the checks
-    # above do see such pairs
+    # America/Boa_Vista began summer time on 2000-10-08 and left it a week later, Freetown
+    # kept summer time four days in 1939: the checks above do see such pairs
+    freetown = [
+        instant
+        for instant, _ in changes["Africa/Freetown"]
+        if (instant.year, instant.month) == (1939, 9)
+    ]
+    assert freetown == [
+        datetime(1939, 9, 1, 1, tzinfo=UTC),
+        datetime(1939, 9, 5, 0, 40, tzinfo=UTC),
+    ]
     october = [
         instant
         for instant, _ in changes["America/Boa_Vista"]

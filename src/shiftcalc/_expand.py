@@ -175,14 +175,17 @@ def spans(
                 end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
             else:
                 end = start + duration
-        if until is not None:
-            if start >= until:
+        if start >= window_end or (until is not None and start >= until):
+            # Later starts are later still, unless a DST gap begins within a day: a time in a
+            # gap takes the offset before it, so a later wall time can come out earlier (an
+            # hourly shift across Troll's two-hour gap, Samoa's skipped day)
+            if offset_at(wall + _DAY) == offset:
                 break
+            continue
+        if until is not None:
             end = min(end, until)
         if end <= start or end <= window_start:
             continue
-        if start >= window_end:
-            break
         yield start, end, users if group_of is None else group_of(wall)
 
 

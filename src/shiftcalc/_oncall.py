@@ -38,7 +38,7 @@ _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
 _MONTH_SPANS = {days: _DAY * days for days in (28, 29, 30, 31)}
 # The same offset NEAR before and after a wall time means it is neither skipped nor repeated
-# (all but a few hours a year; _tz says why): the cheap test spares the careful DST handling.
+# (all but a few days a year; _tz says why): the cheap test spares the careful DST handling.
 
 
 @lru_cache(maxsize=256)
@@ -532,7 +532,7 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
 # wall clock's digits (so that ``wall - offset`` is the instant), none skipped or repeated,
 # all reading ``offset``.
 SteadyRun = tuple[datetime, datetime, timedelta]
-_SAMPLE_STEP = 2 * _DAY  # longer than any change of offset; two fit between changes (_tz)
+_SAMPLE_STEP = _DAY  # no change of offset is longer; two steps fit between changes (_tz)
 _NO_RUN: SteadyRun = (datetime.max.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), _ZERO)
 _BEFORE_RUNS = datetime.min.replace(tzinfo=UTC)
 
@@ -541,10 +541,10 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
     """The runs of steady offset of a zone around ``window`` (OnCall's padded range, and the
     ends of occurrences that start in it), sorted and disjoint.
 
-    The zone's offset is read every two days. Three equal readings in a row mean that no
-    change touches the first two days: its wall-clock span (a skipped or repeated stretch,
-    under a day) would end before the third reading and leave the new offset there, and two
-    changes never fit in four days (``_tz``). Walls outside the runs take the careful path.
+    The zone's offset is read every day. Three equal readings in a row mean that no change
+    touches the first day: its wall-clock span (a skipped or repeated stretch, at most a day)
+    would end before the third reading and leave the new offset there, and two changes never
+    fit in three days (``_tz``). Walls outside the runs take the careful path.
     """
     zone = get_zone(zone_name)
     if zone is UTC:

@@ -25,16 +25,19 @@ __all__ = [
 ]
 
 # What the fast paths assume of the tz database (tests/test_zone_data.py checks the installed
-# data): a zone's offset changes are more than a week apart, less 90 minutes (Brazil's 2000
-# summer time that some regions dropped after a week; Gaza's predicted Ramadan breaks), and
-# no change is larger than a day (Samoa skipped 2011-12-30).
+# data, all of its history): a zone's offset changes are more than 3 days 23 hours apart
+# (Freetown's 1939 summer time lasted four days; since 1970 the closest are a week apart:
+# Brazil's 2000 summer time that some regions dropped after a week, Gaza's predicted Ramadan
+# breaks), and no change is larger than a day (Samoa skipped 2011-12-30).
 #
-# So equal offsets 6 hours before and after a wall time mean it is neither skipped nor
-# repeated; and equal offsets at both ends of a wall span no longer than STEADY_SPAN mean no
-# change in between, since with a day for the largest jump it still fits between two changes.
-MIN_CHANGE_SPACING = timedelta(days=6, hours=22)
-NEAR = timedelta(hours=6)
-STEADY_SPAN = timedelta(days=5)
+# So equal offsets a day before and after a wall time mean it is neither skipped nor repeated
+# (a skipped or repeated stretch is at most a day long, so the readings fall outside it, and
+# two changes do not fit in two days); and equal offsets at both ends of a wall span no longer
+# than STEADY_SPAN mean no change in between, since with a day for the largest jump it still
+# fits between two changes.
+MIN_CHANGE_SPACING = timedelta(days=3, hours=23)
+NEAR = timedelta(days=1)
+STEADY_SPAN = timedelta(days=2)
 
 _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "Etc/Universal", "Universal", "Zulu"}
