@@ -201,12 +201,11 @@ class _Generator:
         """The start of the current (or next) rotation period, searched from ``anchor``."""
         interval = self.interval if interval is None else interval
         shift = self.shift
-        if (
-            next_period
-            and shift.frequency == "daily"
-            and not (shift.by_month or shift.by_monthday)
-        ):
-            return self.next_day(anchor, interval)
+        if next_period and not (shift.by_month or shift.by_monthday):
+            if shift.frequency == "daily":
+                return self.next_day(anchor, interval)
+            if shift.frequency == "weekly" and not shift.by_day:
+                return self.next_week(anchor, interval)
         return self.search(anchor, next_period=next_period, interval=interval)
 
     def search(self, anchor: _Anchor, *, next_period: bool, interval: int) -> datetime | None:
@@ -296,6 +295,47 @@ class _Generator:
                     found = start
                     break
             wall += step
+        result = low if found is None else found
+        if until is not None and result > until:
+            return None
+        return result
+
+    def next_week(self, anchor: _Anchor, interval: int) -> datetime | None:
+        """:meth:`rotation_date`'s next period of a weekly rotation without BY-rules, by
+        stepping weeks instead of expanding the rule: the same answer.
+
+        The period is the week ``interval`` weeks on from DTSTART's (weeks begin on
+        ``week_start``). The search takes the first start in it (a day's slack before) that
+        is no earlier than the period's first day at DTSTART's time as a fixed-offset
+        instant, and eligible; starts are ``interval`` weeks apart at DTSTART's wall time,
+        localised with ``is_dst=False``; DTSTART itself is always too early; ``until`` is
+        inclusive.
+        """
+        current = anchor.dtstart
+        days = 7 - current.weekday() + self.week_start
+        if days > 7:
+            days %= 7
+        low = current + _DAY * (days + 7 * (interval - 1))
+        period_end = low + _DAY * (6 - (low.weekday() - self.week_start) % 7)
+        until = self.until
+        found: datetime | None = None
+        if until is None or current <= until:
+            earliest = low - _DAY
+            length = anchor.dtend - current
+            step = _DAY * (7 * interval)
+            wall = detach(current)
+            while True:
+                wall += step
+                start = _localize(wall, anchor.zone, strict=False, field="")
+                if until is not None and start > until:
+                    break  # and so are the later ones, a week on
+                if start < earliest:
+                    continue
+                if start > period_end:
+                    break
+                if start >= low and self.eligible(start, start + length):
+                    found = start
+                    break
         result = low if found is None else found
         if until is not None and result > until:
             return None
