@@ -74,6 +74,7 @@ _DST_ZONES: tuple[str, ...] = (
     "America/Sao_Paulo",  # DST until February 2019
     "Pacific/Chatham",  # UTC+12:45 / +13:45
     "America/Santiago",  # southern-hemisphere DST, changes at midnight
+    "Antarctica/Troll",  # a two-hour DST shift: a later wall time can be an earlier instant
 )
 _FIXED_ZONES: tuple[str, ...] = (
     "UTC",
