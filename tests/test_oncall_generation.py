@@ -149,6 +149,34 @@ WALL_TIMES = st.one_of(
 )
 
 
+def _assert_stepping_is_the_search(shift: Shift, zone: str, interval: int, stepper: str) -> None:
+    """The generator's ``stepper`` (next_day, next_week) gives the search's next period from
+    the first anchor, and whole rotations (or the same crash) with it as with the search."""
+    generator = _Generator(shift, zone, 0, "shift")
+    try:
+        anchor = generator.anchor(generator.start, zone)
+    except EngineError:
+        return  # OnCall crashes on this DTSTART before any search
+    stepped = getattr(generator, stepper)(anchor, interval)
+    assert stepped == generator.search(anchor, next_period=True, interval=interval)
+    searching = _Generator(shift, zone, 0, "shift")
+    setattr(
+        searching,
+        stepper,
+        lambda anchor, interval: searching.search(anchor, next_period=True, interval=interval),
+    )
+    try:
+        expected = searching.generate()
+    except EngineError as exc:
+        try:
+            generator.generate()
+        except EngineError as other:
+            assert str(other) == str(exc)
+            return
+        raise
+    assert generator.generate() == expected
+
+
 @settings(deadline=None, max_examples=300)
 @given(
     case=WALL_TIMES,
@@ -185,28 +213,7 @@ def test_stepping_days_equals_the_rule_search(
         start_rotation_from_user_index=0,
         time_zone=zone,
     )
-    generator = _Generator(shift, zone, 0, "shift")
-    try:
-        anchor = generator.anchor(generator.start, zone)
-    except EngineError:
-        return  # OnCall crashes on this DTSTART before any search
-    stepped = generator.next_day(anchor, interval)
-    assert stepped == generator.search(anchor, next_period=True, interval=interval)
-    # and whole rotations come out the same
-    searching = _Generator(shift, zone, 0, "shift")
-    searching.next_day = lambda anchor, interval: searching.search(  # type: ignore[method-assign]
-        anchor, next_period=True, interval=interval
-    )
-    try:
-        expected = searching.generate()
-    except EngineError as exc:
-        try:
-            generator.generate()
-        except EngineError as other:
-            assert str(other) == str(exc)
-            return
-        raise
-    assert generator.generate() == expected
+    _assert_stepping_is_the_search(shift, zone, interval, "next_day")
 
 
 @settings(deadline=None, max_examples=300)
@@ -253,28 +260,7 @@ def test_stepping_weeks_equals_the_rule_search(
         time_zone=zone,
         source=source,  # type: ignore[arg-type]
     )
-    generator = _Generator(shift, zone, 0, "shift")
-    try:
-        anchor = generator.anchor(generator.start, zone)
-    except EngineError:
-        return  # OnCall crashes on this DTSTART before any search
-    stepped = generator.next_week(anchor, interval)
-    assert stepped == generator.search(anchor, next_period=True, interval=interval)
-    # and whole rotations come out the same
-    searching = _Generator(shift, zone, 0, "shift")
-    searching.next_week = lambda anchor, interval: searching.search(  # type: ignore[method-assign]
-        anchor, next_period=True, interval=interval
-    )
-    try:
-        expected = searching.generate()
-    except EngineError as exc:
-        try:
-            generator.generate()
-        except EngineError as other:
-            assert str(other) == str(exc)
-            return
-        raise
-    assert generator.generate() == expected
+    _assert_stepping_is_the_search(shift, zone, interval, "next_week")
 
 
 @settings(deadline=None, max_examples=200)
