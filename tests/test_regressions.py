@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shiftcalc import ValidationError
+from shiftcalc import EngineError, ValidationError
 from shiftcalc._resolve import resolve
 from shiftcalc._scenario import load_scenario
 
@@ -198,3 +198,113 @@ def test_bug_4_later_wall_times_can_start_earlier_across_a_gap(
     rows = resolve(scenario.schedule, scenario.window).shifts
     at_one = {(r.user, f"{r.start:%H:%M}") for r in rows if r.start.hour == 1}
     assert at_one == expected
+
+
+def _oncall_rows(
+    shift: dict[str, object], zone: str, start: str, end: str
+) -> list[tuple[str, str]]:
+    document = {
+        "schedule": {"type": "calendar", "time_zone": zone},
+        "users": ["a", "b"],
+        "shifts": [shift],
+        "window": {"start": start, "end": end},
+    }
+    scenario = load_scenario(document, profile="oncall")
+    rows = resolve(scenario.schedule, scenario.window, profile="oncall").shifts
+    return [(f"{r.start:%Y-%m-%dT%H:%MZ}", f"{r.end:%Y-%m-%dT%H:%MZ}") for r in rows]
+
+
+# Bugs 5 to 7 came from comparing the oncall expansion with recurring-ical-events 2.1.0 (the
+# version OnCall pins) on generated VEVENTs; each expected answer is that library's.
+
+
+def test_bug_5_a_single_events_until_only_caps_its_end() -> None:
+    """OnCall writes UNTIL only in an RRULE, and a single event has none: ``until`` cuts its
+    DTEND (as a wall time) and nothing else. 09:00-12:00 New York cut at 10:00 is 14:00Z to
+    15:00Z, though 10:00 read as a UTC instant is before the start."""
+    shift = {
+        "type": "single_event",
+        "start": "2024-01-10T09:00:00",
+        "duration": 3 * 3600,
+        "until": "2024-01-10T10:00:00",
+        "users": ["a"],
+    }
+    rows = _oncall_rows(shift, "America/New_York", "2024-01-10T00:00:00Z", "2024-01-11T00:00:00Z")
+    assert rows == [("2024-01-10T14:00Z", "2024-01-10T15:00Z")]
+
+
+def test_bug_5_a_single_event_cut_before_its_start_crashes_like_oncall() -> None:
+    """``until`` before the start makes DTEND earlier than DTSTART: recurring-ical-events'
+    assertion, OnCall's HTTP 500."""
+    shift = {
+        "type": "single_event",
+        "start": "2024-01-10T09:00:00",
+        "duration": 3600,
+        "until": "2024-01-09T00:00:00",
+        "users": ["a"],
+    }
+    with pytest.raises(EngineError, match="must start before it ends"):
+        _oncall_rows(shift, "UTC", "2024-01-10T00:00:00Z", "2024-01-11T00:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "until", "window", "expected"),
+    [
+        # +00 to +02 on 03-31: 10:00 on 04-02 is 08:00Z, before UNTIL 08:30Z, but at DTSTART's
+        # offset it is 10:00Z, past UNTIL + 1 h: recurring-ical-events has stopped by then
+        (
+            "Antarctica/Troll",
+            "2024-03-28T10:00:00",
+            "2024-04-02T08:30:00",
+            ("2024-04-01T00:00:00Z", "2024-04-03T00:00:00Z"),
+            [("2024-04-01T08:00Z", "2024-04-01T09:00Z")],
+        ),
+        # Samoa skipped 2011-12-30 (-10 to +14): 10:00 on 2012-01-02 is 20:00Z the day before
+        (
+            "Pacific/Apia",
+            "2011-12-27T10:00:00",
+            "2012-01-02T12:00:00",
+            ("2011-12-31T00:00:00Z", "2012-01-04T00:00:00Z"),
+            [("2011-12-31T20:00Z", "2011-12-31T21:00Z")],
+        ),
+    ],
+)
+def test_bug_6_until_stops_the_expansion_at_dtstarts_offset(
+    zone: str, start: str, until: str, window: tuple[str, str], expected: list[tuple[str, str]]
+) -> None:
+    """recurring-ical-events 2.1.0 gives dateutil UNTIL + 1 h, and dateutil compares each start
+    at DTSTART's offset: after an offset grew by more than an hour, starts before UNTIL are
+    lost. OnCall shows what that library yields."""
+    shift = {
+        "type": "recurrent_event",
+        "start": start,
+        "duration": 3600,
+        "frequency": "daily",
+        "interval": 1,
+        "until": until,
+        "users": ["a"],
+    }
+    assert _oncall_rows(shift, zone, *window) == expected
+
+
+TOKYO_CUT = {  # its second VEVENT ends (20:00 on 05-01) before it starts (00:00 on 05-02)
+    "type": "rolling_users",
+    "start": "2024-05-01T00:00:00",
+    "duration": 86400,
+    "frequency": "daily",
+    "interval": 1,
+    "rolling_users": [["a"], ["b"]],
+    "start_rotation_from_user_index": 0,
+    "until": "2024-05-01T20:00:00",
+    "time_zone": "Asia/Tokyo",
+}
+
+
+def test_bug_7_the_crash_looks_from_midnight_before_the_padded_window() -> None:
+    """recurring-ical-events starts its span at midnight (UTC) of the padded window's first
+    day: for a window at 05-17 18:00Z that is 05-01 00:00Z, so the broken VEVENT (DTSTART
+    05-01 15:00Z) is looked at and OnCall crashes; from 05-18 00:00Z the span starts at 05-02
+    00:00Z (moved 4 hours later by the negative length) and nothing breaks."""
+    with pytest.raises(EngineError, match="must start before it ends"):
+        _oncall_rows(TOKYO_CUT, "UTC", "2024-05-17T18:00:00Z", "2024-05-18T00:00:00Z")
+    assert _oncall_rows(TOKYO_CUT, "UTC", "2024-05-18T00:00:00Z", "2024-05-18T06:00:00Z") == []

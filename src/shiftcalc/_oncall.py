@@ -17,7 +17,7 @@ import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -32,6 +32,11 @@ __all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents", "stea
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+# recurring-ical-events 2.1.0 hands dateutil UNTIL plus an hour, and dateutil compares each
+# wall-clock start at DTSTART's offset: the expansion stops at the first wall time past that;
+# a start (localised) after UNTIL itself is skipped. With an offset that grew by more than an
+# hour since DTSTART (Troll, Samoa), starts before UNTIL are lost that way.
+_UNTIL_SLACK = timedelta(hours=1)
 _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
@@ -279,7 +284,7 @@ class _Generator:
         until = self.until
         wall_high = naive_utc(horizon) + _MARGIN
         if until is not None:
-            wall_high = min(wall_high, detach(until) + _MARGIN)
+            wall_high = min(wall_high, _until_wall(until, current))
         step = _DAY if interval == 1 else _DAY * interval
         wall = detach(current) + step
         found: datetime | None = None
@@ -287,8 +292,7 @@ class _Generator:
             if self.weekdays is None or wall.weekday() in self.weekdays:
                 start = _localize(wall, anchor.zone, strict=False, field="")
                 if until is not None and start > until:
-                    if start > until + _MARGIN:
-                        break
+                    pass  # skipped, not the end: a later wall time may be an earlier instant
                 elif start > horizon:
                     break
                 elif start >= low:
@@ -365,7 +369,7 @@ class _Generator:
             dtend,
             self.zone,
             rule,
-            self.until,
+            None if rule is None else self.until,  # OnCall writes UNTIL only in an RRULE
             users,
             self.level,
             self.shift.is_override,
@@ -496,6 +500,15 @@ def _days_in_month(value: datetime) -> int:
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def _until_wall(until: datetime, dtstart: datetime) -> datetime:
+    """The last naive wall time recurring-ical-events expands to for an RRULE with UNTIL
+    ``until`` and DTSTART ``dtstart`` (``_UNTIL_SLACK``): one hour past UNTIL at DTSTART's
+    offset."""
+    offset = dtstart.utcoffset()
+    assert offset is not None
+    return naive_utc(until) + _UNTIL_SLACK + offset
+
+
 def _expand_starts(
     rule: RecurrenceRule | None,
     dtstart: datetime,
@@ -507,7 +520,8 @@ def _expand_starts(
     """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them.
 
     DTSTART always counts; later starts keep DTSTART's wall-clock time and are localised with
-    pytz's ``is_dst=False``; UNTIL is compared as an instant (DTSTART included).
+    pytz's ``is_dst=False``; UNTIL is compared as an instant (DTSTART included), and the
+    expansion stops as recurring-ical-events stops it (``_UNTIL_SLACK``).
     """
     if until is not None and dtstart > until:
         return
@@ -518,7 +532,7 @@ def _expand_starts(
     wall_low = naive_utc(low) - _MARGIN
     wall_high = naive_utc(high) + _MARGIN
     if until is not None:
-        wall_high = min(wall_high, detach(until) + _MARGIN)
+        wall_high = min(wall_high, _until_wall(until, dtstart))
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
     for wall in _walls_after(rule, detach(dtstart), wall_low):
@@ -528,8 +542,6 @@ def _expand_starts(
             return
         start = _localize(wall, zone, strict=False, field="")
         if until is not None and start > until:
-            if start > until + _MARGIN:
-                return
             continue
         if start < low:
             continue
@@ -629,14 +641,20 @@ def occurrence_spans(
     """
     length = event.dtend - event.dtstart
     if length < _ZERO:
-        low, high = window.start - _LOOKUP_PADDING, window.end + _LOOKUP_PADDING
+        # recurring-ical-events asserts start <= end on every occurrence it looks at: from
+        # midnight (UTC) of the padded window's first day, moved by the (negative) length when
+        # that is after DTSTART, to the padded window's end
+        low = naive_utc(window.start - _LOOKUP_PADDING)
+        low = as_utc(datetime.combine(low.date(), time()))
+        if low > event.dtstart:
+            low -= length
+        high = window.end + _LOOKUP_PADDING
         for _ in _expand_starts(
             event.rule, event.dtstart, event.zone, event.rule_until, low, high
         ):
-            # recurring-ical-events asserts start <= end on every occurrence it looks at.
             raise EngineError(
                 f"shifts[{event.shift_index}].until",
-                event.rule_until.isoformat() if event.rule_until else None,
+                detach(event.dtend).isoformat(),  # the until that cut DTEND
                 "AssertionError: the event must start before it ends",
             )
         return []
@@ -659,7 +677,7 @@ def occurrence_spans(
     # writing it, so this gives its own offset).
     wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
     if until is not None:
-        wall_high = min(wall_high, until + _MARGIN)
+        wall_high = min(wall_high, as_utc(_until_wall(until, event.dtstart)))
     dtstart_wall = as_utc(detach(event.dtstart))
     walls: Iterable[datetime] = (dtstart_wall,)
     if event.rule is not None:
@@ -688,8 +706,6 @@ def occurrence_spans(
             offset = offset_or_none
         start = wall - offset
         if until is not None and start > until:
-            if event.rule is None or start > until + _MARGIN:
-                break
             continue
         if start < lowest:
             continue
