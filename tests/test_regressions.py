@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from shiftcalc import EngineError, ValidationError
+from shiftcalc import EngineError, Schedule, User, ValidationError, Window
 from shiftcalc._resolve import resolve
 from shiftcalc._scenario import load_scenario
+from shiftcalc.ical import calendar_records
 
 WINDOW = {"start": "2019-01-01T00:00:00Z", "end": "2019-01-15T00:00:00Z"}
 
@@ -308,3 +311,137 @@ def test_bug_7_the_crash_looks_from_midnight_before_the_padded_window() -> None:
     with pytest.raises(EngineError, match="must start before it ends"):
         _oncall_rows(TOKYO_CUT, "UTC", "2024-05-17T18:00:00Z", "2024-05-18T00:00:00Z")
     assert _oncall_rows(TOKYO_CUT, "UTC", "2024-05-18T00:00:00Z", "2024-05-18T06:00:00Z") == []
+
+
+# Bugs 8 to 11: iCalendar schedules in the oncall profile against recurring-ical-events 2.1.0
+# (OnCall's expansion of imported calendars); each expected answer is that library's.
+
+
+def _ical_rows(*events: list[str], start: str, end: str) -> list[tuple[str, str, str]]:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//shiftcalc//test//EN"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", "UID:u1", "DTSTAMP:20240101T000000Z", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    schedule = Schedule(
+        type="ical", users=(User(id="alice", username="alice"), User(id="bob", username="bob"))
+    )
+    window = Window(
+        start=datetime.fromisoformat(start).replace(tzinfo=UTC),
+        end=datetime.fromisoformat(end).replace(tzinfo=UTC),
+    )
+    records = calendar_records(
+        "\r\n".join(lines) + "\r\n", schedule, window, profile="oncall", overrides=False
+    )
+    return sorted(
+        (f"{r.start:%m-%dT%H:%MZ}", f"{r.end:%m-%dT%H:%MZ}", r.users[0]) for r in records
+    )
+
+
+def test_bug_8_a_modified_instance_replaces_one_occurrence_of_its_day() -> None:
+    """recurring-ical-events keeps one occurrence per UID and day to compare with: a modified
+    instance that comes after its series replaces the last occurrence of its day (18:00
+    here), not every occurrence that day."""
+    rows = _ical_rows(
+        [
+            "DTSTART:20240301T000000Z",
+            "DTEND:20240301T010000Z",
+            "RRULE:FREQ=HOURLY;INTERVAL=6;COUNT=4",
+            "SUMMARY:alice",
+        ],
+        [
+            "RECURRENCE-ID:20240301T060000Z",
+            "DTSTART:20240301T070000Z",
+            "DTEND:20240301T080000Z",
+            "SUMMARY:bob",
+        ],
+        start="2024-03-01",
+        end="2024-03-02",
+    )
+    assert rows == [
+        ("03-01T00:00Z", "03-01T01:00Z", "alice"),
+        ("03-01T06:00Z", "03-01T07:00Z", "alice"),
+        ("03-01T07:00Z", "03-01T08:00Z", "bob"),
+        ("03-01T12:00Z", "03-01T13:00Z", "alice"),
+    ]
+
+
+def test_bug_9_two_wall_times_on_one_instant_are_two_occurrences() -> None:
+    """Berlin skips 02:00-03:00 on 2024-03-31: an hourly series from 01:00 has 02:00 (read at
+    +01, 01:00Z) and 03:00 (+02, 01:00Z too). The library keeps both; OnCall's end rule then
+    drops the first (its end moves before its start) and keeps the second."""
+    rows = _ical_rows(
+        [
+            "DTSTART;TZID=Europe/Berlin:20240331T010000",
+            "DTEND;TZID=Europe/Berlin:20240331T013000",
+            "RRULE:FREQ=HOURLY;COUNT=3",
+            "SUMMARY:alice",
+        ],
+        start="2024-03-30",
+        end="2024-04-01",
+    )
+    assert rows == [
+        ("03-31T00:00Z", "03-31T00:30Z", "alice"),
+        ("03-31T01:00Z", "03-31T01:30Z", "alice"),
+    ]
+
+
+def test_bug_10_an_rdate_counts_when_dtstart_is_past_until() -> None:
+    """UNTIL before DTSTART: the series is empty and DTSTART is dropped (the event has a
+    UTC value, so the library checks UNTIL), but an RDATE is still an occurrence."""
+    rows = _ical_rows(
+        [
+            "DTSTART:20241028T004500",
+            "DURATION:PT1H",
+            "RRULE:FREQ=HOURLY;UNTIL=20241028",
+            "RDATE:20241028T120000Z",
+            "SUMMARY:alice",
+        ],
+        start="2024-10-27",
+        end="2024-10-29",
+    )
+    assert rows == [("10-28T12:00Z", "10-28T13:00Z", "alice")]
+
+
+def test_bug_11_an_imported_event_that_ends_before_it_starts_crashes_like_oncall() -> None:
+    """Troll skips 01:00-03:00 on 2024-03-31: DTSTART 02:00 reads as 02:00Z (the offset before
+    the gap) and DTEND 03:00 as 01:00Z. The library's assertion is OnCall's HTTP 500; the
+    event used to vanish silently."""
+    with pytest.raises(EngineError, match="must start before it ends"):
+        _ical_rows(
+            [
+                "DTSTART;TZID=Antarctica/Troll:20240331T020000",
+                "DTEND;TZID=Antarctica/Troll:20240331T030000",
+                "SUMMARY:alice",
+            ],
+            start="2024-03-30",
+            end="2024-04-02",
+        )
+
+
+def test_bug_12_a_period_end_is_normalised_like_any_end() -> None:
+    """OnCall re-reads every end at the offset in force then, an RDATE PERIOD's too. Berlin:
+    a period to 02:30 on 2024-03-31 (skipped: read at +01, 01:30Z) ends at 02:30 +02, 00:30Z;
+    a period in Troll's gap (01:00 to 02:00, both read at +00) ends at 00:00Z, before its
+    start, and is dropped; a UTC period end stays as written."""
+    berlin = _ical_rows(
+        [
+            "DTSTART;TZID=Europe/Berlin:20240330T223000",
+            "DTEND;TZID=Europe/Berlin:20240330T233000",
+            "RDATE;VALUE=PERIOD;TZID=Europe/Berlin:20240330T223000/20240331T023000",
+            "SUMMARY:alice",
+        ],
+        start="2024-03-30",
+        end="2024-04-01",
+    )
+    assert berlin == [("03-30T21:30Z", "03-31T00:30Z", "alice")]
+    troll = _ical_rows(
+        [
+            "DTSTART;TZID=Antarctica/Troll:20240329T030000",
+            "DTEND;TZID=Antarctica/Troll:20240329T040000",
+            "RDATE;VALUE=PERIOD;TZID=Antarctica/Troll:20240331T010000/20240331T020000",
+            "SUMMARY:alice",
+        ],
+        start="2024-03-28",
+        end="2024-04-02",
+    )
+    assert troll == [("03-29T03:00Z", "03-29T04:00Z", "alice")]

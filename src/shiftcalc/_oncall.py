@@ -328,8 +328,11 @@ class _Generator:
             length = anchor.dtend - current
             step = _DAY * (7 * interval)
             wall = detach(current)
+            last = None if until is None else _until_wall(until, current)
             while True:
                 wall += step
+                if last is not None and wall > last:
+                    break  # where recurring-ical-events stops (_UNTIL_SLACK)
                 start = _localize(wall, anchor.zone, strict=False, field="")
                 if until is not None and start > until:
                     break  # and so are the later ones, a week on

@@ -32,7 +32,7 @@ from typing import Literal
 
 import pytz
 
-from ._errors import CalendarError, RecurrenceError
+from ._errors import CalendarError, EngineError, RecurrenceError
 from ._model import (
     FinalShift,
     Interval,
@@ -43,7 +43,7 @@ from ._model import (
     User,
     Window,
 )
-from ._oncall import _localize, _offset_at, _overlaps
+from ._oncall import _UNTIL_SLACK, _localize, _offset_at, _overlaps
 from ._recurrence import RecurrenceRule, occurrences
 from ._tz import get_zone, localize
 
@@ -854,7 +854,9 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     if not isinstance(until, datetime):  # recurring-ical-events appends T000000Z
         return _midnight(until)
     if until.tzinfo is None:
-        return until.replace(tzinfo=dtstart.tzinfo) if dtstart.tzinfo is not None else until
+        # dateutil refuses a floating UNTIL with a zoned DTSTART; recurring-ical-events then
+        # appends the Z (and a floating DTSTART reads as UTC anyway)
+        return until.replace(tzinfo=UTC)
     return until
 
 
@@ -868,19 +870,33 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
     else:
         length = event.duration if event.duration is not None else timedelta(0)
     search_low = low - max(length, timedelta(0))
-    starts: dict[datetime, timedelta | None] = {}
+    # Occurrences by dateutil's value (a rule's wall time at DTSTART's offset), which is what
+    # it sorts and de-duplicates: two wall times that localise to one instant across a DST
+    # gap are two occurrences. Each holds its start and, for an RDATE PERIOD, its length or
+    # its end.
+    starts: dict[datetime, tuple[datetime, timedelta | _When | None]] = {dtstart: (dtstart, None)}
     rule = event.rule
     until = None if rule is None else _oncall_until(rule, dtstart)
-    if until is not None and dtstart > until:
-        return
-    if rule is None:
-        starts[dtstart] = None
-    else:
+    # recurring-ical-events re-localises starts, and drops those after UNTIL that are not
+    # RDATEs, only when the event has a pytz zone: that of its first TZID or UTC value
+    # (DTSTART, DTEND, EXDATE, RDATE) in icalendar 5; an all-floating event has none
+    pytz_zoned = any(
+        when is not None and when.kind in ("utc", "zoned")
+        for when in (event.start, event.end, *event.exdates, *(w for w, _ in event.rdates))
+    )
+    if rule is not None:
         margin = timedelta(days=1)
         wall_low = search_low.astimezone(UTC).replace(tzinfo=None) - margin
         wall_high = high.astimezone(UTC).replace(tzinfo=None) + margin
         if until is not None:
-            wall_high = min(wall_high, until.replace(tzinfo=None) + margin)
+            # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
+            # in a pytz zone (as in _oncall), as written for a floating start
+            last = until.astimezone(UTC).replace(tzinfo=None)
+            if pytz_zoned:
+                offset = dtstart.utcoffset()
+                assert offset is not None
+                last += _UNTIL_SLACK + offset
+            wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
         for wall in occurrences(
             replace(rule, until=None),
@@ -891,31 +907,44 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
             dtstart_always=True,
         ):
             assert isinstance(wall, datetime)
-            start = dtstart if wall == wall_start else zone.pytz_localize(wall)
-            if until is not None and start > until:
-                continue
-            starts.setdefault(start, None)
+            if wall != wall_start:  # DTSTART is in already
+                key = (wall - wall_start) + dtstart
+                starts.setdefault(key, (zone.pytz_localize(wall), None))
+    rdates: set[datetime] = set()
     for when, period in event.rdates:
         if when.kind == "date":
             continue
         start = _oncall_instant(when)
-        if isinstance(period, _When):
-            starts[start] = _oncall_instant(period) - start if period.kind != "date" else None
-        else:
-            starts[start] = period
+        rdates.add(start)
+        if isinstance(period, _When) and period.kind == "date":
+            period = None
+        starts[start] = (start, period)
     excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
-    for start in sorted(starts):
+    for _, (start, explicit) in sorted(starts.items()):
         if start in excluded or not search_low <= start <= high:
             continue
-        explicit = starts[start]
-        if explicit is not None:
-            end = start + explicit
+        if pytz_zoned and until is not None and start > until and start not in rdates:
+            continue
+        # the library's end: the start plus the length (at the start's offset), or a PERIOD's
+        # end as written (then read in its own zone)
+        end_zone = zone
+        if isinstance(explicit, _When):
+            raw_end = _oncall_instant(explicit)
+            end_zone = explicit.zone if explicit.kind == "zoned" and explicit.zone else _UTC_ZONE
         else:
-            raw_end = start + length
-            offset = start.utcoffset()
-            assert offset is not None
-            # OnCall keeps the master's elapsed length as wall-clock length (as in _oncall).
-            end = raw_end - (zone.offset_at(raw_end) - offset)
+            raw_end = start + (length if explicit is None else explicit)
+        if raw_end < start:
+            # recurring-ical-events asserts start <= end on every occurrence it looks at
+            raise EngineError(
+                f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND",
+                raw_end.isoformat(),
+                "AssertionError: the event must start before it ends",
+            )
+        offset = raw_end.utcoffset()
+        assert offset is not None
+        # OnCall normalises that end: its wall clock at the offset in force then (so the
+        # master's elapsed length is kept as wall-clock length, as in _oncall)
+        end = raw_end - (end_zone.offset_at(raw_end) - offset)
         local_day = start.date()
         yield _Occurrence(event, start, end, False, local_day)
 
@@ -928,18 +957,14 @@ def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_O
         length = event.duration.days
     else:
         length = 0  # the engine's end = DTSTART (ENGINE QUIRK, see the module docs)
-    days: set[date] = set()
+    days: set[date] = {first}  # DTSTART always counts, UNTIL or not: dates have no zone
     lo, hi = low.date() - timedelta(days=max(length, 0) + 1), high.date() + timedelta(days=1)
     rule = event.rule
-    if rule is None:
-        days.add(first)
-    else:
+    if rule is not None:
         until = rule.until
         until_day = (
             None if until is None else (until.date() if isinstance(until, datetime) else until)
         )
-        if until_day is not None and first > until_day:
-            return
         for day in occurrences(
             replace(rule, until=None),
             first,
@@ -966,7 +991,7 @@ def _oncall_occurrences(
 ) -> list[_Occurrence]:
     """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
     low, high = window.start - _PADDING, window.end + _PADDING
-    kept: dict[tuple[str, date], list[_Occurrence]] = {}
+    latest: dict[tuple[str, date], _Occurrence] = {}  # the last one kept per UID and day
     order: list[_Occurrence] = []
 
     def key_day(occ: _Occurrence) -> date:
@@ -974,21 +999,22 @@ def _oncall_occurrences(
         return occ.day if rid is None else _as_date(rid)
 
     def add(occ: _Occurrence) -> None:
-        bucket = kept.setdefault((occ.event.uid, key_day(occ)), [])
-        modified = occ.event.recurrence_id is not None
-        for other in list(bucket):
+        # recurring-ical-events compares each occurrence with the last one it kept for the
+        # same UID and day only: a modified instance replaces that one, not every one that day
+        key = (occ.event.uid, key_day(occ))
+        other = latest.get(key)
+        if other is not None:
+            modified = occ.event.recurrence_id is not None
             other_modified = other.event.recurrence_id is not None
             if modified and not other_modified:
-                bucket.remove(other)
                 order.remove(other)
             elif other_modified and not modified:
                 return
             elif occ.event.sequence is not None and other.event.sequence is not None:
                 if occ.event.sequence < other.event.sequence:
                     return
-                bucket.remove(other)
                 order.remove(other)
-        bucket.append(occ)
+        latest[key] = occ
         order.append(occ)
 
     for event in events:
