@@ -872,9 +872,8 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
     search_low = low - max(length, timedelta(0))
     # Occurrences by dateutil's value (a rule's wall time at DTSTART's offset), which is what
     # it sorts and de-duplicates: two wall times that localise to one instant across a DST
-    # gap are two occurrences. Each holds its start and, for an RDATE PERIOD, its length or
-    # its end.
-    starts: dict[datetime, tuple[datetime, timedelta | _When | None]] = {dtstart: (dtstart, None)}
+    # gap are two occurrences: the start of each.
+    starts: dict[datetime, datetime] = {dtstart: dtstart}
     rule = event.rule
     until = None if rule is None else _oncall_until(rule, dtstart)
     # recurring-ical-events re-localises starts, and drops those after UNTIL that are not
@@ -909,22 +908,26 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
             assert isinstance(wall, datetime)
             if wall != wall_start:  # DTSTART is in already
                 key = (wall - wall_start) + dtstart
-                starts.setdefault(key, (zone.pytz_localize(wall), None))
+                starts.setdefault(key, zone.pytz_localize(wall))
+    # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
+    # looks its ends up by start), a series' own one included
+    period_ends: dict[datetime, timedelta | _When] = {}
     rdates: set[datetime] = set()
     for when, period in event.rdates:
         if when.kind == "date":
             continue
         start = _oncall_instant(when)
+        starts[start] = start  # dateutil keeps one of equal values: the RDATE's, read as written
         rdates.add(start)
-        if isinstance(period, _When) and period.kind == "date":
-            period = None
-        starts[start] = (start, period)
+        if period is not None and not (isinstance(period, _When) and period.kind == "date"):
+            period_ends[start] = period
     excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
-    for _, (start, explicit) in sorted(starts.items()):
+    for _, start in sorted(starts.items()):
         if start in excluded or not search_low <= start <= high:
             continue
         if pytz_zoned and until is not None and start > until and start not in rdates:
             continue
+        explicit = period_ends.get(start)
         # the library's end: the start plus the length (at the start's offset), or a PERIOD's
         # end as written (then read in its own zone)
         end_zone = zone
