@@ -313,7 +313,7 @@ def test_bug_7_the_crash_looks_from_midnight_before_the_padded_window() -> None:
     assert _oncall_rows(TOKYO_CUT, "UTC", "2024-05-18T00:00:00Z", "2024-05-18T06:00:00Z") == []
 
 
-# Bugs 8 to 11: iCalendar schedules in the oncall profile against recurring-ical-events 2.1.0
+# Bugs 8 to 13: iCalendar schedules in the oncall profile against recurring-ical-events 2.1.0
 # (OnCall's expansion of imported calendars); each expected answer is that library's.
 
 
@@ -445,3 +445,25 @@ def test_bug_12_a_period_end_is_normalised_like_any_end() -> None:
         end="2024-04-02",
     )
     assert troll == [("03-29T03:00Z", "03-29T04:00Z", "alice")]
+
+
+def test_bug_13_an_rdate_equal_to_a_series_instance_replaces_it() -> None:
+    """Troll's series at 02:00 began in summer (+02): its 2024-10-31 instance is 02:00+02 to
+    dateutil, the same instant as the RDATE 00:00 (+00 by then). dateutil keeps one of equal
+    values, the RDATE's, and recurring-ical-events reads it at 00:00Z; the series' 02:00Z
+    occurrence that day is gone."""
+    rows = _ical_rows(
+        [
+            "DTSTART;TZID=Antarctica/Troll:20241025T020000",
+            "DURATION:PT2H",
+            "RRULE:FREQ=DAILY;COUNT=8",
+            "RDATE;TZID=Antarctica/Troll:20241031T000000",
+            "SUMMARY:alice",
+        ],
+        start="2024-10-30",
+        end="2024-11-01",
+    )
+    assert rows == [
+        ("10-30T02:00Z", "10-30T04:00Z", "alice"),
+        ("10-31T00:00Z", "10-31T02:00Z", "alice"),
+    ]
