@@ -17,7 +17,7 @@ import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ import pytz
 from ._errors import EngineError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
-from ._tz import NEAR, as_utc, detach, get_zone, naive_utc
+from ._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
 
 __all__ = ["VEvent", "expand_oncall", "occurrence_spans", "shift_vevents", "steady_runs"]
 
@@ -42,8 +42,6 @@ _WEB_OVERRIDE_LEVEL = 99
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
 _MONTH_SPANS = {days: _DAY * days for days in (28, 29, 30, 31)}
-# The same offset NEAR before and after a wall time means it is neither skipped nor repeated
-# (all but a few days a year; _tz says why): the cheap test spares the careful DST handling.
 
 
 @lru_cache(maxsize=256)
@@ -61,13 +59,13 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     """
     tz = get_zone(zone)
     if tz is UTC:
-        return _UTC_EPOCH + (wall - _NAIVE_EPOCH)
+        return as_utc(wall)
     offset_at = tz.utcoffset
     # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
     # the wall time is neither skipped nor repeated, and is that offset
     offset = offset_at(wall - NEAR)
     if offset is not None and offset == offset_at(wall + NEAR):
-        return _fixed_epoch(offset) + (wall - _NAIVE_EPOCH)
+        return attach_offset(wall, offset)
     pytz_zone = _pytz_zone(zone)
     try:
         aware = pytz_zone.localize(wall, is_dst=None if strict else False)
@@ -81,18 +79,7 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
         ) from exc
     offset = aware.utcoffset()
     assert offset is not None
-    return _fixed_epoch(offset) + (wall - _NAIVE_EPOCH)
-
-
-_NAIVE_EPOCH = datetime(1970, 1, 1)
-_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@lru_cache(maxsize=128)
-def _fixed_epoch(offset: timedelta) -> datetime:
-    """The epoch's wall clock in the fixed zone ``offset`` (UTC itself for no offset): adding
-    a naive wall time's distance from the epoch attaches that zone to it."""
-    return datetime(1970, 1, 1, tzinfo=UTC if not offset else timezone(offset))
+    return attach_offset(wall, offset)
 
 
 def _offset_at(instant: datetime, zone: str) -> timedelta:
@@ -195,6 +182,19 @@ class _Generator:
 
     # -- period search ----------------------------------------------------------------------
 
+    def week_end(self, day: datetime) -> datetime:
+        """The last day (same time of day) of ``day``'s week, weeks beginning on week_start."""
+        return day + _DAY * (6 - (day.weekday() - self.week_start) % 7)
+
+    def next_week_bounds(self, current: datetime, interval: int) -> tuple[datetime, datetime]:
+        """The first and last day (``current``'s time of day) of the week ``interval`` weeks
+        after ``current``'s: the next period of a weekly rotation."""
+        days = 7 - current.weekday() + self.week_start
+        if days > 7:
+            days %= 7
+        low = current + _DAY * (days + 7 * (interval - 1))
+        return low, self.week_end(low)
+
     def eligible(self, start: datetime, stop: datetime) -> bool:
         if self.web:
             return stop > self.rotation_start
@@ -225,10 +225,7 @@ class _Generator:
             elif frequency == "daily":
                 low = current + _DAY
             elif frequency == "weekly":
-                days = 7 - current.weekday() + self.week_start
-                if days > 7:
-                    days %= 7
-                low = current + _DAY * (days + 7 * (interval - 1))
+                low, _ = self.next_week_bounds(current, interval)
             else:
                 days = _days_in_month(current) - current.day + 1
                 year, month = current.year, current.month
@@ -241,7 +238,7 @@ class _Generator:
 
         period_end: datetime | None = None
         if frequency == "weekly":
-            period_end = low + _DAY * (6 - (low.weekday() - self.week_start) % 7)
+            period_end = self.week_end(low)
             horizon = period_end
         elif frequency == "monthly":
             period_end = low + _DAY * (_days_in_month(low) - low.day)
@@ -316,11 +313,7 @@ class _Generator:
         inclusive.
         """
         current = anchor.dtstart
-        days = 7 - current.weekday() + self.week_start
-        if days > 7:
-            days %= 7
-        low = current + _DAY * (days + 7 * (interval - 1))
-        period_end = low + _DAY * (6 - (low.weekday() - self.week_start) % 7)
+        low, period_end = self.next_week_bounds(current, interval)
         until = self.until
         found: datetime | None = None
         if until is None or current <= until:
@@ -699,12 +692,9 @@ def occurrence_spans(
         steady = run_start <= wall
         if steady:
             offset = run_offset
-        else:
-            naive = naive_utc(wall)
-            offset_or_none = offset_at(naive)
-            if offset_at(naive - NEAR) != offset_at(naive + NEAR):
-                # near a DST change, perhaps in its gap or fold: pytz's answer
-                offset_or_none = _localize(naive, event.zone, strict=False, field="").utcoffset()
+        else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
+            localised = _localize(naive_utc(wall), event.zone, strict=False, field="")
+            offset_or_none = localised.utcoffset()
             assert offset_or_none is not None
             offset = offset_or_none
         start = wall - offset
@@ -742,16 +732,15 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
     (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
     both wall clocks written as UTC datetimes, and so are the instances."""
     step = _fixed_step(rule, dtstart)
-    if step is not None and dtstart >= low:  # from the first step on (a search's case)
-        return itertools.accumulate(itertools.repeat(step), operator.add, initial=dtstart + step)
     if step is None:
         if dtstart.tzinfo is not None:
             naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
             return map(as_utc, naive)
         # the rule's own instances include DTSTART when it matches
         return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
-    # the first step at or after low, then every step (by addition: timedelta * int is slow)
-    first = dtstart + step * max(1, -((dtstart - low) // step))
+    # the first step at or after low (a search starts at DTSTART: no need to divide), then
+    # every step by addition (timedelta * int and // go through Python integers)
+    first = dtstart + (step if dtstart >= low else step * -((dtstart - low) // step))
     return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
 
 

@@ -6,7 +6,7 @@ zone passed in by a caller is converted by name, so both libraries give the same
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +16,7 @@ __all__ = [
     "as_utc",
     "as_zone",
     "attach",
+    "attach_offset",
     "detach",
     "get_zone",
     "is_utc",
@@ -104,6 +105,16 @@ def _epoch(tz: tzinfo) -> datetime:
 def attach(wall: datetime, tz: tzinfo) -> datetime:
     """``wall.replace(tzinfo=tz, fold=0)`` for a naive ``wall``."""
     return _epoch(tz) + (wall - _NAIVE_EPOCH)
+
+
+@lru_cache(maxsize=128)
+def _offset_epoch(offset: timedelta) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC if not offset else timezone(offset))
+
+
+def attach_offset(wall: datetime, offset: timedelta) -> datetime:
+    """The naive ``wall`` at the fixed UTC ``offset`` (``UTC`` itself for no offset)."""
+    return _offset_epoch(offset) + (wall - _NAIVE_EPOCH)
 
 
 def detach(aware: datetime) -> datetime:

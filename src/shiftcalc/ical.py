@@ -43,9 +43,9 @@ from ._model import (
     User,
     Window,
 )
-from ._oncall import _UNTIL_SLACK, _localize, _offset_at, _overlaps
+from ._oncall import _localize, _offset_at, _overlaps, _until_wall
 from ._recurrence import RecurrenceRule, occurrences
-from ._tz import get_zone, localize
+from ._tz import get_zone, localize, naive_utc
 
 __all__ = [
     "WINDOWS_ZONES",
@@ -839,6 +839,11 @@ def _oncall_instant(when: _When) -> datetime:
     return when.value.replace(tzinfo=UTC)
 
 
+def _oncall_zone(when: _When) -> _Zone:
+    """The zone :func:`_oncall_instant` reads ``when`` in (UTC for UTC and floating values)."""
+    return when.zone if when.kind == "zoned" and when.zone is not None else _UTC_ZONE
+
+
 def _as_date(when: _When) -> date:
     return when.value.date() if isinstance(when.value, datetime) else when.value
 
@@ -862,7 +867,7 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
 
 def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
     dtstart = _oncall_instant(event.start)
-    zone = event.start.zone if event.start.kind == "zoned" and event.start.zone else _UTC_ZONE
+    zone = _oncall_zone(event.start)
     if event.end is not None and event.end.kind != "date":
         length = _oncall_instant(event.end) - dtstart
     elif event.end is not None:
@@ -870,9 +875,9 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
     else:
         length = event.duration if event.duration is not None else timedelta(0)
     search_low = low - max(length, timedelta(0))
-    # Occurrences by dateutil's value (a rule's wall time at DTSTART's offset), which is what
-    # it sorts and de-duplicates: two wall times that localise to one instant across a DST
-    # gap are two occurrences: the start of each.
+    # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
+    # which is what it sorts and de-duplicates: two wall times that localise to one instant
+    # across a DST gap are two occurrences.
     starts: dict[datetime, datetime] = {dtstart: dtstart}
     rule = event.rule
     until = None if rule is None else _oncall_until(rule, dtstart)
@@ -890,11 +895,7 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         if until is not None:
             # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
             # in a pytz zone (as in _oncall), as written for a floating start
-            last = until.astimezone(UTC).replace(tzinfo=None)
-            if pytz_zoned:
-                offset = dtstart.utcoffset()
-                assert offset is not None
-                last += _UNTIL_SLACK + offset
+            last = _until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
             wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
         for wall in occurrences(
@@ -933,7 +934,7 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         end_zone = zone
         if isinstance(explicit, _When):
             raw_end = _oncall_instant(explicit)
-            end_zone = explicit.zone if explicit.kind == "zoned" and explicit.zone else _UTC_ZONE
+            end_zone = _oncall_zone(explicit)
         else:
             raw_end = start + (length if explicit is None else explicit)
         if raw_end < start:
