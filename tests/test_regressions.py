@@ -313,7 +313,7 @@ def test_bug_7_the_crash_looks_from_midnight_before_the_padded_window() -> None:
     assert _oncall_rows(TOKYO_CUT, "UTC", "2024-05-18T00:00:00Z", "2024-05-18T06:00:00Z") == []
 
 
-# Bugs 8 to 13: iCalendar schedules in the oncall profile against recurring-ical-events 2.1.0
+# Bugs 8 to 14: iCalendar schedules in the oncall profile against recurring-ical-events 2.1.0
 # (OnCall's expansion of imported calendars); each expected answer is that library's.
 
 
@@ -466,4 +466,30 @@ def test_bug_13_an_rdate_equal_to_a_series_instance_replaces_it() -> None:
     assert rows == [
         ("10-30T02:00Z", "10-30T04:00Z", "alice"),
         ("10-31T00:00Z", "10-31T02:00Z", "alice"),
+    ]
+
+
+def test_bug_14_an_exdate_removes_the_series_value_it_equals() -> None:
+    """Troll's hourly series from 00:00 (+02) on 2024-10-27, the night it falls back to +00 at
+    01:00Z. dateutil compares EXDATE 03:00 (+00, 03:00Z) with its values at DTSTART's offset,
+    so it drops wall 05:00 (05:00+02 is 03:00Z); recurring-ical-events then drops wall 03:00,
+    whose localised start is 03:00Z: both are gone."""
+    rows = _ical_rows(
+        [
+            "DTSTART;TZID=Antarctica/Troll:20241027T000000",
+            "DTEND;TZID=Antarctica/Troll:20241027T020000",
+            "RRULE:FREQ=HOURLY;COUNT=8",
+            "EXDATE;TZID=Antarctica/Troll:20241027T030000",
+            "SUMMARY:alice",
+        ],
+        start="2024-10-26",
+        end="2024-10-29",
+    )
+    assert [start for start, _, _ in rows] == [
+        "10-26T22:00Z",
+        "10-27T01:00Z",
+        "10-27T02:00Z",
+        "10-27T04:00Z",
+        "10-27T06:00Z",
+        "10-27T07:00Z",
     ]

@@ -923,8 +923,9 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         if period is not None and not (isinstance(period, _When) and period.kind == "date"):
             period_ends[start] = period
     excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
-    for _, start in sorted(starts.items()):
-        if start in excluded or not search_low <= start <= high:
+    for key, start in sorted(starts.items()):
+        # dateutil drops an EXDATE equal to its value, the library one equal to the start
+        if start in excluded or key in excluded or not search_low <= start <= high:
             continue
         if pytz_zoned and until is not None and start > until and start not in rdates:
             continue
