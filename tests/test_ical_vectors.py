@@ -1,4 +1,5 @@
-"""The 68 iCal cases of Grafana OnCall's engine (``ical_handmade.jsonl``), oncall profile.
+"""The iCal cases of Grafana OnCall's engine (``ical_handmade.jsonl``, 68 written to pin one
+behaviour each, and ``ical_random.jsonl``, 150 seeded random calendars), oncall profile.
 
 Each case's calendar goes through :func:`shiftcalc._resolve.resolve`; final shifts and final
 events must equal the engine's as multisets. Cases whose note says ``ENGINE QUIRK`` also get a
@@ -21,6 +22,7 @@ from shiftcalc._resolve import resolve
 from shiftcalc._scenario import load_scenario
 
 CASES: list[dict[str, Any]] = read_jsonl(VECTORS / "oncall" / "ical_handmade.jsonl")
+RANDOM: list[dict[str, Any]] = read_jsonl(VECTORS / "oncall" / "ical_random.jsonl")
 BY_NAME = {case["name"]: case for case in CASES}
 
 
@@ -49,10 +51,10 @@ def _window(case: dict[str, Any]) -> Window:
 
 
 def test_all_cases_present() -> None:
-    assert len(CASES) == 68
+    assert (len(CASES), len(RANDOM)) == (68, 150)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+@pytest.mark.parametrize("case", CASES + RANDOM, ids=[case["name"] for case in CASES + RANDOM])
 def test_oncall_vector(case: dict[str, Any]) -> None:
     result = resolve(_schedule(case), _window(case), profile="oncall")
     shifts = Counter((row.user, row.start, row.end) for row in result.shifts)
@@ -151,7 +153,7 @@ def test_strict_distinct_uids_never_collide() -> None:
     ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+@pytest.mark.parametrize("case", CASES + RANDOM, ids=[case["name"] for case in CASES + RANDOM])
 def test_strict_profile_runs_on_every_case(case: dict[str, Any]) -> None:
     # Smoke check: strict reads every calendar and its rows are disjoint per user.
     rows = resolve(_schedule(case), _window(case), profile="strict").shifts

@@ -1,4 +1,4 @@
-"""Grafana OnCall's own answers (../shared/vectors/oncall) through the ``oncall`` profile."""
+"""Grafana OnCall's own answers (tests/vectors/oncall) through the ``oncall`` profile."""
 
 from __future__ import annotations
 
@@ -20,10 +20,17 @@ def _z(value: Any) -> str:
 
 HANDMADE = _cases("handmade.jsonl")
 ERRORS = _cases("errors.jsonl")
+# 300 seeded random calendar/web scenarios with the engine's answers: a regression net.
+RANDOM = _cases("random.jsonl")
+COMPUTED = HANDMADE + RANDOM
 
 
-@pytest.mark.parametrize("case", HANDMADE, ids=[case["name"] for case in HANDMADE])
-def test_handmade_final_shifts(case: dict[str, Any]) -> None:
+def test_all_cases_present() -> None:
+    assert (len(HANDMADE), len(RANDOM), len(ERRORS)) == (47, 300, 18)
+
+
+@pytest.mark.parametrize("case", COMPUTED, ids=[case["name"] for case in COMPUTED])
+def test_final_shifts(case: dict[str, Any]) -> None:
     """Final-shift rows equal the engine's, as a multiset of (user, start, end)."""
     scenario = load_scenario(case, profile="oncall")
     resolution = resolve(scenario.schedule, scenario.window, profile="oncall")
@@ -34,8 +41,8 @@ def test_handmade_final_shifts(case: dict[str, Any]) -> None:
     assert expected == actual
 
 
-@pytest.mark.parametrize("case", HANDMADE, ids=[case["name"] for case in HANDMADE])
-def test_handmade_final_events(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", COMPUTED, ids=[case["name"] for case in COMPUTED])
+def test_final_events(case: dict[str, Any]) -> None:
     """Resolved events (levels, override flags, gaps) equal the engine's, unclipped."""
     scenario = load_scenario(case, profile="oncall")
     resolution = resolve(scenario.schedule, scenario.window, profile="oncall")

@@ -1,4 +1,4 @@
-"""The shared RFC 5545 recurrence vectors (``../shared/vectors/rfc5545-rrule.jsonl``).
+"""The RFC 5545 recurrence vectors (``tests/vectors/rfc5545-rrule.jsonl``).
 
 Each case is expanded with :func:`shiftcalc._recurrence.occurrences` and compared, instant and
 offset alike, through :func:`format_instance` (which normalises a zoned value to its zone).
