@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,8 @@ from hypothesis import settings
 # broke something, not that a new random draw was unlucky. Local runs ("dev") stay random.
 settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True, derandomize=True)
 settings.register_profile("dev")
+# The long fuzz run before a release (README, "Testing"): HYPOTHESIS_PROFILE=fuzz.
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # The project's copy of ../shared/vectors: a fresh clone runs every vector test on its own.
@@ -24,6 +29,26 @@ VECTORS = Path(__file__).parent / "vectors"
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """The cases of a ``.jsonl`` vector file of tests/vectors."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float = 30.0) -> Iterator[None]:
+    """Fail the test (instead of hanging the suite) if the block runs past ``seconds``.
+
+    A guard against unbounded work on hostile input, not a timing measurement: the limit is far
+    above what the bounded computation needs, so only a hang or a blow-up trips it.
+    """
+
+    def expire(signum: int, frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s: unbounded work?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
