@@ -87,12 +87,89 @@ def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     assert len(out.splitlines()) == 13
 
 
-def test_demo_and_no_file_print_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
-    """'demo' and 'final-shifts' without a file print the bundled example as a table."""
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_demo_prints_the_bundled_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """'demo' prints the bundled example as a table."""
     status, demo, _ = run(["demo"], capsys)
     assert status == 0
     assert demo.splitlines()[0].startswith("user   start (Europe/London)")
-    assert run(["final-shifts"], capsys)[1] == demo
+
+
+def test_no_file_reads_piped_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'final-shifts --format csv < mine.json' computes mine.json, not the bundled example."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(S27)))
+    piped = run(["final-shifts", "--format", "csv"], capsys)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(S27)))
+    assert piped == run(["final-shifts", "-", "--format", "csv"], capsys)
+    assert len(piped[1].splitlines()) == 13
+
+
+def test_no_file_at_a_terminal_points_to_demo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    status, out, err = run(["final-shifts"], capsys)
+    assert (status, out) == (2, "")
+    assert "no scenario given" in err
+    assert "shiftcalc demo" in err
+
+
+def test_empty_standard_input_is_an_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert run(["final-shifts"], capsys) == (
+        2,
+        "",
+        "shiftcalc: error: scenario: the input is empty (got '-')\n",
+    )
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import shiftcalc
+
+    status, out, _ = run(["--version"], capsys)
+    assert (status, out) == (0, f"shiftcalc {shiftcalc.__version__}\n")
+
+
+def test_profile_help_says_what_each_profile_is(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["final-shifts", "--help"], capsys)
+    assert status == 0
+    text = " ".join(out.split())
+    assert "strict (default): the documented behaviour" in text
+    assert "oncall: exactly what Grafana OnCall's engine computes" in text
+
+
+def test_window_option_replaces_the_scenarios_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--window START END computes the same rows as a scenario with that window."""
+    narrowed = {**S27, "window": {"start": "2023-01-09", "end": "2023-01-16"}}
+    expected = run(
+        ["final-shifts", write(tmp_path, narrowed, "n.json"), "--format", "csv"], capsys
+    )
+    path = write(tmp_path, S27)
+    actual = run(
+        ["final-shifts", path, "--format", "csv", "--window", "2023-01-09", "2023-01-16"], capsys
+    )
+    assert actual == expected
+    assert len(actual[1].splitlines()) == 4  # header, Mon 9 alice, Wed 11 bob, Fri 13 alice
+
+
+def test_window_option_backwards_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(
+        ["final-shifts", write(tmp_path, S27), "--window", "2023-01-16", "2023-01-09"], capsys
+    )
+    assert (status, out) == (2, "")
+    assert err.startswith("shiftcalc: error: --window end: ")
 
 
 def test_ics_has_one_event_per_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +259,7 @@ BAD_INPUTS = [
     ("malformed JSON", '{"shifts": [', "invalid JSON"),
     ("a list at the top", "[1, 2]", "expected an object"),
     ("a scalar at the top", "42", "expected an object"),
-    ("empty file", "", "invalid JSON"),
+    ("empty file", "", "scenario: the input is empty"),
     (
         "unknown user",
         {
@@ -345,3 +422,96 @@ def test_untaken_swap_past_due_is_ignored_with_now(
     assert rows({**scenario, "now": "2024-01-09T00:00:00Z"}, "oncall") == split
     assert rows({**scenario, "now": "2024-01-10T12:30:00Z"}, "oncall") == [("09:00", "17:00")]
     assert rows(scenario, "strict") == [("09:00", "17:00")]
+
+
+def test_occurrences_between_backwards_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY"]
+    status, out, err = run([*argv, "--between", "2024-02-01", "2024-01-01"], capsys)
+    assert (status, out) == (2, "")
+    assert err == (
+        "shiftcalc: error: --between: END is before START 2024-02-01 (got '2024-01-01')\n"
+    )
+
+
+@pytest.mark.parametrize("dtstart", ["2024-01-01T09:00:00Z", "2024-01-01", "20240101T090000Z"])
+def test_occurrences_tz_that_would_be_ignored_is_refused(
+    dtstart: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--tz changes nothing for a UTC or date DTSTART: an error says so instead of ignoring it."""
+    argv = ["occurrences", "--dtstart", dtstart, "--tz", "Europe/London"]
+    status, out, err = run([*argv, "--rrule", "FREQ=DAILY;COUNT=2"], capsys)
+    assert (status, out) == (2, "")
+    assert err.startswith("shiftcalc: error: --tz: --dtstart")
+    assert "drop --tz" in err
+
+
+def test_occurrences_tz_with_an_offset_dtstart_converts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00+01:00", "--tz", "Europe/London"]
+    assert run([*argv, "--rrule", "FREQ=DAILY;COUNT=1"], capsys) == (
+        0,
+        "2024-01-01T08:00:00+00:00\n",
+        "",
+    )
+
+
+def test_occurrences_of_an_endless_rule_stop_at_the_default_limit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """FREQ=DAILY with no COUNT, UNTIL, --count or --between: 1000 lines and a note."""
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY"]
+    status, out, err = run(argv, capsys)
+    lines = out.splitlines()
+    assert (status, len(lines), lines[0], lines[-1]) == (
+        0,
+        1000,
+        "2024-01-01T09:00:00",
+        "2026-09-26T09:00:00",
+    )
+    assert err == (
+        "shiftcalc: note: the rule has no end; stopped after 1000 instances "
+        "(use --count N or --between START END)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "lines"),
+    [
+        (["--count", "1500"], 1500),
+        (["--between", "2024-01-01", "2030-01-01"], 2192),
+    ],
+)
+def test_occurrences_count_or_between_lift_the_default_limit(
+    extra: list[str], lines: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY", *extra]
+    status, out, err = run(argv, capsys)
+    assert (status, len(out.splitlines()), err) == (0, lines, "")
+
+
+def test_occurrences_bounded_rule_prints_every_instance(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["occurrences", "--dtstart", "2024-01-01T09:00:00", "--rrule", "FREQ=DAILY;COUNT=1200"]
+    status, out, err = run(argv, capsys)
+    assert (status, len(out.splitlines()), err) == (0, 1200, "")
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of shiftcalc's (here: a forced one) exits 70 with one line naming it."""
+    import shiftcalc.__main__ as cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("forced")
+
+    monkeypatch.delenv("SHIFTCALC_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "resolve", broken)
+    status, out, err = run(["demo"], capsys)
+    assert (status, out) == (70, "")
+    assert err == (
+        "shiftcalc: internal error: ZeroDivisionError: forced "
+        "(a bug; SHIFTCALC_DEBUG=1 shows the traceback)\n"
+    )

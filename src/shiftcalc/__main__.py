@@ -3,14 +3,17 @@
 ::
 
     shiftcalc final-shifts [SCENARIO.json|-] [--profile strict|oncall]
-                           [--format json|csv|ics|table|hours]
+                           [--format json|csv|ics|table|hours|quality] [--window START END]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
                           [--count N] [--between START END]
+    shiftcalc --version
 
 Bad input exits with status 2 and one line on standard error; nothing here prints a traceback
-for it. All work happens in :func:`main`, so importing this module has no side effects.
+for it (an unexpected failure is one line too, exit 70, with the traceback only when
+SHIFTCALC_DEBUG is set). All work happens in :func:`main`, so importing this module has no
+side effects.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, tzinfo
+from dataclasses import replace
+from datetime import UTC, date, datetime, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -36,20 +40,38 @@ from ._output import (
     to_json,
 )
 from ._quality import quality_report
-from ._recurrence import format_instance, occurrences, parse_instance
+from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
-from ._scenario import Scenario, load_scenario
+from ._scenario import Scenario, load_scenario, parse_window
 from ._tz import get_zone
 
 if TYPE_CHECKING:
-    from ._model import Schedule
+    from ._model import Schedule, Window
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug of shiftcalc's, not of the input
 FORMATS = ("json", "csv", "ics", "table", "hours", "quality")
 EXAMPLE = "oncall-team.json"
+# An RRULE with neither COUNT nor UNTIL, asked for without --count or --between, prints this
+# many instances and says so on standard error, instead of running to the year 9999.
+DEFAULT_LIMIT = 1000
+PROFILE_HELP = (
+    "strict (default): the documented behaviour, Grafana OnCall's defects fixed; "
+    "oncall: exactly what Grafana OnCall's engine computes, quirks included"
+)
+NO_INPUT = (
+    "no scenario given: name a file, use '-' or pipe one into standard input "
+    "('shiftcalc demo' shows the bundled example)"
+)
+
+
+def _package_version() -> str:
+    from . import __version__  # read from the package metadata on first use
+
+    return __version__
 
 
 def _example_text() -> str:
@@ -57,6 +79,7 @@ def _example_text() -> str:
 
 
 def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
+    """The scenario in ``path`` ('-': standard input; None: the bundled example)."""
     if path is None:
         text = _example_text()
     elif path == "-":
@@ -72,9 +95,10 @@ def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
         except OSError as exc:
             reason = f"cannot read the file ({exc.strerror or exc})"
             raise ValidationError("scenario", path, reason) from None
+    if not text.strip():
+        raise ValidationError("scenario", path, "the input is empty")
     if not text.lstrip().startswith(("{", "[")):
         # load_scenario reads any other string as a path; this is JSON text that is not valid.
-        text = text if text.strip() else " "
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
@@ -103,9 +127,40 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     return final_shifts_to_ics(rows, schedule)
 
 
+def _scenario_source(args: argparse.Namespace, stdin: TextIO) -> str | None:
+    """Where ``final-shifts`` reads its scenario: a path, '-' or None for the example.
+
+    Without a file, piped standard input is the scenario (``shiftcalc final-shifts < s.json``);
+    at a terminal there is nothing to read, so it is an error that points to ``demo``.
+    """
+    if args.scenario is not None or args.demo:
+        return None if args.demo else str(args.scenario)
+    if stdin.isatty():
+        raise ValidationError("scenario", None, NO_INPUT)
+    return "-"
+
+
+def _window_option(bounds: Sequence[str] | None, profile: str) -> Window | None:
+    """``--window START END`` as a Window, with the scenario's own rules for instants."""
+    if bounds is None:
+        return None
+    try:
+        return parse_window(
+            {"start": bounds[0], "end": bounds[1]}, profile=cast("Profile", profile)
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            f"--window {exc.field.removeprefix('window.')}", exc.value, exc.reason
+        ) from None
+
+
 def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    fmt = args.format or ("table" if args.scenario is None else "json")
-    scenario = _read_scenario(args.scenario, stdin, args.profile)
+    source = _scenario_source(args, stdin)
+    fmt = args.format or ("table" if source is None else "json")
+    scenario = _read_scenario(source, stdin, args.profile)
+    window = _window_option(args.window, args.profile)
+    if window is not None:
+        scenario = replace(scenario, window=window)
     resolution = resolve(
         scenario.schedule,
         scenario.window,
@@ -129,13 +184,32 @@ def _split_values(values: Sequence[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
+def _zone_option(name: str | None, dtstart: str) -> tzinfo | None:
+    """``--tz``, refused where it would be ignored: DTSTART in UTC or a date has no zone."""
+    if name is None:
+        return None
+    try:
+        zone = get_zone(name)
+    except KeyError:
+        raise ValidationError("--tz", name, "unknown time zone") from None
+    start = parse_instance(dtstart, None)
+    if not isinstance(start, datetime) or start.tzinfo is UTC:
+        kind = "UTC time" if isinstance(start, datetime) else "date"
+        reason = f"--dtstart {dtstart} is a {kind}, which no zone changes: drop --tz"
+        raise ValidationError("--tz", name, reason)
+    return zone
+
+
+def _unbounded(rrule: str, args: argparse.Namespace) -> bool:
+    """Whether the rule would run to the end of time as asked (no COUNT, UNTIL, --count or end)."""
+    if args.count is not None or args.between is not None:
+        return False
+    rule = RecurrenceRule.parse(rrule)
+    return rule.count is None and rule.until is None
+
+
 def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
-    zone: tzinfo | None = None
-    if args.tz is not None:
-        try:
-            zone = get_zone(args.tz)
-        except KeyError:
-            raise ValidationError("--tz", args.tz, "unknown time zone") from None
+    zone = _zone_option(args.tz, args.dtstart)
     dtstart = parse_instance(args.dtstart, zone)
     exdates = [parse_instance(value, zone) for value in _split_values(args.exdate)]
     rdates = [parse_instance(value, zone) for value in _split_values(args.rdate)]
@@ -143,8 +217,13 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
     end: datetime | date | None = None
     if args.between is not None:
         start, end = (parse_instance(value, zone) for value in args.between)
+        if _later(start, end):
+            raise ValidationError(
+                "--between", args.between[1], f"END is before START {args.between[0]}"
+            )
     if args.count is not None and args.count < 0:
         raise ValidationError("--count", args.count, "expected a number >= 0")
+    limit = DEFAULT_LIMIT if _unbounded(args.rrule, args) else args.count
     instances: Iterator[Any] = occurrences(
         args.rrule,
         dtstart,
@@ -154,11 +233,26 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
         exdates=exdates,
         rdates=rdates,
     )
-    if args.count is not None:
-        instances = itertools.islice(instances, args.count)
-    for instance in instances:
+    written = 0
+    for instance in itertools.islice(instances, limit):
         out.write(format_instance(instance) + "\n")
+        written += 1
+    if limit == DEFAULT_LIMIT and args.count is None and written == limit:
+        sys.stderr.write(
+            f"shiftcalc: note: the rule has no end; stopped after {DEFAULT_LIMIT} instances "
+            "(use --count N or --between START END)\n"
+        )
     return EXIT_OK
+
+
+def _later(start: datetime | date, end: datetime | date) -> bool:
+    """Whether ``end`` is before ``start`` (values of one kind, as parse_instance gives them)."""
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        return False  # a date against a date-time: the recurrence engine says what it means
+    try:
+        return bool(end < start)
+    except TypeError:  # floating against zoned: the engine refuses the pair with its reason
+        return False
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -166,17 +260,24 @@ def _parser() -> argparse.ArgumentParser:
         prog="shiftcalc",
         description="On-call schedule computation: shift definitions in, who is on call out.",
     )
+    parser.add_argument("--version", action="version", version=f"shiftcalc {_package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     final = commands.add_parser(
         "final-shifts",
         help="compute a scenario's final shifts",
-        description="Compute the final shifts of a scenario file ('-' reads standard input; "
-        "no file runs the bundled example and prints a table).",
+        description="Compute the final shifts of a scenario file ('-', or no file with "
+        "input piped in, reads standard input; 'shiftcalc demo' runs the bundled example).",
     )
     final.add_argument("scenario", nargs="?", metavar="SCENARIO.json", help="scenario file or -")
-    final.add_argument("--profile", choices=PROFILES, default="strict")
+    final.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     final.add_argument("--format", choices=FORMATS, default=None, help="default: json")
+    final.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="compute over this window instead of the scenario's (instants or dates)",
+    )
     final.add_argument(
         "--durations",
         choices=("wall", "elapsed"),
@@ -195,10 +296,16 @@ def _parser() -> argparse.ArgumentParser:
     occ = commands.add_parser(
         "occurrences",
         help="expand an RRULE",
-        description="Print the instances of an RRULE, one per line (ISO 8601).",
+        description="Print the instances of an RRULE, one per line (ISO 8601). A rule with "
+        f"neither COUNT nor UNTIL stops after {DEFAULT_LIMIT} instances unless --count or "
+        "--between says how many.",
     )
     occ.add_argument("--dtstart", required=True, help="YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[Z]")
-    occ.add_argument("--tz", help="IANA zone of DTSTART, EXDATE, RDATE and --between")
+    occ.add_argument(
+        "--tz",
+        help="IANA zone of a local-time DTSTART, and of EXDATE, RDATE and --between "
+        "(refused for a UTC or date DTSTART)",
+    )
     occ.add_argument("--rrule", required=True, help="e.g. 'FREQ=DAILY;COUNT=10'")
     occ.add_argument("--exdate", action="append", metavar="VALUE", help="comma-separated list")
     occ.add_argument("--rdate", action="append", metavar="VALUE", help="comma-separated list")
@@ -218,11 +325,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
+                demo=True,
+                window=None,
                 profile="strict",
                 format="table",
                 durations="wall",
                 calendar_errors="raise",
             )
+        else:
+            args.demo = False
         return _final_shifts(args, out, stdin)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, and keep the interpreter's final
@@ -235,6 +346,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: one line, never a bare traceback (README)
+        if os.environ.get("SHIFTCALC_DEBUG"):
+            raise
+        print(
+            f"shiftcalc: internal error: {type(exc).__name__}: {exc} "
+            "(a bug; SHIFTCALC_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
