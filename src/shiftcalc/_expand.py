@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import Literal
 
+from ._errors import ValidationError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "DurationMode",
     "earlier",
     "expand_shift",
@@ -25,10 +28,27 @@ __all__ = [
     "later",
     "spans",
     "strict_spans",
+    "too_many_occurrences",
     "wall_or_edge",
 ]
 
 DurationMode = Literal["wall", "elapsed"]
+
+MAX_OCCURRENCES = 1_000_000
+"""The default cap on the occurrences one resolution expands (``max_occurrences``): a million
+rows are a few hundred megabytes; an hourly rotation over a century is about 877,000."""
+
+
+def too_many_occurrences(index: int, limit: int) -> ValidationError:
+    """The error of a resolution whose shifts expand to more than ``limit`` occurrences; the
+    shift at ``index`` is the one that went past it."""
+    return ValidationError(
+        f"shifts[{index}]",
+        limit,
+        f"the window holds more than {limit} occurrences (max_occurrences): "
+        "ask for a shorter window or raise the limit",
+    )
+
 
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
@@ -253,26 +273,46 @@ SweepSpan = tuple[datetime, datetime, tuple[str, ...], tuple[int, int], tuple[st
 
 
 def strict_spans(
-    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+    schedule: Schedule,
+    window: Window,
+    *,
+    durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[SweepSpan]:
-    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``."""
+    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
+
+    Raises a ValidationError naming the shift past which there are more than
+    ``max_occurrences``, having expanded at most one more.
+    """
     found: list[SweepSpan] = []
-    for shift in schedule.shifts:
+    for index, shift in enumerate(schedule.shifts):
         rank = (1 if shift.is_override else 0, shift.level)
         zone = shift.time_zone or schedule.time_zone
+        room = max_occurrences - len(found) + 1
         found += [
             (start, end, users, rank, ())
-            for start, end, users in spans(shift, zone, window, durations=durations)
+            for start, end, users in islice(spans(shift, zone, window, durations=durations), room)
         ]
+        if len(found) > max_occurrences:
+            raise too_many_occurrences(index, max_occurrences)
     return found
 
 
 def expand_strict(
-    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+    schedule: Schedule,
+    window: Window,
+    *,
+    durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
-    """Every interval of the schedule's shifts overlapping ``window`` (strict profile)."""
+    """Every interval of the schedule's shifts overlapping ``window`` (strict profile); at
+    most ``max_occurrences`` (:func:`strict_spans`)."""
     intervals: list[Interval] = []
     for index, shift in enumerate(schedule.shifts):
         zone = shift.time_zone or schedule.time_zone
-        intervals.extend(expand_shift(shift, zone, window, index=index, durations=durations))
+        room = max_occurrences - len(intervals) + 1
+        found = expand_shift(shift, zone, window, index=index, durations=durations)
+        intervals.extend(islice(found, room))
+        if len(intervals) > max_occurrences:
+            raise too_many_occurrences(index, max_occurrences)
     return intervals

@@ -16,6 +16,7 @@ import calendar
 import itertools
 import math
 import operator
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -24,7 +25,7 @@ from typing import NamedTuple
 import pytz
 
 from ._errors import EngineError
-from ._expand import earlier, later
+from ._expand import MAX_OCCURRENCES, earlier, later, too_many_occurrences
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
@@ -634,9 +635,11 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
 
 
 def occurrence_spans(
-    event: VEvent, window: Window, runs: Sequence[SteadyRun] = ()
+    event: VEvent, window: Window, runs: Sequence[SteadyRun] = (), limit: int = sys.maxsize
 ) -> list[tuple[datetime, datetime]]:
-    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``.
+    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``;
+    the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
+    more than ``limit``).
 
     The hot loop of the oncall profile, so it works in one function, on wall-clock times
     written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
@@ -740,6 +743,8 @@ def occurrence_spans(
             elif not (start < we and ws < end):
                 continue
             spans.append((start, end))
+            if len(spans) > limit:
+                break
     except OverflowError:
         pass  # the rule's next instance would be after the year 9999
     return spans
@@ -792,8 +797,11 @@ def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
     return None
 
 
-def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
-    for start, end in occurrence_spans(event, window):
+def _expand_vevent(event: VEvent, window: Window, limit: int) -> Iterator[Interval]:
+    spans = occurrence_spans(event, window, limit=limit)
+    if len(spans) > limit:
+        raise too_many_occurrences(event.shift_index, limit)
+    for start, end in spans:
         for user in event.users:
             yield Interval(
                 start=start,
@@ -818,13 +826,20 @@ def _overlaps(window: Window, start: datetime, end: datetime) -> bool:
     return start < window.end and window.start < end
 
 
-def expand_oncall(schedule: Schedule, window: Window) -> tuple[list[Interval], list[Interval]]:
+def expand_oncall(
+    schedule: Schedule, window: Window, max_occurrences: int = MAX_OCCURRENCES
+) -> tuple[list[Interval], list[Interval]]:
     """Primary and override occurrence records of the schedule's shifts overlapping ``window``.
 
-    One record per (occurrence, user), in the order OnCall's calendar produces them.
+    One record per (occurrence, user), in the order OnCall's calendar produces them; a
+    ValidationError naming the shift past which there are more than ``max_occurrences``.
     """
     primary, overrides = shift_vevents(schedule)
-    return (
-        [record for event in primary for record in _expand_vevent(event, window)],
-        [record for event in overrides for record in _expand_vevent(event, window)],
-    )
+    found: tuple[list[Interval], list[Interval]] = ([], [])
+    seen = 0
+    for events, records in zip((primary, overrides), found, strict=True):
+        for event in events:
+            before = len(records)
+            records.extend(_expand_vevent(event, window, max_occurrences - seen))
+            seen += (len(records) - before) // max(len(event.users), 1)
+    return found

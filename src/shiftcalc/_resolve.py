@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
-from ._expand import DurationMode, expand_strict, strict_spans
+from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
 from ._merge import merge, merge_spans, span_of
 from ._model import (
     PROFILES,
@@ -79,9 +79,11 @@ class Resolution:
         return self._built[0]
 
 
-def _check(profile: str) -> None:
+def _check(profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
     if profile not in PROFILES:
         raise ValidationError("profile", profile, "expected 'strict' or 'oncall'")
+    if not isinstance(max_occurrences, int) or max_occurrences < 1:
+        raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
 
 
 _MIN_UTC = datetime.min.replace(tzinfo=UTC)
@@ -172,20 +174,24 @@ def expand(
     *,
     profile: Profile = "strict",
     durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
     """Every occurrence of the schedule overlapping ``window``, before resolution.
 
     One :class:`Interval` per occurrence (oncall: per occurrence and user), from shifts and
-    iCalendar texts alike.
+    iCalendar texts alike. More than ``max_occurrences`` occurrences of the shifts is a
+    ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
-    _check(profile)
+    _check(profile, max_occurrences)
     window = _utc_window(window)
     with _date_range(window):
         ical_primary, ical_overrides = _ical_records(schedule, window, profile)
         if profile == "oncall":
-            primary, overrides = expand_oncall(schedule, window)
+            primary, overrides = expand_oncall(schedule, window, max_occurrences)
             return ical_primary + primary + ical_overrides + overrides
-        strict = expand_strict(schedule, window, durations=durations)
+        strict = expand_strict(
+            schedule, window, durations=durations, max_occurrences=max_occurrences
+        )
         return ical_primary + ical_overrides + strict
 
 
@@ -239,11 +245,18 @@ def resolve(
     durations: DurationMode = "wall",
     calendar_errors: CalendarErrors = "raise",
     now: datetime | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> Resolution:
     """Resolve ``schedule`` over ``window``: final shifts, the event timeline and gaps.
 
     ``now`` (oncall) is the caller's clock for OnCall's rule that untaken swap requests past
-    their start are ignored; shiftcalc never reads the clock.
+    their start are ignored; shiftcalc never reads the clock. Instants may be in any zone
+    (and fold): each means its UTC instant.
+
+    ``max_occurrences`` caps the occurrences of the schedule's shifts that the window may
+    hold (default a million; iCalendar events are not counted): past it, a ValidationError
+    names the shift (``shifts[i]``) and the limit, raised as expansion goes, so memory stays
+    bounded.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from shiftcalc import Schedule, Shift, Window, resolve
@@ -259,12 +272,14 @@ def resolve(
     >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
-    _check(profile)
+    _check(profile, max_occurrences)
     window = _utc_window(window)
     now = None if now is None else _instant(now, "now")
     schedule = _utc_swaps(schedule)
     with _date_range(window):
-        return _resolve(schedule, window, profile, durations, calendar_errors, now)
+        return _resolve(
+            schedule, window, profile, durations, calendar_errors, now, max_occurrences
+        )
 
 
 def _resolve(
@@ -274,6 +289,7 @@ def _resolve(
     durations: DurationMode,
     calendar_errors: CalendarErrors,
     now: datetime | None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> Resolution:
     skipped: list[SkippedComponent] = []
     if profile == "oncall":
@@ -282,7 +298,7 @@ def _resolve(
         )
         primary, overrides = shift_vevents(schedule)
         calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
-        resolved = resolve_calendars(calendars, window, schedule.swaps, now)
+        resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
         return Resolution(
             profile=profile,
             window=window,
@@ -297,12 +313,16 @@ def _resolve(
     if schedule.swaps:
         # swaps split intervals, so they work on the full values
         intervals = (
-            ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+            ical_primary
+            + ical_overrides
+            + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
         merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
     else:
         found = [span_of(interval) for interval in ical_primary + ical_overrides]
-        found += strict_spans(schedule, window, durations=durations)
+        found += strict_spans(
+            schedule, window, durations=durations, max_occurrences=max_occurrences
+        )
         merged = merge_spans(found, window)
     return Resolution(
         profile=profile,
@@ -315,15 +335,25 @@ def _resolve(
 
 
 def final_shifts(
-    schedule: Schedule, window: Window, *, profile: Profile = "strict"
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> tuple[FinalShift, ...]:
     """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`)."""
-    return resolve(schedule, window, profile=profile).shifts
+    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).shifts
 
 
-def gaps(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> tuple[Gap, ...]:
-    """The parts of ``window`` with nobody on call."""
-    return resolve(schedule, window, profile=profile).gaps
+def gaps(
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> tuple[Gap, ...]:
+    """The parts of ``window`` with nobody on call (``max_occurrences``: see :func:`resolve`)."""
+    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).gaps
 
 
 def on_call_at(
