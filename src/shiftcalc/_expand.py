@@ -10,26 +10,88 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import Literal
 
+from ._errors import ValidationError
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "DurationMode",
+    "earlier",
     "expand_shift",
     "expand_strict",
+    "later",
     "spans",
     "strict_spans",
+    "too_many_occurrences",
+    "wall_or_edge",
 ]
 
 DurationMode = Literal["wall", "elapsed"]
 
+MAX_OCCURRENCES = 1_000_000
+"""The default cap on the occurrences one resolution expands (``max_occurrences``): a million
+rows are a few hundred megabytes; an hourly rotation over a century is about 877,000."""
+
+
+def too_many_occurrences(index: int, limit: int) -> ValidationError:
+    """The error of a resolution whose shifts expand to more than ``limit`` occurrences; the
+    shift at ``index`` is the one that went past it."""
+    return ValidationError(
+        f"shifts[{index}]",
+        limit,
+        f"the window holds more than {limit} occurrences (max_occurrences): "
+        "ask for a shorter window or raise the limit",
+    )
+
+
 _FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
-_HOUR, _DAY = timedelta(hours=1), timedelta(days=1)
+_ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
+_MIN_UTC, _MAX_UTC = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+
+
+# Bounds and margins are computed with these near the years 1 and 9999: nothing exists before
+# the first or after the last representable time, so a bound past them is that time. (A try
+# costs nothing when it does not raise, and the hot loops use them.)
+def earlier(value: datetime, delta: timedelta) -> datetime:
+    """``value - delta``, or the first time of ``value``'s kind when that is before it."""
+    try:
+        return value - delta
+    except OverflowError:
+        edge = datetime.min if delta > _ZERO else datetime.max
+        return edge.replace(tzinfo=value.tzinfo)
+
+
+def later(value: datetime, delta: timedelta) -> datetime:
+    """``value + delta``, or the last time of ``value``'s kind when that is after it."""
+    try:
+        return value + delta
+    except OverflowError:
+        edge = datetime.max if delta > _ZERO else datetime.min
+        return edge.replace(tzinfo=value.tzinfo)
+
+
+def wall_or_edge(instant: datetime, zone: tzinfo) -> datetime:
+    """:func:`wall_clock`, or the first (last) wall time for an instant whose wall-clock
+    reading is before year 1 (after 9999)."""
+    try:
+        return wall_clock(instant, zone)
+    except OverflowError:
+        return datetime.min if instant.year == 1 else datetime.max
+
+
+def _utc_or_edge(aware: datetime) -> datetime:
+    """``aware`` in UTC, or the first (last) UTC instant when it is before (after) them."""
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        return _MIN_UTC if aware.year == 1 else _MAX_UTC
 
 
 def shift_rule(shift: Shift) -> RecurrenceRule | None:
@@ -131,11 +193,11 @@ def spans(
     """``(start, end, users)`` of each occurrence of ``shift`` overlapping ``window`` (UTC)."""
     zone = get_zone(zone_name)
     rule = shift_rule(shift)
-    until = None if shift.until is None else localize(shift.until, zone).astimezone(UTC)
+    until = None if shift.until is None else _utc_or_edge(localize(shift.until, zone))
     rotation_start = shift.effective_rotation_start
     duration = shift.duration
-    wall_low = wall_clock(window.start, zone) - duration - _MARGIN
-    wall_high = wall_clock(window.end, zone) + _MARGIN
+    wall_low = earlier(earlier(wall_or_edge(window.start, zone), duration), _MARGIN)
+    wall_high = later(wall_or_edge(window.end, zone), _MARGIN)
     if rule is None:
         walls: Iterable[datetime] = [shift.start] if wall_low <= shift.start <= wall_high else []
     else:
@@ -153,40 +215,57 @@ def spans(
     # tzinfo.utcoffset reads a naive wall time directly; RFC 5545 §3.3.5 is its fold 0: a
     # skipped time takes the offset before the gap
     offset_at = zone.utcoffset
-    for wall in walls:
-        if wall > wall_high:
-            break
-        if wall < lowest:
-            continue
-        offset = offset_at(wall)
-        assert offset is not None
-        start = as_utc(wall - offset)
-        if elapsed:
-            end = start + duration
-        else:
-            end_wall = wall + duration
-            if offset_at(end_wall) != offset or (
-                long and offset_at(wall - NEAR) != offset_at(wall + NEAR)
-            ):
-                # a DST change in between, or a start in a gap: the careful way, where a start
-                # that a DST gap moved forward moves its end with it (with equal offsets at
-                # both ends and a start in no gap, it gives start + duration)
-                moved = start.astimezone(zone).replace(tzinfo=None) - wall
-                end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
-            else:
-                end = start + duration
-        if start >= window_end or (until is not None and start >= until):
-            # Later starts are later still, unless a DST gap begins within a day: a time in a
-            # gap takes the offset before it, so a later wall time can come out earlier (an
-            # hourly shift across Troll's two-hour gap, Samoa's skipped day)
-            if offset_at(wall + _DAY) == offset:
+    try:
+        for wall in walls:
+            if wall > wall_high:
                 break
-            continue
-        if until is not None:
-            end = min(end, until)
-        if end <= start or end <= window_start:
-            continue
-        yield start, end, users if group_of is None else group_of(wall)
+            if wall < lowest:
+                continue
+            offset = offset_at(wall)
+            assert offset is not None
+            try:
+                start = as_utc(wall - offset)
+                if elapsed:
+                    end = start + duration
+                else:
+                    end_wall = wall + duration
+                    if offset_at(end_wall) != offset or (
+                        long and offset_at(earlier(wall, NEAR)) != offset_at(later(wall, NEAR))
+                    ):
+                        # a DST change in between, or a start in a gap: the careful way, where a
+                        # start that a DST gap moved forward moves its end with it (with equal
+                        # offsets at both ends and a start in no gap, it gives start + duration)
+                        moved = start.astimezone(zone).replace(tzinfo=None) - wall
+                        end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
+                    else:
+                        end = start + duration
+            except OverflowError:
+                # within a day of the years 1 or 9999: the instants past them are cut off
+                start, end = _edge_span(wall, offset, duration)
+            if start >= window_end or (until is not None and start >= until):
+                # Later starts are later still, unless a DST gap begins within a day: a time in a
+                # gap takes the offset before it, so a later wall time can come out earlier (an
+                # hourly shift across Troll's two-hour gap, Samoa's skipped day)
+                if offset_at(later(wall, _DAY)) == offset:
+                    break
+                continue
+            if until is not None:
+                end = min(end, until)
+            if end <= start or end <= window_start:
+                continue
+            yield start, end, users if group_of is None else group_of(wall)
+    except OverflowError:
+        return  # the recurrence engine's next instance would be after the year 9999
+
+
+def _edge_span(
+    wall: datetime, offset: timedelta, duration: timedelta
+) -> tuple[datetime, datetime]:
+    """An occurrence's ``(start, end)`` in UTC at a steady ``offset``, cut to the instants that
+    exist: one starting before year 1 in UTC starts at its first instant, one ending after
+    9999 ends at its last (no zone changes its offset within a day of either)."""
+    start = as_utc(earlier(wall, offset)) if offset > _ZERO else as_utc(later(wall, -offset))
+    return start, later(start, duration)
 
 
 # The merger's view of an occurrence: start, end, users, rank (override, level), missing names.
@@ -194,26 +273,46 @@ SweepSpan = tuple[datetime, datetime, tuple[str, ...], tuple[int, int], tuple[st
 
 
 def strict_spans(
-    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+    schedule: Schedule,
+    window: Window,
+    *,
+    durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[SweepSpan]:
-    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``."""
+    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
+
+    Raises a ValidationError naming the shift past which there are more than
+    ``max_occurrences``, having expanded at most one more.
+    """
     found: list[SweepSpan] = []
-    for shift in schedule.shifts:
+    for index, shift in enumerate(schedule.shifts):
         rank = (1 if shift.is_override else 0, shift.level)
         zone = shift.time_zone or schedule.time_zone
+        room = max_occurrences - len(found) + 1
         found += [
             (start, end, users, rank, ())
-            for start, end, users in spans(shift, zone, window, durations=durations)
+            for start, end, users in islice(spans(shift, zone, window, durations=durations), room)
         ]
+        if len(found) > max_occurrences:
+            raise too_many_occurrences(index, max_occurrences)
     return found
 
 
 def expand_strict(
-    schedule: Schedule, window: Window, *, durations: DurationMode = "wall"
+    schedule: Schedule,
+    window: Window,
+    *,
+    durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
-    """Every interval of the schedule's shifts overlapping ``window`` (strict profile)."""
+    """Every interval of the schedule's shifts overlapping ``window`` (strict profile); at
+    most ``max_occurrences`` (:func:`strict_spans`)."""
     intervals: list[Interval] = []
     for index, shift in enumerate(schedule.shifts):
         zone = shift.time_zone or schedule.time_zone
-        intervals.extend(expand_shift(shift, zone, window, index=index, durations=durations))
+        room = max_occurrences - len(intervals) + 1
+        found = expand_shift(shift, zone, window, index=index, durations=durations)
+        intervals.extend(islice(found, room))
+        if len(intervals) > max_occurrences:
+            raise too_many_occurrences(index, max_occurrences)
     return intervals

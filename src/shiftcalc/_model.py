@@ -124,7 +124,8 @@ class Schedule:
     """A schedule: its type and zone, its user directory, shifts, swaps and calendars.
 
     ``ical_primary`` and ``ical_overrides`` are iCalendar *text*. Override shifts are the
-    schedule's overrides whatever its type.
+    schedule's overrides whatever its type. ``implicit_users``: ``users`` is not a directory
+    but the names the shifts use, and any other name is a user too.
     """
 
     type: ScheduleType = "calendar"
@@ -136,6 +137,9 @@ class Schedule:
     ical_primary: str | None = None
     ical_overrides: str | None = None
     enable_web_overrides: bool = False
+    # True when ``users`` only lists the names the shifts use (a scenario without ``users``):
+    # then every name is a user, as when loading (take_oncall's taker)
+    implicit_users: bool = field(default=False, compare=False)
     # the directory by id, for user(): outputs look a user up per row
     _by_id: dict[str, User] = field(init=False, repr=False, compare=False)
 

@@ -16,6 +16,7 @@ import calendar
 import itertools
 import math
 import operator
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -24,6 +25,7 @@ from typing import NamedTuple
 import pytz
 
 from ._errors import EngineError
+from ._expand import MAX_OCCURRENCES, earlier, later, too_many_occurrences
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
@@ -63,8 +65,8 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     offset_at = tz.utcoffset
     # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
     # the wall time is neither skipped nor repeated, and is that offset
-    offset = offset_at(wall - NEAR)
-    if offset is not None and offset == offset_at(wall + NEAR):
+    offset = offset_at(earlier(wall, NEAR))
+    if offset is not None and offset == offset_at(later(wall, NEAR)):
         return attach_offset(wall, offset)
     pytz_zone = _pytz_zone(zone)
     try:
@@ -168,7 +170,12 @@ class _Generator:
 
     def event_times(self, start: datetime, zone: str) -> tuple[datetime, datetime]:
         """DTSTART and DTEND of a VEVENT starting at ``start`` (§2.1: DTEND capped by until)."""
-        end = start + self.shift.duration
+        try:
+            end = start + self.shift.duration
+        except OverflowError:  # OnCall's own start + duration raises it: a crash
+            raise EngineError(
+                self.fields[1], self.shift.duration, "OverflowError: the end is after 9999"
+            ) from None
         if self.until is not None:
             end = min(end, self.until)
         return (
@@ -583,6 +590,7 @@ SteadyRun = tuple[datetime, datetime, timedelta]
 _SAMPLE_STEP = _DAY  # no change of offset is longer; two steps fit between changes (_tz)
 _NO_RUN: SteadyRun = (datetime.max.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), _ZERO)
 _BEFORE_RUNS = datetime.min.replace(tzinfo=UTC)
+_LAST_READING = datetime.max - 2 * _LOOKUP_PADDING - 4 * _SAMPLE_STEP
 
 
 def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
@@ -597,8 +605,9 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
     zone = get_zone(zone_name)
     if zone is UTC:
         return [(_BEFORE_RUNS, _NO_RUN[0], _ZERO)]
-    low = naive_utc(window.start) - _LOOKUP_PADDING - _MARGIN
-    high = naive_utc(window.end) + 2 * _LOOKUP_PADDING + _MARGIN
+    low = earlier(naive_utc(window.start), _LOOKUP_PADDING + _MARGIN)
+    # readings go two steps past high: they must exist
+    high = min(naive_utc(window.end), _LAST_READING) + 2 * _LOOKUP_PADDING + _MARGIN
     # readings at low, low + step, ... up to two steps past high (timedelta * int is slow)
     offset_at = zone.utcoffset
     readings = [
@@ -626,9 +635,11 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
 
 
 def occurrence_spans(
-    event: VEvent, window: Window, runs: Sequence[SteadyRun] = ()
+    event: VEvent, window: Window, runs: Sequence[SteadyRun] = (), limit: int = sys.maxsize
 ) -> list[tuple[datetime, datetime]]:
-    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``.
+    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``;
+    the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
+    more than ``limit``).
 
     The hot loop of the oncall profile, so it works in one function, on wall-clock times
     written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
@@ -663,15 +674,15 @@ def occurrence_spans(
     # OnCall looks at starts in the padded window, then keeps what overlaps the window. The
     # padding only serves modified instances, which generated VEVENTs never have: starts a day
     # (more than any change of offset) beyond what can overlap the window are enough.
-    lowest = ws - length - _MARGIN
-    highest = we + _MARGIN
+    lowest = earlier(earlier(ws, length), _MARGIN)
+    highest = later(we, _MARGIN)
     point = ws == we
     clip = event.rotation_start if event.web_source else None
     # DTSTART always counts, then the rule's later starts at its wall clock (the wall bounds
     # are a day wider than the instants). Each start is localised like recurring-ical-events
     # (pytz's is_dst=False; DTSTART is never skipped or repeated, or OnCall would have crashed
     # writing it, so this gives its own offset).
-    wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
+    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
     if until is not None:
         wall_high = min(wall_high, as_utc(_until_wall(until, event.dtstart)))
     dtstart_wall = as_utc(detach(event.dtstart))
@@ -682,48 +693,60 @@ def occurrence_spans(
     run_start = run_end = _BEFORE_RUNS
     run_offset = _ZERO
     spans = []
-    for wall in walls:
-        if wall > wall_high:
-            break
-        if wall < wall_low:
-            continue
-        while wall >= run_end:
-            run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
-        steady = run_start <= wall
-        if steady:
-            offset = run_offset
-        else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
-            localised = _localize(naive_utc(wall), event.zone, strict=False, field="")
-            offset_or_none = localised.utcoffset()
-            assert offset_or_none is not None
-            offset = offset_or_none
-        start = wall - offset
-        if until is not None and start > until:
-            continue
-        if start < lowest:
-            continue
-        if start > highest:
-            break
-        end = start + length
-        # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
-        # the end moves by the change of offset between start and end, if any
-        end_wall = end + offset
-        if not (steady and end_wall < run_end):  # else the end is in the start's run
-            naive_end = naive_utc(end_wall)
-            if not offset_at(naive_end - NEAR) == offset_at(naive_end + NEAR) == offset:
-                end_offset = end.astimezone(zone).utcoffset()
-                assert end_offset is not None
-                end -= end_offset - offset
-        if clip is not None and start < clip:
-            start = clip
-        if start >= end:
-            continue
-        if point:
-            if not start <= ws < end:
+    try:
+        for wall in walls:
+            if wall > wall_high:
+                break
+            if wall < wall_low:
                 continue
-        elif not (start < we and ws < end):
-            continue
-        spans.append((start, end))
+            while wall >= run_end:
+                run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
+            steady = run_start <= wall
+            if steady:
+                offset = run_offset
+            else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
+                localised = _localize(naive_utc(wall), event.zone, strict=False, field="")
+                offset_or_none = localised.utcoffset()
+                assert offset_or_none is not None
+                offset = offset_or_none
+            try:
+                start = wall - offset
+            except OverflowError:  # before the year 1 in UTC: from the first instant
+                start = _BEFORE_RUNS
+            if until is not None and start > until:
+                continue
+            if start < lowest:
+                continue
+            if start > highest:
+                break
+            end = later(start, length)
+            # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
+            # the end moves by the change of offset between start and end, if any
+            end_wall = later(end, offset)
+            if not (steady and end_wall < run_end):  # else the end is in the start's run
+                naive_end = naive_utc(end_wall)
+                if not (
+                    offset_at(earlier(naive_end, NEAR))
+                    == offset_at(later(naive_end, NEAR))
+                    == offset
+                ):
+                    end_offset = end.astimezone(zone).utcoffset()
+                    assert end_offset is not None
+                    end -= end_offset - offset
+            if clip is not None and start < clip:
+                start = clip
+            if start >= end:
+                continue
+            if point:
+                if not start <= ws < end:
+                    continue
+            elif not (start < we and ws < end):
+                continue
+            spans.append((start, end))
+            if len(spans) > limit:
+                break
+    except OverflowError:
+        pass  # the rule's next instance would be after the year 9999
     return spans
 
 
@@ -774,8 +797,11 @@ def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
     return None
 
 
-def _expand_vevent(event: VEvent, window: Window) -> Iterator[Interval]:
-    for start, end in occurrence_spans(event, window):
+def _expand_vevent(event: VEvent, window: Window, limit: int) -> Iterator[Interval]:
+    spans = occurrence_spans(event, window, limit=limit)
+    if len(spans) > limit:
+        raise too_many_occurrences(event.shift_index, limit)
+    for start, end in spans:
         for user in event.users:
             yield Interval(
                 start=start,
@@ -800,13 +826,20 @@ def _overlaps(window: Window, start: datetime, end: datetime) -> bool:
     return start < window.end and window.start < end
 
 
-def expand_oncall(schedule: Schedule, window: Window) -> tuple[list[Interval], list[Interval]]:
+def expand_oncall(
+    schedule: Schedule, window: Window, max_occurrences: int = MAX_OCCURRENCES
+) -> tuple[list[Interval], list[Interval]]:
     """Primary and override occurrence records of the schedule's shifts overlapping ``window``.
 
-    One record per (occurrence, user), in the order OnCall's calendar produces them.
+    One record per (occurrence, user), in the order OnCall's calendar produces them; a
+    ValidationError naming the shift past which there are more than ``max_occurrences``.
     """
     primary, overrides = shift_vevents(schedule)
-    return (
-        [record for event in primary for record in _expand_vevent(event, window)],
-        [record for event in overrides for record in _expand_vevent(event, window)],
-    )
+    found: tuple[list[Interval], list[Interval]] = ([], [])
+    seen = 0
+    for events, records in zip((primary, overrides), found, strict=True):
+        for event in events:
+            before = len(records)
+            records.extend(_expand_vevent(event, window, max_occurrences - seen))
+            seen += (len(records) - before) // max(len(event.users), 1)
+    return found

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Final
 
+from ._expand import MAX_OCCURRENCES, too_many_occurrences
 from ._model import FinalEvent, FinalShift, Gap, Interval, ShiftSwap, Window, final_shift_row
 from ._oncall import SteadyRun, VEvent, occurrence_spans, steady_runs
 
@@ -84,16 +85,22 @@ def _event_of(record: Interval) -> OncallEvent:
     )
 
 
-def vevent_records(events: Iterable[VEvent], window: Window) -> list[OncallEvent]:
+def vevent_records(
+    events: Iterable[VEvent], window: Window, max_occurrences: int = MAX_OCCURRENCES
+) -> list[OncallEvent]:
     """One record per occurrence and user of generated VEVENTs, in calendar order."""
-    return _records(events, window, {})
+    return _records(events, window, {}, [max_occurrences, max_occurrences])
 
 
 def _records(
-    items: Iterable[OncallEvent | VEvent], window: Window, runs: dict[str, list[SteadyRun]]
+    items: Iterable[OncallEvent | VEvent],
+    window: Window,
+    runs: dict[str, list[SteadyRun]],
+    room: list[int],
 ) -> list[OncallEvent]:
     """Records as they are and VEVENTs' records, in order; ``runs`` keeps each zone's steady
-    runs for the next call."""
+    runs for the next call; ``room`` is [occurrences still allowed, the limit], shared by the
+    calls of one resolution (past the limit, a ValidationError naming the shift)."""
     records: list[OncallEvent] = []
     for item in items:
         if not isinstance(item, VEvent):
@@ -106,9 +113,13 @@ def _records(
         users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
         calendar_type = 1 if item.is_override else 0
         level, shift_id = item.level, item.shift_id
+        spans = occurrence_spans(item, window, zone_runs, room[0])
+        room[0] -= len(spans)
+        if room[0] < 0:
+            raise too_many_occurrences(item.shift_index, room[1])
         records += [
             (start, end, user, level, calendar_type, shift_id, False, (), False)
-            for start, end in occurrence_spans(item, window, zone_runs)
+            for start, end in spans
             for user in users
         ]
     return records
@@ -401,6 +412,7 @@ def resolve_calendars(
     window: Window,
     swaps: Sequence[ShiftSwap],
     now: datetime | None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[OncallEvent]:
     """OnCall's calendars (each its iCalendar records, then its generated VEVENTs) resolved
     over ``window``: records merged (§3.2), gaps (§3.3), swaps (§3.4) and the sweep (§3.5).
@@ -432,14 +444,15 @@ def resolve_calendars(
         for vevent in vevents:
             add(vevent, _band(1 if vevent.is_override else 0, vevent.level), vevent.shift_id)
     if not one_band_per_shift:
-        return _resolve_all(calendars, window, swaps, now)
+        return _resolve_all(calendars, window, swaps, now, max_occurrences)
     sweep = _Sweep(window)
     runs: dict[str, list[SteadyRun]] = {}
+    room = [max_occurrences, max_occurrences]
     expanded: list[OncallEvent] = []  # every record so far, for the gaps
     for band in sorted({*parts, GAP_BAND}):
         if sweep.hides_lower_bands():
             break
-        records = _records(parts.get(band, ()), window, runs)
+        records = _records(parts.get(band, ()), window, runs, room)
         expanded += records
         events = merge_records(records)
         if band == GAP_BAND:
@@ -454,12 +467,14 @@ def _resolve_all(
     window: Window,
     swaps: Sequence[ShiftSwap],
     now: datetime | None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[OncallEvent]:
     """:func:`resolve_calendars` with every VEVENT expanded: OnCall's pipeline as it is."""
     records: list[OncallEvent] = []
+    room = [max_occurrences, max_occurrences]
     for calendar_records, vevents in calendars:
         records += calendar_records
-        records += vevent_records(vevents, window)
+        records += _records(vevents, window, {}, room)
     return resolve_events(apply_swaps(events_of(records, window), swaps, window, now), window)
 
 

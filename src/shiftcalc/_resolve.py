@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
-from ._expand import DurationMode, expand_strict, strict_spans
+from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
 from ._merge import merge, merge_spans, span_of
 from ._model import (
     PROFILES,
@@ -32,6 +32,7 @@ from ._model import (
 )
 from ._oncall import expand_oncall, shift_vevents
 from ._oncall_resolve import final_events, gaps_of, records_of, resolve_calendars, rows_of
+from ._scenario import user_id_of
 
 __all__ = [
     "Handoff",
@@ -78,19 +79,57 @@ class Resolution:
         return self._built[0]
 
 
-def _check(schedule: Schedule, window: Window, profile: str) -> None:
+def _check(profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
     if profile not in PROFILES:
         raise ValidationError("profile", profile, "expected 'strict' or 'oncall'")
-    for name in ("start", "end"):
-        value = getattr(window, name)
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValidationError(f"window.{name}", value, "an aware datetime is required")
-    if window.end < window.start:
-        raise ValidationError("window.end", window.end, "the window ends before it starts")
+    if not isinstance(max_occurrences, int) or max_occurrences < 1:
+        raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
+
+
+_MIN_UTC = datetime.min.replace(tzinfo=UTC)
+_MAX_UTC = datetime.max.replace(tzinfo=UTC)
+
+
+def _instant(value: object, field: str) -> datetime:
+    """A caller's instant, read once where it enters: as UTC.
+
+    Arithmetic on a zoned datetime works on its wall clock and drops ``fold``, and comparisons
+    of two values of one zone ignore ``fold`` too, so the repeated hour of a fall-back night
+    would mean its first instance; in UTC every instant means itself.
+    """
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValidationError(field, value, "an aware datetime is required")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        reason = "the instant is outside the years 1 to 9999 in UTC"
+        raise ValidationError(field, value.isoformat(), reason) from None
+
+
+def _later(instant: datetime, delta: timedelta) -> datetime:
+    """``instant + delta`` (UTC), or the last representable instant when that is past it."""
+    return instant + delta if _MAX_UTC - instant > delta else _MAX_UTC
 
 
 def _utc_window(window: Window) -> Window:
-    return Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
+    start = _instant(window.start, "window.start")
+    end = _instant(window.end, "window.end")
+    if end < start:
+        raise ValidationError("window.end", window.end, "the window ends before it starts")
+    return Window(start=start, end=end)
+
+
+def _utc_swaps(schedule: Schedule) -> Schedule:
+    """``schedule`` with its swaps' bounds in UTC (see :func:`_instant`)."""
+    swaps = tuple(
+        replace(
+            swap,
+            swap_start=_instant(swap.swap_start, f"swaps[{i}].swap_start"),
+            swap_end=_instant(swap.swap_end, f"swaps[{i}].swap_end"),
+        )
+        for i, swap in enumerate(schedule.swaps)
+    )
+    return replace(schedule, swaps=swaps) if swaps != schedule.swaps else schedule
 
 
 CalendarErrors = Literal["raise", "skip"]
@@ -135,20 +174,24 @@ def expand(
     *,
     profile: Profile = "strict",
     durations: DurationMode = "wall",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
     """Every occurrence of the schedule overlapping ``window``, before resolution.
 
     One :class:`Interval` per occurrence (oncall: per occurrence and user), from shifts and
-    iCalendar texts alike.
+    iCalendar texts alike. More than ``max_occurrences`` occurrences of the shifts is a
+    ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
-    _check(schedule, window, profile)
+    _check(profile, max_occurrences)
     window = _utc_window(window)
     with _date_range(window):
         ical_primary, ical_overrides = _ical_records(schedule, window, profile)
         if profile == "oncall":
-            primary, overrides = expand_oncall(schedule, window)
+            primary, overrides = expand_oncall(schedule, window, max_occurrences)
             return ical_primary + primary + ical_overrides + overrides
-        strict = expand_strict(schedule, window, durations=durations)
+        strict = expand_strict(
+            schedule, window, durations=durations, max_occurrences=max_occurrences
+        )
         return ical_primary + ical_overrides + strict
 
 
@@ -202,11 +245,18 @@ def resolve(
     durations: DurationMode = "wall",
     calendar_errors: CalendarErrors = "raise",
     now: datetime | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> Resolution:
     """Resolve ``schedule`` over ``window``: final shifts, the event timeline and gaps.
 
     ``now`` (oncall) is the caller's clock for OnCall's rule that untaken swap requests past
-    their start are ignored; shiftcalc never reads the clock.
+    their start are ignored; shiftcalc never reads the clock. Instants may be in any zone
+    (and fold): each means its UTC instant.
+
+    ``max_occurrences`` caps the occurrences of the schedule's shifts that the window may
+    hold (default a million; iCalendar events are not counted): past it, a ValidationError
+    names the shift (``shifts[i]``) and the limit, raised as expansion goes, so memory stays
+    bounded.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from shiftcalc import Schedule, Shift, Window, resolve
@@ -222,12 +272,14 @@ def resolve(
     >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
-    _check(schedule, window, profile)
-    if now is not None and now.utcoffset() is None:
-        raise ValidationError("now", now, "an aware datetime is required")
+    _check(profile, max_occurrences)
     window = _utc_window(window)
+    now = None if now is None else _instant(now, "now")
+    schedule = _utc_swaps(schedule)
     with _date_range(window):
-        return _resolve(schedule, window, profile, durations, calendar_errors, now)
+        return _resolve(
+            schedule, window, profile, durations, calendar_errors, now, max_occurrences
+        )
 
 
 def _resolve(
@@ -237,6 +289,7 @@ def _resolve(
     durations: DurationMode,
     calendar_errors: CalendarErrors,
     now: datetime | None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> Resolution:
     skipped: list[SkippedComponent] = []
     if profile == "oncall":
@@ -245,7 +298,7 @@ def _resolve(
         )
         primary, overrides = shift_vevents(schedule)
         calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
-        resolved = resolve_calendars(calendars, window, schedule.swaps, now)
+        resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
         return Resolution(
             profile=profile,
             window=window,
@@ -260,12 +313,16 @@ def _resolve(
     if schedule.swaps:
         # swaps split intervals, so they work on the full values
         intervals = (
-            ical_primary + ical_overrides + expand_strict(schedule, window, durations=durations)
+            ical_primary
+            + ical_overrides
+            + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
         merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
     else:
         found = [span_of(interval) for interval in ical_primary + ical_overrides]
-        found += strict_spans(schedule, window, durations=durations)
+        found += strict_spans(
+            schedule, window, durations=durations, max_occurrences=max_occurrences
+        )
         merged = merge_spans(found, window)
     return Resolution(
         profile=profile,
@@ -278,15 +335,25 @@ def _resolve(
 
 
 def final_shifts(
-    schedule: Schedule, window: Window, *, profile: Profile = "strict"
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> tuple[FinalShift, ...]:
     """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`)."""
-    return resolve(schedule, window, profile=profile).shifts
+    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).shifts
 
 
-def gaps(schedule: Schedule, window: Window, *, profile: Profile = "strict") -> tuple[Gap, ...]:
-    """The parts of ``window`` with nobody on call."""
-    return resolve(schedule, window, profile=profile).gaps
+def gaps(
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> tuple[Gap, ...]:
+    """The parts of ``window`` with nobody on call (``max_occurrences``: see :func:`resolve`)."""
+    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).gaps
 
 
 def on_call_at(
@@ -297,11 +364,15 @@ def on_call_at(
     Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
     which nobody is on call at the exact instant of a hand-off.
     """
+    _check(profile)
+    at = _instant(at, "at")
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events
         return tuple(
             sorted({user for event in events if not event.is_gap for user in event.users})
         )
+    if at == _MAX_UTC:
+        return ()  # every interval ends by then: none covers the last instant
     window = Window(start=at, end=at + timedelta(microseconds=1))
     return tuple(sorted({row.user for row in resolve(schedule, window).shifts}))
 
@@ -330,10 +401,10 @@ def next_handoffs(
         raise ValidationError("count", count, "must be at least 1")
     found: list[Handoff] = []
     span = timedelta(days=7)
-    start = after.astimezone(UTC)
-    limit = start + horizon
+    start = _instant(after, "after")
+    limit = _later(start, horizon)
     while not found or len(found) < count:
-        end = min(start + span, limit)
+        end = min(_later(start, span), limit)
         events = resolve(schedule, Window(start=start, end=end)).events
         found = []
         for before, now in itertools.pairwise(events):
@@ -363,28 +434,65 @@ def take_oncall(
 ) -> Shift:
     """An override that puts ``taker`` on call from ``at`` in place of ``relieved`` (strict).
 
-    It lasts until ``until`` or, by default, until the end of ``relieved``'s current final shift.
-    Add the returned shift to the schedule's shifts. Raises :class:`NotOnCallError` when
-    ``relieved`` is not on call at ``at``.
+    Names are read as a scenario reads them (id, username or e-mail). Only ``relieved`` is
+    replaced: whoever is on call with them stays on call. The override lasts until ``until``
+    or, by default, until the end of ``relieved``'s current final shift, but ends earlier
+    where the users on call besides ``relieved`` change (one override cannot follow their
+    hand-offs: take over again from there). Add the returned shift to the schedule's shifts.
+
+    Raises:
+        NotOnCallError: ``relieved`` is not on call at ``at``.
+        ValidationError: an unknown ``taker`` or ``relieved``, or ``until`` not after ``at``.
     """
-    at = at.astimezone(UTC)
-    window = Window(start=at, end=at + timedelta(days=366))
-    rows = resolve(schedule, window).shifts
-    current = [row for row in rows if row.user == relieved and row.start <= at < row.end]
+    taker_id = _user_id(schedule, taker, "taker")
+    relieved_id = _user_id(schedule, relieved, "relieved")
+    at = _instant(at, "at")
+    end = None if until is None else _instant(until, "until")
+    if end is not None and end <= at:
+        raise ValidationError("until", until, "must be after the take-over instant")
+    resolution = resolve(schedule, Window(start=at, end=_later(at, _TAKE_HORIZON)))
+    current = [
+        row for row in resolution.shifts if row.user == relieved_id and row.start <= at < row.end
+    ]
     if not current:
         raise NotOnCallError(f"{relieved!r} is not on call at {at.isoformat()}")
-    end = current[0].end if until is None else until.astimezone(UTC)
-    if end <= at:
-        raise ValidationError("until", until, "must be after the take-over instant")
+    if end is None:
+        end = current[0].end
+    others: tuple[str, ...] | None = None
+    for event in resolution.events:
+        if event.end <= at:
+            continue
+        if event.start >= end:
+            break
+        besides = tuple(user for user in event.users if user != relieved_id)
+        if others is None:
+            others = besides
+        elif besides != others:
+            end = event.start  # the others hand over here
+            break
+    levels = [shift.level for shift in schedule.shifts if shift.is_override]
     return Shift(
         type="override",
         start=at.replace(tzinfo=None),
         duration=end - at,
         time_zone="UTC",
-        users=(taker,),
-        rolling_users=((taker,),),
+        users=(taker_id, *(others or ())),
+        rolling_users=((taker_id, *(others or ())),),
         rotation_start=at.replace(tzinfo=None),
-        level=max((shift.level for shift in schedule.shifts if shift.is_override), default=0),
+        # above every override, so that one listing ``relieved`` does not stack with it
+        level=max(levels) + 1 if levels else 0,
         source="web",
-        name=f"{taker} takes over from {relieved}",
+        name=f"{taker_id} takes over from {relieved_id}",
     )
+
+
+_TAKE_HORIZON = timedelta(days=366)  # how far take_oncall looks for the end of a shift
+
+
+def _user_id(schedule: Schedule, name: str, field: str) -> str:
+    """The id of the user ``name`` names (as a scenario names users), or a ValidationError."""
+    directory = None if schedule.implicit_users or not schedule.users else schedule.users
+    found = user_id_of(directory, name) if isinstance(name, str) else None
+    if found is None:
+        raise ValidationError(field, name, "unknown user")
+    return found

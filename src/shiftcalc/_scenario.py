@@ -50,6 +50,7 @@ __all__ = [
     "parse_schedule",
     "parse_shift",
     "parse_window",
+    "user_id_of",
 ]
 
 SCHEDULE_TYPES: tuple[ScheduleType, ...] = ("calendar", "web", "ical")
@@ -357,6 +358,12 @@ class _Directory:
     def users(self) -> tuple[User, ...]:
         """The users of an implicit directory, in order of first use."""
         return tuple(User(id=name, username=name) for name in self.seen)
+
+
+def user_id_of(users: Sequence[User] | None, name: str) -> str | None:
+    """The id of the user ``name`` names in ``users`` as a scenario names users (id, username,
+    or e-mail in any case), or None; with ``users`` None every name is a user (``name``)."""
+    return _Directory(users).resolve(name, register=False)
 
 
 def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
@@ -795,6 +802,7 @@ def parse_schedule(data: Mapping[str, Any], *, profile: Profile = "strict") -> S
         ical_primary=ical_primary,
         ical_overrides=ical_overrides,
         enable_web_overrides=web_overrides,
+        implicit_users=users is None,
     )
 
 
