@@ -72,20 +72,29 @@ class _Brief:
         if isinstance(value, int) and not isinstance(value, bool):
             return self.integer(value)
         if isinstance(value, str | bytes):
-            return repr(value[:budget])
+            return self.plain(value[:budget])
         if isinstance(value, list | tuple | dict | set | frozenset):
             return self.container(value, depth, budget)
+        return self.plain(value)
+
+    def plain(self, value: Any) -> str:
+        """``repr(value)``, or its type when that fails: it must not hide the error reported."""
         try:
-            return repr(value)
+            text: str = repr(value)
         except Exception:
             self.cut = True
             return f"<{type(value).__name__}>"
+        return text
 
     def container(self, value: Any, depth: int, budget: int) -> str:
         if not value:
-            return repr(value)
-        opening, closing = {list: "[]", tuple: "()"}.get(type(value), "{}")
-        if isinstance(value, frozenset):
+            return self.plain(value)
+        opening, closing = "{", "}"
+        if isinstance(value, list):
+            opening, closing = "[", "]"
+        elif isinstance(value, tuple):
+            opening, closing = "(", ")"
+        elif isinstance(value, frozenset):
             opening, closing = "frozenset({", "})"
         if depth == 0:
             self.cut = True

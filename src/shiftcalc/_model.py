@@ -535,8 +535,6 @@ class Schedule:
         check_zone(self.time_zone)
         for name in ("name", "ical_primary", "ical_overrides"):
             check_text(getattr(self, name), name)
-        if self.type == "ical" and self.ical_primary is None:
-            fail("ical_primary", None, "This field is required.")
         if not isinstance(self.enable_web_overrides, bool):
             fail("enable_web_overrides", self.enable_web_overrides, "expected a boolean")
         for name, kind in (("users", User), ("shifts", Shift), ("swaps", ShiftSwap)):

@@ -499,7 +499,7 @@ def _parse_shift(
     if data.get("frequency", _MISSING) not in (_MISSING, None):
         if not isinstance(data["frequency"], str) or data["frequency"] not in FREQUENCIES:
             _fail(f"{prefix}.frequency", data["frequency"], MSG_FREQUENCY)
-        frequency = cast(Frequency, data["frequency"])
+        frequency = data["frequency"]
 
     interval: int | None = None
     if data.get("interval", _MISSING) not in (_MISSING, None):
