@@ -104,7 +104,7 @@ MSG_SWAP_ORDER = "swap_end must occur after swap_start"
 
 MAX_DURATION = datetime.max - datetime.min
 """The longest duration (either sign): from the first instant of year 1 to the last of 9999."""
-MAX_DURATION_SECONDS = int(MAX_DURATION.total_seconds())
+MAX_DURATION_SECONDS = MAX_DURATION // timedelta(seconds=1)
 LEVEL_LIMITS = (-(2**31), 2**31 - 1)
 """The range of OnCall's ``priority_level`` database column (a 32-bit integer)."""
 MAX_START_INDEX = 2**31 - 1

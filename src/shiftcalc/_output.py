@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from ._model import FinalShift, Schedule
+from ._model import FinalShift, Schedule, User
 from ._quality import QualityReport
 from ._tz import get_zone
 
@@ -67,15 +67,26 @@ def final_shifts_document(rows: Sequence[FinalShift], schedule: Schedule) -> dic
     '2024-01-01T17:00:00Z'
     """
     results = []
+    users: dict[str, User] = {}
+    # one row's end is usually the next one's start: each instant is written once
+    texts: dict[datetime, str] = {}
     for row in rows:
-        user = schedule.user(row.user)
+        user = users.get(row.user)
+        if user is None:
+            user = users[row.user] = schedule.user(row.user)
+        start = texts.get(row.start)
+        if start is None:
+            start = texts[row.start] = _utc_text(row.start)
+        end = texts.get(row.end)
+        if end is None:
+            end = texts[row.end] = _utc_text(row.end)
         results.append(
             {
                 "user_pk": user.id,
                 "user_email": user.email,
                 "user_username": user.username,
-                "shift_start": _utc_text(row.start),
-                "shift_end": _utc_text(row.end),
+                "shift_start": start,
+                "shift_end": end,
             }
         )
     return {
@@ -129,17 +140,16 @@ def _final_shifts_json(document: Any) -> str | None:
     if type(rows) is not list:
         return None
     text: list[str] = []
-    for row in rows:
-        if type(row) is not dict or tuple(row) != _ROW_KEYS:
-            return None
-        values = tuple(row.values())
-        if any(type(value) is not str and value is not None for value in values):
-            return None
-        text.append(
-            _ROW.format(
-                *("null" if value is None else encode_basestring_ascii(value) for value in values)
-            )
-        )
+    add, row_text, encode = text.append, _ROW.format, encode_basestring_ascii
+    try:  # encode refuses anything but a string (TypeError): the general encoder takes those
+        for row in rows:
+            if type(row) is not dict or tuple(row) != _ROW_KEYS:
+                return None
+            pk, email, username, start, end = row.values()
+            email = "null" if email is None else encode(email)
+            add(row_text(encode(pk), email, encode(username), encode(start), encode(end)))
+    except TypeError:
+        return None
     count, after, before, page, size, pages = (
         "null" if value is None else str(value) for value in head
     )
