@@ -6,6 +6,8 @@ import inspect
 import typing
 from dataclasses import is_dataclass, replace
 
+import pytest
+
 import shiftcalc
 
 
@@ -41,10 +43,14 @@ def test_version_is_a_string() -> None:
 
 
 def test_schedule_user_lookup() -> None:
-    """Schedule.user: the directory's user by id (the first of a repeated id), a bare user for
-    an id it lacks; a replaced directory is looked up afresh; equality ignores the index."""
+    """Schedule.user: the directory's user by id, a bare user for an id it lacks; a replaced
+    directory is looked up afresh; equality ignores the index. A repeated id is refused (it
+    used to resolve to the first user; loader_defects item 5 made it an error)."""
     ann = shiftcalc.User(id="u1", username="ann", email="ann@example.com")
-    schedule = shiftcalc.Schedule(users=(ann, shiftcalc.User(id="u1", username="dup")))
+    with pytest.raises(shiftcalc.ValidationError) as raised:
+        shiftcalc.Schedule(users=(ann, shiftcalc.User(id="u1", username="dup")))
+    assert (raised.value.field, raised.value.reason) == ("users[1].id", "duplicate user id")
+    schedule = shiftcalc.Schedule(users=(ann, shiftcalc.User(id="u2", username="dup")))
     assert schedule.user("u1") is ann
     assert schedule.user("u9") == shiftcalc.User(id="u9", username="u9")
     assert replace(schedule, users=()).user("u1") == shiftcalc.User(id="u1", username="u1")

@@ -1,8 +1,9 @@
 """shiftcalc: on-call schedule computation — shift definitions in, who is on call when out.
 
-Load a scenario with :func:`load_scenario`; write results with :func:`final_shifts_document`,
-:func:`hours_report_csv`, :func:`shifts_csv` or :func:`table`. The value types are frozen
-dataclasses; every error is a :class:`ShiftcalcError`.
+Load a scenario with :func:`load_scenario` (or build the values and :func:`validate` them);
+write results with :func:`final_shifts_document`, :func:`hours_report_csv`, :func:`shifts_csv`
+or :func:`table`. The value types are frozen dataclasses; every error is a
+:class:`ShiftcalcError`.
 """
 
 from dataclasses import is_dataclass as _is_dataclass
@@ -33,6 +34,7 @@ from ._model import (
     Source,
     User,
     Window,
+    validate,
 )
 from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
 from ._quality import QualityReport, quality_report
@@ -114,6 +116,7 @@ __all__ = [
     "table",
     "take_oncall",
     "to_json",
+    "validate",
 ]
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 __all__ = [
@@ -21,7 +22,110 @@ __all__ = [
     "RecurrenceError",
     "ShiftcalcError",
     "ValidationError",
+    "brief",
+    "shortened",
 ]
+
+_BRIEF = 80  # characters of a value an error message shows
+_DEPTH = 4  # container levels an error message shows
+
+
+def brief(value: Any, limit: int = _BRIEF) -> str:
+    """A repr of ``value`` for an error message, at most about ``limit`` characters.
+
+    Never fails: nesting is cut after a few levels (a plain ``repr`` recurses once per level,
+    so 100,000 nested lists raise ``RecursionError``), an integer too long to print in decimal
+    shows its number of digits (``repr`` raises ``ValueError`` past 4,300 digits), and an object
+    whose own ``repr`` fails shows its type.
+    """
+    return _Brief(limit).text(value)
+
+
+def shortened(value: Any, limit: int = _BRIEF) -> Any:
+    """``value`` itself when its repr is short and safe, else its :func:`brief` text.
+
+    For an error's ``value`` attribute: it keeps small values as they are, and never holds a
+    value that cannot be printed.
+    """
+    writer = _Brief(limit)
+    text = writer.text(value)
+    return text if writer.cut else value
+
+
+class _Brief:
+    """One bounded repr: ``cut`` tells whether anything was left out."""
+
+    __slots__ = ("cut", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.cut = False
+
+    def text(self, value: Any) -> str:
+        text = self.repr(value, _DEPTH, self.limit + 1)
+        if len(text) <= self.limit:
+            return text
+        self.cut = True
+        return text[: self.limit - 3] + "..."
+
+    def repr(self, value: Any, depth: int, budget: int) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.integer(value)
+        if isinstance(value, str | bytes):
+            return self.plain(value[:budget])
+        if isinstance(value, list | tuple | dict | set | frozenset):
+            return self.container(value, depth, budget)
+        return self.plain(value)
+
+    def plain(self, value: Any) -> str:
+        """``repr(value)``, or its type when that fails: it must not hide the error reported."""
+        try:
+            text: str = repr(value)
+        except Exception:
+            self.cut = True
+            return f"<{type(value).__name__}>"
+        return text
+
+    def container(self, value: Any, depth: int, budget: int) -> str:
+        if not value:
+            return self.plain(value)
+        opening, closing = "{", "}"
+        if isinstance(value, list):
+            opening, closing = "[", "]"
+        elif isinstance(value, tuple):
+            opening, closing = "(", ")"
+        elif isinstance(value, frozenset):
+            opening, closing = "frozenset({", "})"
+        if depth == 0:
+            self.cut = True
+            return opening + "..." + closing
+        parts: list[str] = []
+        used = len(opening)
+        for item in value.items() if isinstance(value, dict) else value:
+            if used > budget:
+                self.cut = True
+                parts.append("...")
+                break
+            if isinstance(value, dict):
+                part = self.repr(item[0], depth - 1, budget - used)
+                part += ": " + self.repr(item[1], depth - 1, budget - used - len(part))
+            else:
+                part = self.repr(item, depth - 1, budget - used)
+            parts.append(part)
+            used += len(part) + 2
+        if isinstance(value, tuple) and len(parts) == 1:
+            return opening + parts[0] + "," + closing
+        return opening + ", ".join(parts) + closing
+
+    def integer(self, value: int) -> str:
+        if -(10**40) < value < 10**40:
+            return repr(value)
+        self.cut = True
+        # bit_length gives the number of decimal digits up to one; a power of ten settles it
+        digits = int((abs(value).bit_length() - 1) * math.log10(2)) + 1
+        if abs(value) >= 10**digits:
+            digits += 1
+        return f"<{'-' if value < 0 else ''}integer of {digits} digits>"
 
 
 class ShiftcalcError(Exception):
@@ -40,7 +144,7 @@ class ValidationError(ShiftcalcError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}: {reason} (got {value!r})")
+        super().__init__(f"{field}: {reason} (got {brief(value)})")
 
 
 class RecurrenceError(ValidationError):
@@ -64,7 +168,7 @@ class EngineError(ShiftcalcError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}: {reason} (got {value!r})")
+        super().__init__(f"{field}: {reason} (got {brief(value)})")
 
 
 class NotOnCallError(ShiftcalcError, ValueError):

@@ -8,14 +8,21 @@ datetime, and every interval is half-open ``[start, end)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal, NoReturn
+
+import pytz
+
+from ._errors import ValidationError, shortened
+from ._tz import get_zone
 
 __all__ = [
     "FREQUENCIES",
     "PROFILES",
+    "SCHEDULE_TYPES",
     "SHIFT_TYPES",
     "SOURCES",
     "WEEKDAYS",
@@ -34,12 +41,14 @@ __all__ = [
     "Source",
     "User",
     "Window",
+    "validate",
 ]
 
 ShiftType = Literal["single_event", "recurrent_event", "rolling_users", "override"]
 Frequency = Literal["hourly", "daily", "weekly", "monthly"]
 Source = Literal["web", "api", "slack", "terraform"]
 ScheduleType = Literal["calendar", "web", "ical"]
+SCHEDULE_TYPES: tuple[ScheduleType, ...] = ("calendar", "web", "ical")
 Profile = Literal["strict", "oncall"]
 """``strict``: the documented behaviour (DESIGN.md); ``oncall``: Grafana OnCall's answers."""
 
@@ -55,6 +64,328 @@ WEEKDAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PROFILES: tuple[Profile, ...] = ("strict", "oncall")
 
 
+# --------------------------------------------------------------------------- validation rules
+#
+# One home for each rule on a value: the constructors below run them (so a Schedule built in
+# Python is as valid as a loaded one), the scenario loader runs the same functions at the point
+# where Grafana OnCall's serializer checks the field (so the first failure is the one OnCall
+# reports), and validate() adds the profile's rules. Fields are named relative to the value
+# (``duration``, ``by_day[1]``); the loader and validate() prefix them (``shifts[2].duration``).
+
+# OnCall's messages, word for word (reference §1.4); Django REST framework's for the limits.
+MSG_TYPE = "Invalid shift type"
+MSG_WEEK_START = (
+    "Invalid day format for week start field. "
+    "Should be one of the following: 'MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'"
+)
+MSG_FREQUENCY = "Invalid frequency type"
+MSG_BY_DAY = (
+    "Invalid day value in by_day field. Valid values: 'MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'"
+)
+MSG_BY_MONTH = "Invalid month value in by_month field. Valid values: from 1 to 12"
+MSG_BY_MONTHDAY = (
+    "Invalid monthday value in by_monthday field. Valid values: from 1 to 31 and from -31 to -1"
+)
+MSG_INTERVAL = "Invalid value for interval"
+MSG_INTEGER = "A valid integer is required."
+MSG_TIME_ZONE = "Invalid timezone"
+MSG_FREQUENCY_REQUIRED = "Field 'frequency' is required for this on-call shift type"
+MSG_WEEK_START_REQUIRED = "Field 'week_start' is required for frequency type 'weekly'"
+MSG_DAILY_MONTHDAY = (
+    "Day limits are temporarily disabled for on-call shifts with type 'rolling_users' "
+    "and frequency 'daily'"
+)
+MSG_DAILY_INTERVAL = "Interval must be less than or equal to the number of selected days"
+MSG_START_INDEX_REQUIRED = (
+    "Field 'start_rotation_from_user_index' is required for this on-call shift type"
+)
+MSG_MIN_ZERO = "Ensure this value is greater than or equal to 0."
+MSG_SWAP_ORDER = "swap_end must occur after swap_start"
+
+MAX_DURATION = datetime.max - datetime.min
+"""The longest duration (either sign): from the first instant of year 1 to the last of 9999."""
+MAX_DURATION_SECONDS = MAX_DURATION // timedelta(seconds=1)
+LEVEL_LIMITS = (-(2**31), 2**31 - 1)
+"""The range of OnCall's ``priority_level`` database column (a 32-bit integer)."""
+MAX_START_INDEX = 2**31 - 1
+"""The largest ``start_rotation_from_user_index`` (OnCall's 32-bit column)."""
+_PERIODS: dict[str, timedelta] = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(weeks=1),
+}
+MAX_INTERVAL: dict[str, int] = {
+    **{name: MAX_DURATION // period for name, period in _PERIODS.items()},
+    "monthly": 9999 * 12 - 1,
+}
+"""Per frequency, the number of periods between year 1 and year 9999: a larger interval puts
+the second occurrence after year 9999 whatever the start, so it can only mean one occurrence."""
+_MONTHDAYS = frozenset(range(-31, 32)) - {0}
+
+
+def fail(field: str, value: Any, reason: str) -> NoReturn:
+    """Raise a :class:`ValidationError` for ``field``, its value shortened for the message."""
+    raise ValidationError(field, shortened(value), reason)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def at_most(limit: int) -> str:
+    """Django REST framework's message for a value above ``limit``."""
+    return f"Ensure this value is less than or equal to {limit}."
+
+
+def at_least(limit: int) -> str:
+    """Django REST framework's message for a value below ``limit``."""
+    return f"Ensure this value is greater than or equal to {limit}."
+
+
+def check_shift_type(value: Any) -> None:
+    """``type`` is one of :data:`SHIFT_TYPES`."""
+    if not isinstance(value, str) or value not in SHIFT_TYPES:
+        fail("type", value, MSG_TYPE)
+
+
+def canonical_zone(value: Any, field: str = "time_zone") -> str:
+    """The canonical spelling of a zone name pytz knows (in any case, as OnCall's API takes it)."""
+    if not isinstance(value, str) or not value:
+        fail(field, value, MSG_TIME_ZONE)
+    try:
+        return str(pytz.timezone(value).zone)
+    except (pytz.UnknownTimeZoneError, KeyError, ValueError, OSError):
+        fail(field, value, MSG_TIME_ZONE)
+
+
+def check_zone(value: Any, field: str = "time_zone") -> None:
+    """A zone name both pytz (the oncall engine) and zoneinfo (the strict one) know as it is."""
+    canonical_zone(value, field)
+    try:
+        get_zone(value)
+    except KeyError:
+        fail(field, value, MSG_TIME_ZONE)
+
+
+def check_level(value: Any) -> None:
+    """``level`` is an integer within OnCall's 32-bit column."""
+    if not _is_int(value):
+        fail("level", value, MSG_INTEGER)
+    if value < LEVEL_LIMITS[0]:
+        fail("level", value, at_least(LEVEL_LIMITS[0]))
+    if value > LEVEL_LIMITS[1]:
+        fail("level", value, at_most(LEVEL_LIMITS[1]))
+
+
+def check_wall_clock(value: Any, field: str, *, nullable: bool = False) -> None:
+    """A naive wall-clock datetime (shift times are read in the shift's zone)."""
+    if value is None and nullable:
+        return
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        fail(field, value, "expected a naive datetime (a wall-clock time in the shift's zone)")
+
+
+def duration_limit_reason() -> str:
+    """Why a duration beyond :data:`MAX_DURATION` is refused."""
+    return (
+        f"Ensure the duration is between -{MAX_DURATION_SECONDS} and {MAX_DURATION_SECONDS} "
+        "seconds (the span from year 1 to year 9999)."
+    )
+
+
+def check_duration(value: Any) -> None:
+    """A timedelta no longer than the span of datetimes (either sign; strict wants > 0)."""
+    if not isinstance(value, timedelta):
+        fail("duration", value, "expected a timedelta")
+    if abs(value) > MAX_DURATION:
+        fail("duration", value.total_seconds(), duration_limit_reason())
+
+
+def check_frequency(value: Any) -> None:
+    """``frequency`` is None or one of :data:`FREQUENCIES`."""
+    if value is not None and (not isinstance(value, str) or value not in FREQUENCIES):
+        fail("frequency", value, MSG_FREQUENCY)
+
+
+def interval_limit(frequency: str | None) -> int:
+    """The largest interval for ``frequency`` (without one, the loosest: hourly)."""
+    return MAX_INTERVAL.get(frequency or "hourly", MAX_INTERVAL["hourly"])
+
+
+def check_interval(value: Any, frequency: str | None) -> None:
+    """None, or a positive integer small enough to repeat before year 9999."""
+    if value is None:
+        return
+    if not _is_int(value) or value <= 0:
+        fail("interval", value, MSG_INTERVAL)
+    limit = interval_limit(frequency)
+    if value > limit:
+        fail(
+            "interval",
+            value,
+            f"{at_most(limit)} A larger {frequency or 'hourly'} interval repeats only after "
+            "year 9999.",
+        )
+
+
+def check_week_start(value: Any) -> None:
+    """``week_start`` is None or a two-letter day code."""
+    if value is not None and (not isinstance(value, str) or value not in WEEKDAYS):
+        fail("week_start", value, MSG_WEEK_START)
+
+
+def check_by_day(values: Sequence[Any]) -> None:
+    """Each ``by_day`` entry is a two-letter day code."""
+    for i, item in enumerate(values):
+        if not isinstance(item, str) or item not in WEEKDAYS:
+            fail(f"by_day[{i}]", item, MSG_BY_DAY)
+
+
+def check_by_month(values: Sequence[Any]) -> None:
+    """Each ``by_month`` entry is a month number."""
+    for i, item in enumerate(values):
+        if not _is_int(item) or not 1 <= item <= 12:
+            fail(f"by_month[{i}]", item, MSG_BY_MONTH)
+
+
+def check_by_monthday(values: Sequence[Any]) -> None:
+    """Each ``by_monthday`` entry is a day of the month, counted from either end."""
+    for i, item in enumerate(values):
+        if not _is_int(item) or item not in _MONTHDAYS:
+            fail(f"by_monthday[{i}]", item, MSG_BY_MONTHDAY)
+
+
+def check_start_index(value: Any) -> None:
+    """``start_rotation_from_user_index`` is None or an integer within 0 .. 2**31 - 1."""
+    if value is None:
+        return
+    if not _is_int(value):
+        fail("start_rotation_from_user_index", value, MSG_INTEGER)
+    if value < 0:
+        fail("start_rotation_from_user_index", value, MSG_MIN_ZERO)
+    if value > MAX_START_INDEX:
+        fail("start_rotation_from_user_index", value, at_most(MAX_START_INDEX))
+
+
+def check_source(value: Any) -> None:
+    """``source`` is one of :data:`SOURCES`."""
+    if not isinstance(value, str) or value not in SOURCES:
+        fail("source", value, f"expected one of {', '.join(SOURCES)}")
+
+
+def check_name(value: Any, field: str) -> None:
+    """A user name or id: a non-empty string."""
+    if not isinstance(value, str) or not value:
+        fail(field, value, "expected a user name (a non-empty string)")
+
+
+def check_text(value: Any, field: str) -> None:
+    """None or a string (ids, names, labels)."""
+    if value is not None and not isinstance(value, str):
+        fail(field, value, "expected a string")
+
+
+def _check_tuple(value: Any, field: str) -> None:
+    if not isinstance(value, tuple):
+        fail(field, value, "expected a tuple")
+
+
+def check_api_rules(shift: Shift) -> None:
+    """The cross-field rules of OnCall's create(), on a shift's final values (both profiles).
+
+    Rules of the API's entry, not of the value: OnCall's engine holds shifts that break them
+    (made before a rule existed, or edited), so the loader checks them and construction does not.
+    """
+    if shift.type in ("recurrent_event", "rolling_users") and shift.frequency is None:
+        fail("frequency", None, MSG_FREQUENCY_REQUIRED)
+    if shift.frequency == "weekly" and shift.week_start is None:
+        fail("week_start", None, MSG_WEEK_START_REQUIRED)
+    if shift.type != "rolling_users":
+        return
+    if shift.start_rotation_from_user_index is None:
+        fail("start_rotation_from_user_index", None, MSG_START_INDEX_REQUIRED)
+    if shift.frequency == "daily":
+        if shift.by_monthday:
+            fail("by_monthday", list(shift.by_monthday), MSG_DAILY_MONTHDAY)
+        if shift.by_day and shift.interval is not None and shift.interval > len(shift.by_day):
+            fail("interval", shift.interval, MSG_DAILY_INTERVAL)
+
+
+def _check_shift(shift: Shift) -> None:
+    """Every rule both profiles share, field by field in declaration order."""
+    check_shift_type(shift.type)
+    check_wall_clock(shift.start, "start")
+    check_duration(shift.duration)
+    for name in ("id", "name", "team_id"):
+        check_text(getattr(shift, name), name)
+    if shift.time_zone is not None:
+        check_zone(shift.time_zone)
+    check_level(shift.level)
+    check_wall_clock(shift.rotation_start, "rotation_start", nullable=True)
+    check_frequency(shift.frequency)
+    check_interval(shift.interval, shift.frequency)
+    check_wall_clock(shift.until, "until", nullable=True)
+    check_week_start(shift.week_start)
+    for name, check in (
+        ("by_day", check_by_day),
+        ("by_month", check_by_month),
+        ("by_monthday", check_by_monthday),
+    ):
+        _check_tuple(getattr(shift, name), name)
+        check(getattr(shift, name))
+    _check_tuple(shift.users, "users")
+    for i, user in enumerate(shift.users):
+        check_name(user, f"users[{i}]")
+    _check_tuple(shift.rolling_users, "rolling_users")
+    for g, group in enumerate(shift.rolling_users):
+        _check_tuple(group, f"rolling_users[{g}]")
+        for j, user in enumerate(group):
+            check_name(user, f"rolling_users[{g}][{j}]")
+    check_start_index(shift.start_rotation_from_user_index)
+    check_source(shift.source)
+
+
+def check_strict_shift(shift: Shift) -> None:
+    """What the ``strict`` profile adds: what OnCall's API forgets to reject (reference §1.4)."""
+    if shift.duration <= timedelta(0):
+        fail("duration", shift.duration.total_seconds(), "duration must be positive")
+    if shift.until is not None and shift.until < shift.start:
+        fail("until", shift.until.isoformat(), "until must not be before start")
+    if shift.rotation_start is not None and shift.rotation_start < shift.start:
+        fail(
+            "rotation_start",
+            shift.rotation_start.isoformat(),
+            "rotation_start must not be before start",
+        )
+    if shift.type == "rolling_users":
+        groups = shift.rolling_users
+        if not groups:
+            fail("rolling_users", [], "a rotation needs at least one group of users")
+        for g, group in enumerate(groups):
+            if not group:
+                fail(f"rolling_users[{g}]", [], "empty rotation group")
+        index = shift.start_rotation_from_user_index
+        if index is not None and index >= len(groups):
+            fail(
+                "start_rotation_from_user_index", index, f"out of range for {len(groups)} group(s)"
+            )
+
+
+_AS_IS: Any = object()
+
+
+def within(prefix: str, check: Callable[..., None], *args: Any, shown: Any = _AS_IS) -> None:
+    """Run ``check(*args)``, naming the failing field under ``prefix`` (``shifts[2].``).
+
+    ``shown`` replaces the value in the error (the loader shows what the input said).
+    """
+    try:
+        check(*args)
+    except ValidationError as error:
+        value = error.value if shown is _AS_IS else shortened(shown)
+        raise ValidationError(f"{prefix}.{error.field}", value, error.reason) from None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class User:
     """A person who can be on call. Shifts refer to users by ``id``."""
@@ -62,6 +393,51 @@ class User:
     id: str
     username: str
     email: str | None = None
+
+    def __post_init__(self) -> None:
+        check_name(self.id, "id")
+        check_name(self.username, "username")
+        check_text(self.email, "email")
+
+
+class UserIndex:
+    """A user directory's lookup: names to user ids, as shifts and swaps name users.
+
+    A name is matched first exactly against the ids (ids are opaque keys, as in OnCall), then
+    against the usernames and e-mails in any case (``str.casefold``). Building the index
+    refuses a directory in which a name would be ambiguous: a repeated id, or a username or
+    e-mail that equals another user's in any case.
+    """
+
+    __slots__ = ("by_id", "by_name")
+
+    def __init__(self, users: Sequence[User]) -> None:
+        self.by_id: dict[str, User] = {}
+        self.by_name: dict[str, str] = {}
+        owners: dict[str, int] = {}  # name key -> index of the user it belongs to
+        for i, user in enumerate(users):
+            if user.id in self.by_id:
+                fail(f"users[{i}].id", user.id, "duplicate user id")
+            self.by_id[user.id] = user
+            for key, name in (("username", user.username), ("email", user.email)):
+                if name is None:
+                    continue
+                folded = name.casefold()
+                owner = owners.setdefault(folded, i)
+                if owner != i:
+                    fail(
+                        f"users[{i}].{key}",
+                        name,
+                        f"already the username or e-mail of users[{owner}] "
+                        "(names match in any case)",
+                    )
+                self.by_name.setdefault(folded, user.id)
+
+    def find(self, name: str) -> str | None:
+        """The id of the user called ``name`` (id, then username or e-mail in any case)."""
+        if name in self.by_id:
+            return name
+        return self.by_name.get(name.casefold())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +470,9 @@ class Shift:
     start_rotation_from_user_index: int | None = None
     source: Source = "api"
 
+    def __post_init__(self) -> None:
+        _check_shift(self)
+
     @property
     def effective_rotation_start(self) -> datetime:
         """``rotation_start``, or ``start`` when it is not set."""
@@ -118,6 +497,17 @@ class ShiftSwap:
     swap_start: datetime
     swap_end: datetime
 
+    def __post_init__(self) -> None:
+        check_name(self.beneficiary, "beneficiary")
+        if self.benefactor is not None:
+            check_name(self.benefactor, "benefactor")
+        for name in ("swap_start", "swap_end"):
+            value = getattr(self, name)
+            if not isinstance(value, datetime) or value.utcoffset() is None:
+                fail(name, value, "expected an aware datetime")
+        if self.swap_end < self.swap_start:
+            fail("swap_end", self.swap_end.isoformat(), MSG_SWAP_ORDER)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
@@ -140,19 +530,37 @@ class Schedule:
     # True when ``users`` only lists the names the shifts use (a scenario without ``users``):
     # then every name is a user, as when loading (take_oncall's taker)
     implicit_users: bool = field(default=False, compare=False)
-    # the directory by id, for user(): outputs look a user up per row
-    _by_id: dict[str, User] = field(init=False, repr=False, compare=False)
+    # the directory's lookup, for user() and find_user(): outputs look a user up per row
+    _index: UserIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_id: dict[str, User] = {}
-        for user in self.users:
-            by_id.setdefault(user.id, user)  # the first of a repeated id, as a scan finds it
-        object.__setattr__(self, "_by_id", by_id)
+        if not isinstance(self.type, str) or self.type not in SCHEDULE_TYPES:
+            fail("type", self.type, f'"{self.type}" is not a valid choice.')
+        check_zone(self.time_zone)
+        for name in ("name", "ical_primary", "ical_overrides"):
+            check_text(getattr(self, name), name)
+        if not isinstance(self.enable_web_overrides, bool):
+            fail("enable_web_overrides", self.enable_web_overrides, "expected a boolean")
+        for name, kind in (("users", User), ("shifts", Shift), ("swaps", ShiftSwap)):
+            values = getattr(self, name)
+            _check_tuple(values, name)
+            for i, value in enumerate(values):
+                if not isinstance(value, kind):
+                    fail(f"{name}[{i}]", value, f"expected a {kind.__name__}")
+        object.__setattr__(self, "_index", UserIndex(self.users))
 
     def user(self, user_id: str) -> User:
         """The user with this id (a bare user named by the id when the directory lacks it)."""
-        found = self._by_id.get(user_id)
+        found = self._index.by_id.get(user_id)
         return found if found is not None else User(id=user_id, username=user_id)
+
+    def find_user(self, name: str) -> str | None:
+        """The id of the user a shift or swap calls ``name``, or None when none is called so.
+
+        Exact id first (ids are opaque keys), then username or e-mail in any case; the
+        directory guarantees at most one user matches (see :class:`UserIndex`).
+        """
+        return self._index.find(name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +651,32 @@ class SkippedComponent:
     line: int
     property: str
     reason: str
+
+
+def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
+    """Check ``schedule`` for ``profile``, with the errors :func:`load_scenario` gives.
+
+    Construction already checks what both profiles share (types, codes, naive wall-clock times,
+    known zones, sizes within their limits, OnCall's API rules); ``strict`` adds what OnCall's
+    API forgets to reject (a duration <= 0, ``until`` or ``rotation_start`` before ``start``,
+    an empty rotation group, a start index out of range). Remembered per schedule, so the
+    pipeline may call it on every run.
+
+    Raises:
+        ValidationError: the first rule broken, naming the field (``shifts[2].duration``).
+    """
+    if profile not in PROFILES:
+        fail("profile", profile, "expected 'strict' or 'oncall'")
+    if not isinstance(schedule, Schedule):
+        fail("schedule", schedule, "expected a Schedule")
+    _validated(schedule, profile)
+
+
+@lru_cache(maxsize=64)
+def _validated(schedule: Schedule, profile: Profile) -> None:
+    if profile == "strict":
+        for i, shift in enumerate(schedule.shifts):
+            within(f"shifts[{i}]", check_strict_shift, shift)
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:

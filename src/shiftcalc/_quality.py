@@ -35,6 +35,15 @@ class QualityReport:
     hours: dict[str, float]
 
 
+_NOTHING = timedelta(0)
+
+
+def _ratio(a: timedelta, b: timedelta) -> float:
+    """How evenly two users share: the shorter time over the longer (1 when both have none)."""
+    longest = max(a, b)
+    return min(a, b) / longest if longest else 1.0
+
+
 def _percent(score: float) -> int:
     return round(score * 100)
 
@@ -60,22 +69,27 @@ def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityRep
             hours={},
         )
     span = window.end - window.start
-    covered = sum((event.end - event.start for event in good), timedelta())
-    coverage = min(covered / span, 1.0) if span else 1.0
+    # an event's length never counts below zero (an oncall event may end before it starts)
+    lengths = [max(event.end - event.start, _NOTHING) for event in good]
+    covered = sum(lengths, timedelta())
+    # a window of no length has nothing left uncovered
+    coverage = min(covered / span, 1.0) if span > _NOTHING else 1.0
     per_user: dict[str, timedelta] = {}
-    for event in good:
+    for event, length in zip(good, lengths, strict=True):
         for user in event.users:
-            per_user[user] = per_user.get(user, timedelta()) + (event.end - event.start)
+            per_user[user] = per_user.get(user, timedelta()) + length
     balance = 1.0
     if len(per_user) > 1:
         pairs = list(itertools.combinations(per_user.values(), 2))
-        balance = sum(min(a, b) / max(a, b) for a, b in pairs) / len(pairs)
+        balance = sum(_ratio(a, b) for a, b in pairs) / len(pairs)
         if balance >= _PERFECT:
             balance = 1.0
     average = sum(per_user.values(), timedelta()) / len(per_user)
-    # above the average by at least half a percent (a window edge can cut a second off)
+    # above the average by at least half a percent (a window edge can cut a second off); when
+    # every user has no time at all, nobody is above it
     scores = (
-        (user, round(100 * (duration / average)) - 100) for user, duration in per_user.items()
+        (user, round(100 * (duration / average)) - 100 if average else 0)
+        for user, duration in per_user.items()
     )
     overloaded = sorted(
         ((user, score) for user, score in scores if score > 0),

@@ -18,7 +18,6 @@ from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
 from ._merge import merge, merge_spans, span_of
 from ._model import (
-    PROFILES,
     FinalEvent,
     FinalShift,
     Gap,
@@ -29,10 +28,10 @@ from ._model import (
     ShiftSwap,
     SkippedComponent,
     Window,
+    validate,
 )
 from ._oncall import expand_oncall, shift_vevents
 from ._oncall_resolve import final_events, gaps_of, records_of, resolve_calendars, rows_of
-from ._scenario import user_id_of
 
 __all__ = [
     "Handoff",
@@ -79,9 +78,9 @@ class Resolution:
         return self._built[0]
 
 
-def _check(profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
-    if profile not in PROFILES:
-        raise ValidationError("profile", profile, "expected 'strict' or 'oncall'")
+def _check(schedule: Schedule, profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
+    """The arguments every entry point takes, checked before any work (the schedule once)."""
+    validate(schedule, profile=profile)  # type: ignore[arg-type]  # validate checks the name
     if not isinstance(max_occurrences, int) or max_occurrences < 1:
         raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
 
@@ -182,7 +181,7 @@ def expand(
     iCalendar texts alike. More than ``max_occurrences`` occurrences of the shifts is a
     ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
-    _check(profile, max_occurrences)
+    _check(schedule, profile, max_occurrences)
     window = _utc_window(window)
     with _date_range(window):
         ical_primary, ical_overrides = _ical_records(schedule, window, profile)
@@ -272,7 +271,7 @@ def resolve(
     >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
-    _check(profile, max_occurrences)
+    _check(schedule, profile, max_occurrences)
     window = _utc_window(window)
     now = None if now is None else _instant(now, "now")
     schedule = _utc_swaps(schedule)
@@ -364,7 +363,7 @@ def on_call_at(
     Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
     which nobody is on call at the exact instant of a hand-off.
     """
-    _check(profile)
+    _check(schedule, profile)
     at = _instant(at, "at")
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events
@@ -491,8 +490,11 @@ _TAKE_HORIZON = timedelta(days=366)  # how far take_oncall looks for the end of 
 
 def _user_id(schedule: Schedule, name: str, field: str) -> str:
     """The id of the user ``name`` names (as a scenario names users), or a ValidationError."""
-    directory = None if schedule.implicit_users or not schedule.users else schedule.users
-    found = user_id_of(directory, name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        raise ValidationError(field, name, "expected a user's id, username or e-mail")
+    found = schedule.find_user(name)
+    if found is None and schedule.implicit_users:
+        found = name  # without a directory every name is a user, as when loading
     if found is None:
         raise ValidationError(field, name, "unknown user")
     return found

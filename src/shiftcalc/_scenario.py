@@ -15,21 +15,35 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, TypeVar, cast
 
-import pytz
-
-from ._errors import ValidationError
+from ._errors import ValidationError, shortened
 from ._model import (
     FREQUENCIES,
+    MAX_DURATION,
+    MAX_DURATION_SECONDS,
+    MSG_BY_DAY,
+    MSG_BY_MONTH,
+    MSG_BY_MONTHDAY,
+    MSG_DAILY_INTERVAL,
+    MSG_DAILY_MONTHDAY,
+    MSG_FREQUENCY,
+    MSG_FREQUENCY_REQUIRED,
+    MSG_INTEGER,
+    MSG_INTERVAL,
+    MSG_START_INDEX_REQUIRED,
+    MSG_SWAP_ORDER,
+    MSG_TIME_ZONE,
+    MSG_TYPE,
+    MSG_WEEK_START,
+    MSG_WEEK_START_REQUIRED,
     PROFILES,
-    SHIFT_TYPES,
+    SCHEDULE_TYPES,
     SOURCES,
-    WEEKDAYS,
     Frequency,
     Profile,
     Schedule,
@@ -39,9 +53,23 @@ from ._model import (
     ShiftType,
     Source,
     User,
+    UserIndex,
     Window,
+    canonical_zone,
+    check_api_rules,
+    check_by_day,
+    check_by_month,
+    check_by_monthday,
+    check_interval,
+    check_level,
+    check_shift_type,
+    check_start_index,
+    check_strict_shift,
+    check_week_start,
+    check_zone,
+    duration_limit_reason,
+    within,
 )
-from ._tz import get_zone
 
 __all__ = [
     "Scenario",
@@ -50,43 +78,31 @@ __all__ = [
     "parse_schedule",
     "parse_shift",
     "parse_window",
-    "user_id_of",
 ]
 
-SCHEDULE_TYPES: tuple[ScheduleType, ...] = ("calendar", "web", "ical")
+# the names of OnCall's messages, importable from here as they always were
+_MESSAGES = (
+    MSG_BY_DAY,
+    MSG_BY_MONTH,
+    MSG_BY_MONTHDAY,
+    MSG_DAILY_INTERVAL,
+    MSG_DAILY_MONTHDAY,
+    MSG_FREQUENCY,
+    MSG_FREQUENCY_REQUIRED,
+    MSG_INTERVAL,
+    MSG_START_INDEX_REQUIRED,
+    MSG_TIME_ZONE,
+    MSG_TYPE,
+    MSG_WEEK_START,
+    MSG_WEEK_START_REQUIRED,
+)
 
-# OnCall's messages, word for word (reference §1.4, §1.5).
+# OnCall's messages, word for word (reference §1.4, §1.5); those of rules on a value live
+# with the rule in _model.
 MSG_REQUIRED = "This field is required."
 MSG_NOT_NULL = "This field may not be null."
-MSG_TYPE = "Invalid shift type"
-MSG_WEEK_START = (
-    "Invalid day format for week start field. "
-    "Should be one of the following: 'MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'"
-)
-MSG_FREQUENCY = "Invalid frequency type"
-MSG_BY_DAY = (
-    "Invalid day value in by_day field. Valid values: 'MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'"
-)
-MSG_BY_MONTH = "Invalid month value in by_month field. Valid values: from 1 to 12"
-MSG_BY_MONTHDAY = (
-    "Invalid monthday value in by_monthday field. Valid values: from 1 to 31 and from -31 to -1"
-)
-MSG_INTERVAL = "Invalid value for interval"
-MSG_INTEGER = "A valid integer is required."
 MSG_DATETIME = "Invalid datetime format, should be \"yyyy-mm-dd'T'hh:mm:ss\""
-MSG_TIME_ZONE = "Invalid timezone"
-MSG_FREQUENCY_REQUIRED = "Field 'frequency' is required for this on-call shift type"
-MSG_WEEK_START_REQUIRED = "Field 'week_start' is required for frequency type 'weekly'"
 MSG_INTERVAL_NULL = "Field 'interval' must be a positive integer"
-MSG_DAILY_MONTHDAY = (
-    "Day limits are temporarily disabled for on-call shifts with type 'rolling_users' "
-    "and frequency 'daily'"
-)
-MSG_DAILY_INTERVAL = "Interval must be less than or equal to the number of selected days"
-MSG_START_INDEX_REQUIRED = (
-    "Field 'start_rotation_from_user_index' is required for this on-call shift type"
-)
-MSG_MIN_ZERO = "Ensure this value is greater than or equal to 0."
 MSG_DURATION = (
     "Duration has wrong format. Use one of these formats instead: [DD] [HH:[MM:]]ss[.uuuuuu]."
 )
@@ -94,7 +110,6 @@ MSG_WINDOW_ORDER = "start_date must be less than or equal to end_date"
 MSG_WINDOW_SPAN = (
     "The difference between start_date and end_date must be less than one year (365 days)"
 )
-MSG_SWAP_ORDER = "swap_end must occur after swap_start"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -145,6 +160,9 @@ _DURATION_ISO = re.compile(
     re.ASCII,
 )
 _MISSING: Any = object()
+_T = TypeVar("_T")
+_DURATION_TEXT = 100  # characters: longer duration text is no duration Django reads either
+_BEYOND = 10**100  # stands in for a JSON integer too long for int: beyond every limit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,14 +181,9 @@ class Scenario:
 # --------------------------------------------------------------------------- small helpers
 
 
-def _brief(value: Any) -> Any:
-    """``value``, or a shortened repr of it when that would flood an error message."""
-    text = repr(value)
-    return value if len(text) <= 80 else text[:77] + "..."
-
-
 def _fail(field: str, value: Any, reason: str) -> NoReturn:
-    raise ValidationError(field, _brief(value), reason)
+    # the value, or a shortened repr of it when it would flood (or break) the message
+    raise ValidationError(field, shortened(value), reason)
 
 
 def _join(prefix: str, key: str) -> str:
@@ -223,9 +236,15 @@ def _is_int(value: Any) -> bool:
 
 
 def _integer(value: Any, field: str, *, profile: Profile, reason: str = MSG_INTEGER) -> int:
-    """An integer field: strict takes JSON integers only; oncall coerces as DRF does."""
+    """An integer field: strict takes JSON integers only; oncall coerces as DRF does.
+
+    A JSON number too long for ``int`` comes back as a stand-in beyond every limit, with its
+    sign, so that the field's limit check refuses it.
+    """
     if _is_int(value):
         return cast(int, value)
+    if isinstance(value, _Digits):
+        return _BEYOND if value.text[:1] != "-" else -_BEYOND
     if profile == "oncall":
         # DRF's IntegerField: int(str(value)) after dropping a trailing ".000".
         if isinstance(value, float) and value.is_integer():
@@ -270,28 +289,35 @@ def _instant(value: Any, field: str) -> datetime:
 
 def _zone_name(value: Any, field: str) -> str:
     """A time zone name as pytz accepts it, returned in its canonical spelling."""
-    if not isinstance(value, str) or not value:
-        _fail(field, value, MSG_TIME_ZONE)
-    try:
-        name = str(pytz.timezone(value).zone)
-        get_zone(name)
-    except (pytz.UnknownTimeZoneError, KeyError, ValueError, OSError):
-        _fail(field, value, MSG_TIME_ZONE)
+    name = canonical_zone(value, field)
+    check_zone(name, field)
     return name
 
 
 def _duration(value: Any, field: str) -> timedelta:
-    """Integer seconds, or one of the Django duration formats that OnCall's API accepts."""
+    """Integer seconds, or one of the Django duration formats that OnCall's API accepts.
+
+    A duration longer than :data:`MAX_DURATION` (either sign) is refused, naming the limit.
+    """
+    if isinstance(value, _Digits) or (
+        (_is_int(value) or isinstance(value, float)) and abs(value) > MAX_DURATION_SECONDS
+    ):
+        _fail(field, value, duration_limit_reason())
     try:
         if _is_int(value):
             return timedelta(0, value)  # (days, seconds): positional is cheaper
         if isinstance(value, float) and math.isfinite(value):
             return timedelta(seconds=value)
-        if isinstance(value, str):
+        if isinstance(value, str) and len(value) <= _DURATION_TEXT:
             match = _DURATION_STANDARD.fullmatch(value) or _DURATION_ISO.fullmatch(value)
             if match:
-                return _duration_from_match(match)
-    except (OverflowError, ValueError):
+                duration = _duration_from_match(match)
+                if abs(duration) > MAX_DURATION:
+                    _fail(field, value, duration_limit_reason())
+                return duration
+    except OverflowError:  # a text duration of more than 999,999,999 days
+        _fail(field, value, duration_limit_reason())
+    except ValueError:
         pass
     _fail(field, value, MSG_DURATION)
 
@@ -326,49 +352,39 @@ def _format_instant(value: datetime) -> str:
 
 
 class _Directory:
-    """Name → user id lookup: by id, then username, then e-mail (case-insensitive).
+    """Name → user id lookup, as :meth:`Schedule.find_user` matches names.
 
     Without a ``users`` list (``implicit``), every name is a user; the names registered in
-    order of first use become the schedule's users.
+    order of first use become the schedule's users, and names that differ only in case are
+    the same user (the first spelling is its id).
     """
 
-    __slots__ = ("by_email", "by_id", "by_username", "implicit", "seen")
+    __slots__ = ("implicit", "index", "seen")
 
     def __init__(self, users: Sequence[User] | None) -> None:
         self.implicit = users is None
-        self.seen: dict[str, None] = {}
-        self.by_id: dict[str, str] = {}
-        self.by_username: dict[str, str] = {}
-        self.by_email: dict[str, str] = {}
-        for user in users or ():
-            self.by_id[user.id] = user.id
-            self.by_username.setdefault(user.username, user.id)
-            if user.email:
-                self.by_email.setdefault(user.email.casefold(), user.id)
+        self.seen: dict[str, str] = {}  # casefolded name -> the user's id
+        self.index = UserIndex(users or ())
 
     def resolve(self, name: str, *, register: bool = True) -> str | None:
         """The id of the user called ``name``, or None when there is none."""
         if self.implicit:
-            if register:
-                self.seen.setdefault(name)
-            return name
-        found = self.by_id.get(name) or self.by_username.get(name)
-        return found if found is not None else self.by_email.get(name.casefold())
+            folded = name.casefold()
+            found = self.seen.get(folded)
+            if found is None:
+                if not register:
+                    return name
+                found = self.seen[folded] = name
+            return found
+        return self.index.find(name)
 
     def users(self) -> tuple[User, ...]:
         """The users of an implicit directory, in order of first use."""
-        return tuple(User(id=name, username=name) for name in self.seen)
-
-
-def user_id_of(users: Sequence[User] | None, name: str) -> str | None:
-    """The id of the user ``name`` names in ``users`` as a scenario names users (id, username,
-    or e-mail in any case), or None; with ``users`` None every name is a user (``name``)."""
-    return _Directory(users).resolve(name, register=False)
+        return tuple(User(id=name, username=name) for name in self.seen.values())
 
 
 def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
     users: list[User] = []
-    ids: set[str] = set()
     for i, entry in enumerate(_list(value, "users")):
         field = f"users[{i}]"
         if isinstance(entry, str):
@@ -384,10 +400,8 @@ def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
             username = user_id if username is None else _name(username, f"{field}.username")
             email = _string(data.get("email"), f"{field}.email", nullable=True)
             user = User(id=user_id, username=username, email=email or None)
-        if user.id in ids:
-            _fail(f"{field}.id", user.id, "duplicate user id")
-        ids.add(user.id)
         users.append(user)
+    UserIndex(users)  # refuses a repeated id, or a name two users share (users[i])
     return tuple(users)
 
 
@@ -449,8 +463,7 @@ def _parse_shift(
         _fail(f"{prefix}.type", None, MSG_REQUIRED)
     if type_ is None:
         _fail(f"{prefix}.type", None, MSG_NOT_NULL)
-    if type_ not in SHIFT_TYPES:
-        _fail(f"{prefix}.type", type_, MSG_TYPE)
+    within(prefix, check_shift_type, type_)
     shift_type = cast(ShiftType, type_)
 
     time_zone = data.get("time_zone", _MISSING)
@@ -463,6 +476,7 @@ def _parse_shift(
         if data["level"] is None:
             _fail(f"{prefix}.level", None, MSG_NOT_NULL)
         level = _integer(data["level"], f"{prefix}.level", profile=profile)
+        within(prefix, check_level, level, shown=data["level"])
 
     if data.get("start", _MISSING) in (_MISSING, None):
         _fail(
@@ -483,17 +497,16 @@ def _parse_shift(
 
     frequency: Frequency | None = None
     if data.get("frequency", _MISSING) not in (_MISSING, None):
-        if data["frequency"] not in FREQUENCIES:
+        if not isinstance(data["frequency"], str) or data["frequency"] not in FREQUENCIES:
             _fail(f"{prefix}.frequency", data["frequency"], MSG_FREQUENCY)
-        frequency = cast(Frequency, data["frequency"])
+        frequency = data["frequency"]
 
     interval: int | None = None
     if data.get("interval", _MISSING) not in (_MISSING, None):
         interval = _integer(
             data["interval"], f"{prefix}.interval", profile=profile, reason=MSG_INTERVAL
         )
-        if interval <= 0:
-            _fail(f"{prefix}.interval", data["interval"], MSG_INTERVAL)
+        within(prefix, check_interval, interval, frequency, shown=data["interval"])
 
     until = None
     if data.get("until", _MISSING) not in (_MISSING, None):
@@ -503,19 +516,12 @@ def _parse_shift(
     if data.get("week_start", _MISSING) is not _MISSING:
         if data["week_start"] is None:
             _fail(f"{prefix}.week_start", None, MSG_NOT_NULL)
-        if data["week_start"] not in WEEKDAYS:
-            _fail(f"{prefix}.week_start", data["week_start"], MSG_WEEK_START)
+        within(prefix, check_week_start, data["week_start"])
         week_start = data["week_start"]
 
-    by_day = tuple(_codes(data.get("by_day", _MISSING), f"{prefix}.by_day", WEEKDAYS, MSG_BY_DAY))
-    by_month = tuple(
-        _numbers(data.get("by_month", _MISSING), f"{prefix}.by_month", range(1, 13), MSG_BY_MONTH)
-    )
-    by_monthday = tuple(
-        _numbers(
-            data.get("by_monthday", _MISSING), f"{prefix}.by_monthday", _MONTHDAYS, MSG_BY_MONTHDAY
-        )
-    )
+    by_day = cast(tuple[str, ...], _codes(data, prefix, "by_day", check_by_day))
+    by_month = cast(tuple[int, ...], _codes(data, prefix, "by_month", check_by_month))
+    by_monthday = cast(tuple[int, ...], _codes(data, prefix, "by_monthday", check_by_monthday))
 
     source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
 
@@ -540,8 +546,8 @@ def _parse_shift(
     if data.get("start_rotation_from_user_index", _MISSING) not in (_MISSING, None):
         key = f"{prefix}.start_rotation_from_user_index"
         start_index = _integer(data["start_rotation_from_user_index"], key, profile=profile)
-        if start_index < 0:
-            _fail(key, start_index, MSG_MIN_ZERO)
+        shown = data["start_rotation_from_user_index"]
+        within(prefix, check_start_index, start_index, shown=shown)
 
     shift_id = _string(data.get("id"), f"{prefix}.id", nullable=True)
     name = _string(data.get("name"), f"{prefix}.name", nullable=True)
@@ -581,28 +587,10 @@ def _parse_shift(
     if frequency is not None and interval is None:
         interval = 1
 
-    if shift_type == "rolling_users":
-        if start_index is None:
-            _fail(f"{prefix}.start_rotation_from_user_index", None, MSG_START_INDEX_REQUIRED)
-        if frequency == "daily":
-            if by_monthday:
-                _fail(f"{prefix}.by_monthday", list(by_monthday), MSG_DAILY_MONTHDAY)
-            if by_day and interval is not None and interval > len(by_day):
-                _fail(f"{prefix}.interval", interval, MSG_DAILY_INTERVAL)
-
-    if profile == "strict":
-        _strict_shift_checks(
-            prefix,
-            shift_type=shift_type,
-            start=start,
-            duration=duration,
-            rotation_start=rotation_start,
-            until=until,
-            groups=rolling,
-            start_index=start_index,
-        )
-
-    return Shift(
+    # the rest of create()'s rules, on the final values: the Shift checks them on construction
+    shift = _build(
+        prefix,
+        Shift,
         type=shift_type,
         start=start,
         duration=duration,
@@ -624,59 +612,29 @@ def _parse_shift(
         start_rotation_from_user_index=start_index,
         source=source,
     )
+    within(prefix, check_api_rules, shift)
+    if profile == "strict":
+        within(prefix, check_strict_shift, shift)
+    return shift
 
 
-def _strict_shift_checks(
-    prefix: str,
-    *,
-    shift_type: ShiftType,
-    start: datetime,
-    duration: timedelta,
-    rotation_start: datetime | None,
-    until: datetime | None,
-    groups: tuple[tuple[str, ...], ...],
-    start_index: int | None,
-) -> None:
-    """What the API forgets to reject (reference §1.4, "not validated at all")."""
-    if duration <= timedelta(0):
-        _fail(f"{prefix}.duration", int(duration.total_seconds()), "duration must be positive")
-    if until is not None and until < start:
-        _fail(f"{prefix}.until", _format_naive(until), "until must not be before start")
-    if rotation_start is not None and rotation_start < start:
-        _fail(
-            f"{prefix}.rotation_start",
-            _format_naive(rotation_start),
-            "rotation_start must not be before start",
-        )
-    if shift_type == "rolling_users":
-        if not groups:
-            _fail(f"{prefix}.rolling_users", [], "a rotation needs at least one group of users")
-        if start_index is not None and start_index >= len(groups):
-            _fail(
-                f"{prefix}.start_rotation_from_user_index",
-                start_index,
-                f"out of range for {len(groups)} group(s)",
-            )
+def _build(prefix: str, factory: Callable[..., _T], **fields: Any) -> _T:
+    """``factory(**fields)``, a failing field named under ``prefix`` (``shifts[2].level``)."""
+    try:
+        return factory(**fields)
+    except ValidationError as error:
+        raise ValidationError(f"{prefix}.{error.field}", error.value, error.reason) from None
 
 
-def _codes(value: Any, field: str, allowed: Sequence[str], reason: str) -> Iterable[str]:
+def _codes(
+    data: Mapping[str, Any], prefix: str, key: str, check: Callable[[Sequence[Any]], None]
+) -> tuple[Any, ...]:
+    """A list field of codes or numbers (``by_day``...), checked, repeats dropped."""
+    value = data.get(key, _MISSING)
     if value in (_MISSING, None):
         return ()
-    items = _list(value, field)
-    for i, item in enumerate(items):
-        if not isinstance(item, str) or item not in allowed:
-            _fail(f"{field}[{i}]", item, reason)
-    return tuple(dict.fromkeys(items))
-
-
-def _numbers(value: Any, field: str, allowed: Iterable[int], reason: str) -> Iterable[int]:
-    if value in (_MISSING, None):
-        return ()
-    items = _list(value, field)
-    valid = set(allowed)
-    for i, item in enumerate(items):
-        if not _is_int(item) or item not in valid:
-            _fail(f"{field}[{i}]", item, reason)
+    items = _list(value, f"{prefix}.{key}")
+    within(f"{prefix}", lambda: check(items))
     return tuple(dict.fromkeys(items))
 
 
@@ -896,9 +854,37 @@ def _read_file(path: Path) -> str:
         )
 
 
+class _Digits:
+    """A JSON number too long for ``int`` (Python refuses more than 4,300 digits by default).
+
+    It is no valid value of any field, so the field that holds it is refused, by name.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"{self.text[:20]}...({len(self.text)} digits)"
+
+
+def _json_int(text: str) -> int | _Digits:
+    try:
+        return int(text)
+    except ValueError:
+        return _Digits(text)
+
+
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            # an integer of thousands of digits: read again, keeping it as text to refuse later
+            return json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if text.strip() else text
         _fail(
@@ -907,7 +893,49 @@ def _parse_json(text: str) -> Any:
             f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
         )
     except RecursionError:
-        _fail("scenario", text[:40], "invalid JSON: nested too deeply")
+        field, depth = _deepest(text)
+        _fail(field, text[:40], f"invalid JSON: nested too deeply ({depth} levels)")
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+_PATH_PARTS = 6  # components of a too-deep path worth naming
+
+
+def _deepest(text: str) -> tuple[str, int]:
+    """The path of the first container at the document's greatest depth, and that depth.
+
+    A scan of the tokens that matter (strings, brackets, commas, colons) without recursion,
+    for JSON text that ``json.loads`` cannot read because it recurses once per level.
+    """
+    stack: list[list[Any]] = []  # per open container: [is_object, key or index]
+    path: list[list[Any]] = []
+    deepest = 0
+    key_next = False
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            stack.append([token == "{", None if token == "{" else 0])
+            key_next = token == "{"
+            if len(stack) > deepest:
+                deepest, path = len(stack), [frame[:] for frame in stack[: _PATH_PARTS + 1]]
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if stack and not stack[-1][0]:
+                stack[-1][1] += 1
+            key_next = bool(stack) and stack[-1][0]
+        elif token == ":":
+            key_next = False
+        elif key_next and stack:
+            stack[-1][1] = token[1:-1]
+    parents = path if deepest > len(path) else path[:-1]
+    parts = "".join(
+        f".{key}" if is_object else f"[{key}]" for is_object, key in parents if key is not None
+    ).lstrip(".")
+    if deepest > len(path):
+        parts += "..."
+    return parts or "scenario", deepest
 
 
 def load_scenario(

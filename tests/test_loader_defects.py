@@ -1,0 +1,335 @@
+"""Regressions of the loader, the value types, validate() and the outputs (fix-load)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+import shiftcalc
+from conftest import hang_guard
+from shiftcalc import Schedule, Shift, User, ValidationError, load_scenario, validate
+
+WINDOW = {"start": "2024-01-01", "end": "2024-01-08"}
+START = datetime(2024, 1, 1, 9)
+
+
+def one_shift(**fields: Any) -> dict[str, Any]:
+    shift = {"type": "single_event", "start": "2024-01-01T09:00:00", "duration": 3600}
+    return {"shifts": [{**shift, "users": ["alice"], **fields}], "window": WINDOW}
+
+
+def refused(source: Any, *, profile: str = "strict") -> ValidationError:
+    with hang_guard(30), pytest.raises(ValidationError) as raised:
+        load_scenario(source, profile=profile)  # type: ignore[arg-type]
+    str(raised.value)  # the message itself must print
+    return raised.value
+
+
+def nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# ------------------------------------------------------------------ 1. deep nesting
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_deeply_nested_field_value_is_a_validation_error_naming_the_field(profile: str) -> None:
+    error = refused(one_shift(users=nested(100_000)), profile=profile)
+    assert error.field == "shifts[0].users[0]"
+
+
+@pytest.mark.parametrize("key", ["type", "level", "duration", "by_day", "time_zone"])
+def test_deep_nesting_in_any_shift_field_names_it(key: str) -> None:
+    error = refused(one_shift(**{key: nested(100_000)}))
+    assert error.field.startswith(f"shifts[0].{key}")
+
+
+def test_json_text_too_deep_for_json_loads_names_the_path() -> None:
+    text = json.dumps(one_shift()).replace('["alice"]', "[" * 100_000 + "]" * 100_000)
+    error = refused(text)
+    assert error.field.startswith("shifts[0].users")
+    assert "nested too deeply" in error.reason
+
+
+# ------------------------------------------------------------------ 2. digits
+
+
+def test_json_number_of_5000_digits_names_the_field_and_prints_shortened() -> None:
+    text = json.dumps(one_shift()).replace('"duration": 3600', '"duration": ' + "9" * 5000)
+    error = refused(text)
+    assert error.field == "shifts[0].duration"
+    assert "5000 digits" in str(error) and len(str(error)) < 400
+
+
+@pytest.mark.parametrize("key", ["level", "interval", "start_rotation_from_user_index"])
+def test_json_integer_of_5000_digits_is_refused_with_the_limit(key: str) -> None:
+    fields = {"type": "rolling_users", "frequency": "daily", "rolling_users": [["a"]]}
+    fields = {**fields, "start_rotation_from_user_index": 0, key: 1}
+    text = json.dumps(one_shift(**fields)).replace(f'"{key}": 1', f'"{key}": ' + "7" * 5000)
+    error = refused(text)
+    assert error.field == f"shifts[0].{key}"
+    assert "less than or equal to" in error.reason
+
+
+def test_python_integer_of_5000_digits_in_a_message_is_shortened() -> None:
+    error = refused(one_shift(users=[10**5000]))
+    assert error.field == "shifts[0].users[0]"
+    assert "integer of 5001 digits" in str(error)
+
+
+# ------------------------------------------------------------------ 3. sizes
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+@pytest.mark.parametrize(
+    "duration", [10**15, -(10**15), 10**300, 1e300, "999999999999 days, 0:00:00"]
+)
+def test_duration_beyond_the_span_of_datetimes_is_refused_with_the_limit(
+    duration: Any, profile: str
+) -> None:
+    error = refused(one_shift(duration=duration), profile=profile)
+    assert error.field == "shifts[0].duration"
+    assert str(shiftcalc._model.MAX_DURATION_SECONDS) in error.reason
+
+
+def test_duration_of_the_whole_span_is_accepted() -> None:
+    seconds = shiftcalc._model.MAX_DURATION_SECONDS
+    assert load_scenario(one_shift(duration=seconds)).schedule.shifts[0].duration.days > 3_600_000
+
+
+@pytest.mark.parametrize(
+    ("frequency", "limit"),
+    [("hourly", 87_649_415), ("daily", 3_652_058), ("weekly", 521_722), ("monthly", 119_987)],
+)
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_interval_beyond_year_9999_is_refused(frequency: str, limit: int, profile: str) -> None:
+    fields = {"type": "recurrent_event", "frequency": frequency, "week_start": "MO"}
+    assert load_scenario(one_shift(**fields, interval=limit), profile=profile)  # type: ignore[arg-type]
+    error = refused(one_shift(**fields, interval=limit + 1), profile=profile)
+    assert error.field == "shifts[0].interval"
+    assert str(limit) in error.reason
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_zero_interval_keeps_oncall_message(profile: str) -> None:
+    error = refused(
+        one_shift(type="recurrent_event", frequency="daily", interval=0), profile=profile
+    )
+    assert error.reason == "Invalid value for interval"
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("level", 2**31),
+        ("level", -(2**31) - 1),
+        ("level", 10**300),
+        ("start_rotation_from_user_index", 2**31),
+        ("start_rotation_from_user_index", 10**300),
+    ],
+)
+def test_level_and_start_index_beyond_32_bits_are_refused(
+    key: str, value: int, profile: str
+) -> None:
+    fields = {"type": "rolling_users", "frequency": "daily", "rolling_users": [["a"]]}
+    error = refused(
+        one_shift(**{"start_rotation_from_user_index": 0, **fields, key: value}), profile=profile
+    )
+    assert error.field == f"shifts[0].{key}"
+    assert "Ensure this value is" in error.reason
+
+
+# ------------------------------------------------------------------ 4. construction, validate
+
+
+def test_shift_built_in_python_with_a_bad_type_is_refused() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Shift(type="weird", start=START, duration=timedelta(hours=1))  # type: ignore[arg-type]
+    assert (raised.value.field, raised.value.reason) == ("type", "Invalid shift type")
+
+
+def test_shift_with_an_unknown_zone_is_a_validation_error_not_a_key_error() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Shift(type="single_event", start=START, duration=timedelta(hours=1), time_zone="Mars/Base")
+    assert raised.value.field == "time_zone"
+
+
+def test_shift_with_an_aware_start_is_a_validation_error_not_a_type_error() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Shift(type="single_event", start=START.replace(tzinfo=UTC), duration=timedelta(hours=1))
+    assert raised.value.field == "start"
+
+
+def test_shift_with_a_duration_beyond_the_limit_is_refused_on_construction() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Shift(type="single_event", start=START, duration=timedelta(days=4_000_000))
+    assert raised.value.field == "duration"
+
+
+def test_validate_strict_refuses_a_negative_duration_as_the_loader_does() -> None:
+    shift = Shift(type="single_event", start=START, duration=timedelta(hours=-1), users=("a",))
+    schedule = Schedule(
+        shifts=(Shift(type="single_event", start=START, duration=timedelta(1)), shift)
+    )
+    with pytest.raises(ValidationError) as raised:
+        validate(schedule)
+    loaded = refused(one_shift(duration=-3600))
+    assert raised.value.field == "shifts[1].duration"
+    assert raised.value.reason == loaded.reason
+    validate(schedule, profile="oncall")  # OnCall's API takes a negative duration
+
+
+def test_validate_refuses_an_unknown_profile() -> None:
+    with pytest.raises(ValidationError):
+        validate(Schedule(), profile="lenient")  # type: ignore[arg-type]
+
+
+def test_take_oncall_and_loaded_schedules_pass_validate() -> None:
+    scenario = load_scenario(one_shift(type="recurrent_event", frequency="daily", duration=86400))
+    take = shiftcalc.take_oncall(
+        scenario.schedule, taker="bob", relieved="alice", at=datetime(2024, 1, 2, 10, tzinfo=UTC)
+    )
+    validate(scenario.schedule)
+    validate(Schedule(users=scenario.schedule.users, shifts=(*scenario.schedule.shifts, take)))
+
+
+# ------------------------------------------------------------------ 5, 6. the user directory
+
+
+@pytest.mark.parametrize(
+    ("users", "field"),
+    [
+        (["alice", {"id": "alice", "username": "other"}], "users[1].id"),
+        (["alice", {"id": "U2", "username": "ALICE"}], "users[1].username"),
+        (
+            [
+                {"id": "U1", "username": "a", "email": "x@example.com"},
+                {"id": "U2", "username": "b", "email": "X@Example.com"},
+            ],
+            "users[1].email",
+        ),
+        (
+            [{"id": "U1", "username": "a", "email": "b@x"}, {"id": "U2", "username": "B@X"}],
+            "users[1].username",
+        ),
+    ],
+)
+def test_duplicate_names_in_the_directory_name_the_user(users: list[Any], field: str) -> None:
+    error = refused({**one_shift(), "users": users})
+    assert error.field == field
+
+
+def test_usernames_match_in_any_case_ids_exactly_first() -> None:
+    users = [
+        {"id": "U1", "username": "alice", "email": "a@example.com"},
+        {"id": "alice2", "username": "bob"},
+    ]
+    scenario = load_scenario(
+        {**one_shift(users=["ALICE", "Bob", "A@EXAMPLE.COM", "alice2"]), "users": users}
+    )
+    assert scenario.schedule.shifts[0].users == ("U1", "alice2")
+    assert scenario.schedule.find_user("ALICE2") is None  # ids are opaque keys: exact only
+    assert scenario.schedule.find_user("BOB") == "alice2"
+
+
+def test_implicit_users_differing_in_case_are_one_user() -> None:
+    scenario = load_scenario(one_shift(users=["Alice", "alice"]))
+    assert scenario.schedule.users == (User(id="Alice", username="Alice"),)
+    assert scenario.schedule.shifts[0].users == ("Alice",)
+
+
+# ------------------------------------------------------------------ 7. far years in outputs
+
+
+@pytest.mark.parametrize("year", [1, 500, 999, 1000, 9999])
+def test_outputs_write_four_digit_years_for_every_year(year: int) -> None:
+    start = datetime(year, 1, 1, 9, tzinfo=UTC) + (timedelta(days=1) if year == 1 else timedelta())
+    row = shiftcalc.FinalShift(user="alice", start=start, end=start + timedelta(hours=8))
+    schedule = Schedule(time_zone="America/New_York")
+    text = f"{year:04d}-01-0"
+    doc = shiftcalc.final_shifts_document([row], schedule)
+    assert doc["results"][0]["shift_start"].startswith(text)
+    assert text in shiftcalc.to_json(doc)
+    assert shiftcalc.shifts_csv([row], schedule).count(text) == 2
+    assert shiftcalc.table([row], schedule).count(text) >= 2
+
+
+def test_table_shows_utc_where_the_zone_is_past_year_1() -> None:
+    start = datetime(1, 1, 1, tzinfo=UTC)
+    row = shiftcalc.FinalShift(user="a", start=start, end=start + timedelta(hours=1))
+    assert "0001-01-01 00:00 UTC" in shiftcalc.table([row], Schedule(time_zone="America/New_York"))
+
+
+# ------------------------------------------------------------------ 8. quality
+
+
+def test_quality_report_of_an_all_day_and_a_one_second_event_divides_by_nothing() -> None:
+    t = datetime(2024, 1, 1, tzinfo=UTC)
+    window = shiftcalc.Window(start=t, end=t + timedelta(days=1))
+    events = (
+        shiftcalc.FinalEvent(start=t, end=t + timedelta(days=1), users=("a",), all_day=True),
+        shiftcalc.FinalEvent(start=t, end=t + timedelta(seconds=1), users=("b",)),
+        shiftcalc.FinalEvent(start=t, end=t, users=("c",)),
+    )
+    report = shiftcalc.quality_report(events, window)
+    assert report.coverage == 100 and report.overloaded[0][0] == "a"
+
+
+def test_quality_report_of_a_zero_length_window_and_events() -> None:
+    t = datetime(2024, 1, 1, tzinfo=UTC)
+    events = (
+        shiftcalc.FinalEvent(start=t, end=t, users=("a",)),
+        shiftcalc.FinalEvent(start=t, end=t, users=("b",)),
+    )
+    report = shiftcalc.quality_report(events, shiftcalc.Window(start=t, end=t))
+    assert (report.coverage, report.balance, report.overloaded) == (100, 100, ())
+
+
+# ------------------------------------------------------------------ 9. import order
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import shiftcalc.strategies",
+        "from shiftcalc.strategies import schedules; import hypothesis",
+        "import hypothesis; import shiftcalc.strategies",
+        "import shiftcalc.strategies, shiftcalc; from hypothesis import strategies as st;"
+        " st.from_type(shiftcalc.Shift).example()",
+    ],
+)
+def test_strategies_import_in_any_order_in_a_fresh_interpreter(code: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+# ------------------------------------------------------------------ 10. JSON document
+
+
+def test_final_shifts_json_is_the_bytes_of_json_dumps_for_odd_text() -> None:
+    users = (
+        User(id='é\ud800"\\', username="\n\t", email=None),
+        User(id="b", username="b", email="x"),
+    )
+    t = datetime(2024, 1, 1, tzinfo=UTC)
+    rows = [
+        shiftcalc.FinalShift(user=u, start=t, end=t + timedelta(hours=1))
+        for u in ('é\ud800"\\', "b", "zz")
+    ]
+    doc = shiftcalc.final_shifts_document(rows, Schedule(users=users))
+    assert shiftcalc.to_json(doc) == json.dumps(doc, indent=2) + "\n"
+    empty = shiftcalc.final_shifts_document([], Schedule())
+    assert shiftcalc.to_json(empty) == json.dumps(empty, indent=2) + "\n"
+    doc["extra"] = 1  # any other document takes the general encoder
+    assert shiftcalc.to_json(doc) == json.dumps(doc, indent=2) + "\n"
