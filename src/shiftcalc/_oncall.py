@@ -461,8 +461,10 @@ class _Generator:
           whatever the BY-rules;
         * hourly and daily without BY-rules: the next period is DTSTART plus ``interval``
           units when that is within the search's horizon (a unit plus a month), which for
-          every month means ``interval`` units at most a unit plus 28 days; an interval longer
-          than a unit plus 31 days never is, and the period is the synthetic one, a unit on.
+          every month means ``interval`` units at most a unit plus 28 days;
+        * hourly and daily with an interval longer than a unit plus 31 days, BY-rules or not:
+          the rule's next start is past every horizon, the period is the synthetic one, a unit
+          on (OnCall's walk does not step by the interval there).
 
         Other rotations (hourly with BY-rules, daily with BY-month rules, and the few
         intervals between 28 and 31 days whose step depends on the month) keep the walk.
@@ -531,13 +533,15 @@ class _Generator:
     def skip_steps(self, start: datetime) -> tuple[datetime, int]:
         """The hourly and daily jump (no BY-rules): periods a fixed step apart."""
         shift = self.shift
-        if shift.by_day or shift.by_month or shift.by_monthday:
-            return start, 0
         unit = _HOUR if shift.frequency == "hourly" else _DAY
-        if self.interval <= (unit + _DAY * 28) // unit:
+        if self.interval > (unit + _DAY * 31) // unit:
+            # the rule's next start is past every horizon, whatever the BY-rules: the
+            # synthetic one, a unit on
+            step = unit
+        elif shift.by_day or shift.by_month or shift.by_monthday:
+            return start, 0
+        elif self.interval <= (unit + _DAY * 28) // unit:
             step = unit * self.interval
-        elif self.interval > (unit + _DAY * 31) // unit:
-            step = unit  # the rule's next start is past every horizon: the synthetic one
         else:
             return start, 0
         k = (self.last_ineligible() - start) // step
