@@ -241,7 +241,19 @@ class _Generator:
 
     def search(self, anchor: _Anchor, *, next_period: bool, interval: int) -> datetime | None:
         """:meth:`rotation_date` as OnCall does it: expand the rule from ``anchor`` and take
-        the first start in the period (weekly and monthly: the first eligible one)."""
+        the first start in the period (weekly and monthly: the first eligible one).
+
+        Bounded however rarely the rule meets: the search reads instances only up to its
+        horizon (a week or a month, never past one month after the period), and stops at the
+        first wall time past it. The rule's pattern repeats: the Gregorian calendar does every
+        400 years (146097 days = 20871 weeks = 4800 months, so weekdays, month lengths and leap
+        days come back), and a rule of step ``s`` (hours, days, weeks or months) anchored at
+        DTSTART is back at the same place of the calendar after ``lcm(C, s) / s`` steps (``C``
+        the cycle in the rule's unit); so a rule with no instance in one such cycle has none
+        ever (February 30th), and the next instance of one that has (Friday the 13th every
+        seventh month) is within a cycle. ``_recurrence`` finds it (or that there is none)
+        without iterating to 9999; a step past 9999 ends the rule, as in dateutil.
+        """
         frequency = self.shift.frequency
         current = anchor.dtstart
         low = current
