@@ -18,7 +18,7 @@ import math
 import operator
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -42,6 +42,7 @@ _UNTIL_SLACK = timedelta(hours=1)
 _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
+_MICROSECOND = timedelta(microseconds=1)
 _MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
 _MONTH_SPANS = {days: _DAY * days for days in (28, 29, 30, 31)}
 
@@ -199,8 +200,26 @@ class _Generator:
         days = 7 - current.weekday() + self.week_start
         if days > 7:
             days %= 7
-        low = current + _DAY * (days + 7 * (interval - 1))
+        try:
+            low = current + _DAY * (days + 7 * (interval - 1))
+        except OverflowError:  # OnCall's own date arithmetic raises it: a crash
+            raise self.period_overflow() from None
         return low, self.week_end(low)
+
+    def next_month_start(self, current: datetime, interval: int) -> datetime:
+        """The first day (``current``'s time of day) of the month ``interval`` months after
+        ``current``'s: the next period of a monthly rotation, by month arithmetic."""
+        year, month = divmod(current.year * 12 + current.month - 1 + interval, 12)
+        if year > datetime.max.year:  # OnCall's relativedelta raises it: a crash
+            raise self.period_overflow()
+        return current + _DAY * (date(year, month + 1, 1) - current.date()).days
+
+    def period_overflow(self) -> EngineError:
+        return EngineError(
+            f"shifts[{self.index}].interval",
+            self.interval,
+            "OverflowError: the next rotation period is after 9999",
+        )
 
     def eligible(self, start: datetime, stop: datetime) -> bool:
         if self.web:
@@ -222,7 +241,19 @@ class _Generator:
 
     def search(self, anchor: _Anchor, *, next_period: bool, interval: int) -> datetime | None:
         """:meth:`rotation_date` as OnCall does it: expand the rule from ``anchor`` and take
-        the first start in the period (weekly and monthly: the first eligible one)."""
+        the first start in the period (weekly and monthly: the first eligible one).
+
+        Bounded however rarely the rule meets: the search reads instances only up to its
+        horizon (a week or a month, never past one month after the period), and stops at the
+        first wall time past it. The rule's pattern repeats: the Gregorian calendar does every
+        400 years (146097 days = 20871 weeks = 4800 months, so weekdays, month lengths and leap
+        days come back), and a rule of step ``s`` (hours, days, weeks or months) anchored at
+        DTSTART is back at the same place of the calendar after ``lcm(C, s) / s`` steps (``C``
+        the cycle in the rule's unit); so a rule with no instance in one such cycle has none
+        ever (February 30th), and the next instance of one that has (Friday the 13th every
+        seventh month) is within a cycle. ``_recurrence`` finds it (or that there is none)
+        without iterating to 9999; a step past 9999 ends the rule, as in dateutil.
+        """
         frequency = self.shift.frequency
         current = anchor.dtstart
         low = current
@@ -234,14 +265,7 @@ class _Generator:
             elif frequency == "weekly":
                 low, _ = self.next_week_bounds(current, interval)
             else:
-                days = _days_in_month(current) - current.day + 1
-                year, month = current.year, current.month
-                for _ in range(1, interval):
-                    month += 1
-                    if month > 12:
-                        year, month = year + 1, 1
-                    days += calendar.monthrange(year, month)[1]
-                low = current + _DAY * days
+                low = self.next_month_start(current, interval)
 
         period_end: datetime | None = None
         if frequency == "weekly":
@@ -289,9 +313,12 @@ class _Generator:
         wall_high = naive_utc(horizon) + _MARGIN
         if until is not None:
             wall_high = min(wall_high, _until_wall(until, current))
-        step = _DAY if interval == 1 else _DAY * interval
-        wall = detach(current) + step
         found: datetime | None = None
+        try:
+            step = _DAY if interval == 1 else _DAY * interval
+            wall = detach(current) + step
+        except OverflowError:  # the rule's next day is after 9999: dateutil has none
+            wall = datetime.max
         while wall <= wall_high:
             if self.weekdays is None or wall.weekday() in self.weekdays:
                 start = _localize(wall, anchor.zone, strict=False, field="")
@@ -302,6 +329,8 @@ class _Generator:
                 elif start >= low:
                     found = start
                     break
+            if wall > datetime.max - step:
+                break  # the rule's next day is after 9999
             wall += step
         result = low if found is None else found
         if until is not None and result > until:
@@ -433,27 +462,106 @@ class _Generator:
     def skip_ineligible(self, start: datetime) -> tuple[datetime, int]:
         """Jump over the periods before ``rotation_start``, and say how many were skipped.
 
-        OnCall walks them one by one, each from a UTC helper VEVENT; for hourly and daily
-        rotations without BY-rules or ``until`` those periods are exactly ``interval`` hours
-        or days apart, so the walk is arithmetic. Other rotations keep the walk.
+        OnCall walks them one by one from ``start``, each from a UTC helper VEVENT. Where that
+        walk is arithmetic, the jump lands on the last period ``k`` it would reach with every
+        period so far ineligible and no start after ``until``, and the walk resumes there
+        (``k`` turns later):
+
+        * weekly and monthly: a period whose every start is ineligible has no eligible
+          candidate, so its start is the synthetic one (the ``week_start`` day, the 1st): from
+          the first step on, the periods are ``7·interval`` days or ``interval`` months apart,
+          whatever the BY-rules;
+        * hourly and daily without BY-rules: the next period is DTSTART plus ``interval``
+          units when that is within the search's horizon (a unit plus a month), which for
+          every month means ``interval`` units at most a unit plus 28 days;
+        * hourly and daily with an interval longer than a unit plus 31 days, BY-rules or not:
+          the rule's next start is past every horizon, the period is the synthetic one, a unit
+          on (OnCall's walk does not step by the interval there).
+
+        Other rotations (hourly with BY-rules, daily with BY-month rules, and the few
+        intervals between 28 and 31 days whose step depends on the month) keep the walk.
         """
-        shift = self.shift
-        if (
-            shift.frequency not in ("hourly", "daily")
-            or shift.by_day
-            or shift.by_month
-            or shift.by_monthday
-            or self.until is not None
-            or start >= self.rotation_start
-        ):
+        if self.can_be_eligible(start):
             return start, 0
-        unit = timedelta(hours=1) if shift.frequency == "hourly" else timedelta(days=1)
-        period = unit * self.interval
-        # the first period that is eligible: starting at rotation_start or later (web: ending
-        # after it); the walk resumes from one period before it
-        bound = self.rotation_start - (shift.duration if self.web else timedelta(0))
-        skipped = max((bound - start) // period - 1, 0)
-        return start + period * skipped, skipped
+        frequency = self.shift.frequency
+        try:
+            if frequency == "weekly":
+                first = self.next_week_bounds(start, self.interval)[0]
+                return self.skip_weeks(start, first)
+            if frequency == "monthly":
+                return self.skip_months(start)
+            return self.skip_steps(start)
+        except (OverflowError, EngineError):
+            return start, 0  # the walk meets (and raises) the same thing itself
+
+    def can_be_eligible(self, start: datetime) -> bool:
+        """generate()'s test for a period starting at ``start``."""
+        return start >= self.rotation_start or (
+            self.web and later(start, self.shift.duration) > self.rotation_start
+        )
+
+    def last_ineligible(self) -> datetime:
+        """The latest start that is ineligible in generate() and in the period search."""
+        last = earlier(self.rotation_start, _MICROSECOND)
+        if self.web:
+            last = min(last, earlier(self.rotation_start, self.shift.duration))
+        return last
+
+    def skip_weeks(self, start: datetime, first: datetime) -> tuple[datetime, int]:
+        """The weekly jump: ``first`` is period 1 (the week after start's), and period ``k``
+        starts ``7·interval·(k - 1)`` days after it."""
+        period = _DAY * (7 * self.interval)
+        # every candidate of a period is at most six days after its first day
+        k = (self.last_ineligible() - first - 6 * _DAY) // period
+        if self.until is not None:
+            k = min(k, (self.until - first) // period)
+        if k < 0:
+            return start, 0
+        return first + period * k, k + 1
+
+    def skip_months(self, start: datetime) -> tuple[datetime, int]:
+        """The monthly jump: period ``k`` is the month ``k·interval`` months after start's."""
+        last = self.last_ineligible()
+        interval = self.interval
+
+        def months_to(value: datetime) -> int:  # an upper bound of k: periods to value's month
+            return ((value.year - start.year) * 12 + value.month - start.month) // interval
+
+        def period(k: int) -> datetime:
+            return self.next_month_start(start, k * interval)
+
+        def fits(k: int) -> bool:
+            low = period(k)
+            if self.until is not None and low > self.until:
+                return False
+            # every candidate of a period is at most its last day at the same time
+            return low + _DAY * (_days_in_month(low) - 1) <= last
+
+        k = months_to(last) if self.until is None else min(months_to(last), months_to(self.until))
+        while k > 0 and not fits(k):
+            k -= 1
+        return (period(k), k) if k > 0 else (start, 0)
+
+    def skip_steps(self, start: datetime) -> tuple[datetime, int]:
+        """The hourly and daily jump (no BY-rules): periods a fixed step apart."""
+        shift = self.shift
+        unit = _HOUR if shift.frequency == "hourly" else _DAY
+        if self.interval > (unit + _DAY * 31) // unit:
+            # the rule's next start is past every horizon, whatever the BY-rules: the
+            # synthetic one, a unit on
+            step = unit
+        elif shift.by_day or shift.by_month or shift.by_monthday:
+            return start, 0
+        elif self.interval <= (unit + _DAY * 28) // unit:
+            step = unit * self.interval
+        else:
+            return start, 0
+        k = (self.last_ineligible() - start) // step
+        if self.until is not None:
+            k = min(k, (self.until - start) // step)
+        if k <= 0:
+            return start, 0
+        return start + step * k, k
 
     def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
         """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
@@ -538,7 +646,12 @@ def _expand_starts(
         wall_high = min(wall_high, _until_wall(until, dtstart))
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
-    for wall in _walls_after(rule, detach(dtstart), wall_low):
+    walls = _walls_after(rule, detach(dtstart), wall_low)
+    while True:
+        try:
+            wall = next(walls)
+        except (StopIteration, OverflowError):  # OverflowError: the next one is after 9999
+            return
         if wall < wall_low:
             continue
         if wall > wall_high:
@@ -754,16 +867,21 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
     """The wall-clock instances of ``rule`` after ``dtstart``, sorted, from about ``low`` on
     (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
     both wall clocks written as UTC datetimes, and so are the instances."""
-    step = _fixed_step(rule, dtstart)
+    try:
+        step = _fixed_step(rule, dtstart)
+        if step is not None:
+            # the first step at or after low (a search starts at DTSTART: no need to divide),
+            # then every step by addition (timedelta * int and // go through Python integers)
+            first = dtstart + (step if dtstart >= low else step * -((dtstart - low) // step))
+    except OverflowError:  # the next instance is after 9999, where dateutil stops: none
+        return iter(())
     if step is None:
         if dtstart.tzinfo is not None:
             naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
             return map(as_utc, naive)
         # the rule's own instances include DTSTART when it matches
         return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
-    # the first step at or after low (a search starts at DTSTART: no need to divide), then
-    # every step by addition (timedelta * int and // go through Python integers)
-    first = dtstart + (step if dtstart >= low else step * -((dtstart - low) // step))
+    # callers stop at the OverflowError of a step past 9999
     return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
 
 
