@@ -9,6 +9,7 @@ import pytest
 
 from conftest import hang_guard
 from shiftcalc import EngineError, Schedule, Shift, User, Window, resolve
+from shiftcalc._model import interval_limit
 from shiftcalc._oncall import VEvent, _Generator
 
 _GROUPS = (("a",), ("b",), ("c",), ("d",))
@@ -78,12 +79,13 @@ def test_an_interval_past_the_search_horizon_steps_one_unit(frequency: str, inte
 
 @pytest.mark.parametrize("frequency", ["weekly", "monthly"])
 def test_a_huge_weekly_or_monthly_interval_is_the_engines_crash(frequency: str) -> None:
-    """OnCall's next period 2^31 weeks or months on is its own date arithmetic's overflow."""
+    """OnCall's next period past 9999 is its own date arithmetic's overflow (the largest
+    interval a shift may have reaches it from 2020: see _model.interval_limit)."""
     shift = _rotation(
         start=datetime(2020, 1, 1),
         rotation_start=datetime(2021, 1, 1),
         frequency=frequency,
-        interval=2**31,
+        interval=interval_limit(frequency),
     )
     with hang_guard(30), pytest.raises(EngineError) as caught:
         _generate(shift)
@@ -98,7 +100,7 @@ def test_a_huge_hourly_or_daily_interval_steps_one_unit(frequency: str) -> None:
         start=datetime(2020, 1, 1),
         rotation_start=datetime(2021, 1, 1),
         frequency=frequency,
-        interval=2**31,
+        interval=interval_limit(frequency),
     )
     with hang_guard(30):
         events = _generate(shift)
@@ -115,7 +117,7 @@ def test_a_huge_interval_with_one_group_is_one_vevent() -> None:
         start=datetime(2020, 1, 1),
         rotation_start=datetime(2020, 1, 1),
         frequency="monthly",
-        interval=2**31,
+        interval=interval_limit("monthly"),
         rolling_users=(("a",),),
     )
     with hang_guard(30):
