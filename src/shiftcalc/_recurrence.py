@@ -658,10 +658,12 @@ class _DayFilter:
     monthdays: frozenset[int]
     yeardays: frozenset[int]
     weekdays: frozenset[int]
+    weeks: tuple[int, ...] = ()  # BYWEEKNO
+    wkst: int = 0
 
     def period(self) -> int:
         """Days after which the predicate repeats."""
-        if self.months or self.monthdays or self.yeardays:
+        if self.months or self.monthdays or self.yeardays or self.weeks:
             return _CYCLE_DAYS
         return 7 if self.weekdays else 1
 
@@ -679,7 +681,22 @@ class _DayFilter:
             yday = day.toordinal() - date(day.year, 1, 1).toordinal() + 1
             if yday not in self.yeardays and yday - 366 - leap not in self.yeardays:
                 return False
-        return True
+        return not self.weeks or day.toordinal() in _week_days(day.year, self.weeks, self.wkst)
+
+
+@lru_cache(maxsize=64)  # a pure function: one year's table, a memo
+def _week_days(year: int, weeks: tuple[int, ...], wkst: int) -> frozenset[int]:
+    """Ordinals of the days of ``year`` in the listed week numbers, as dateutil numbers them
+    (including its treatment of the weeks shared with the adjacent years)."""
+    days = _du.rrule(
+        _du.YEARLY,
+        dtstart=datetime(year, 1, 1),
+        until=datetime(year, 12, 31),
+        byweekno=weeks,
+        wkst=wkst,
+        cache=False,
+    )
+    return frozenset(day.toordinal() for day in days)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -798,16 +815,15 @@ def _sub_daily(
     origin: datetime,
     parts: dict[str, object],
     byday: tuple[tuple[int, int | None], ...],
-) -> _SubDaily | None:
-    """The arithmetic form of an HOURLY, MINUTELY or SECONDLY rule; None when it has
-    BYWEEKNO (left to dateutil). No ``offsets``: no candidate in any period."""
+    wkst: int,
+) -> _SubDaily:
+    """The arithmetic form of an HOURLY, MINUTELY or SECONDLY rule (no ``offsets``: no
+    candidate in any period)."""
 
     def ints(name: str) -> tuple[int, ...]:
         value = parts[name]
         return tuple(value) if isinstance(value, tuple) else ()
 
-    if ints("byweekno"):
-        return None
     unit = _UNIT_SECONDS[rank]
     if rank == _HOURLY:
         offsets = sorted({m * 60 + s for m in ints("byminute") for s in ints("bysecond")})
@@ -824,6 +840,8 @@ def _sub_daily(
         monthdays=frozenset(ints("bymonthday")),
         yeardays=frozenset(ints("byyearday")),
         weekdays=frozenset(wd for wd, _ in byday),
+        weeks=ints("byweekno"),
+        wkst=wkst,
     )
     per_day = 86400 // unit
     clock = origin.hour * 3600 + origin.minute * 60 + origin.second
@@ -903,7 +921,7 @@ def _plan(rule: RecurrenceRule, start: _Start) -> _Plan:
         return replace(_empty_plan(rule, rank, w), empty=not head, head=head)
     sub_daily = None
     if rank >= _HOURLY and _simple_form(rank, parts) is None:
-        sub_daily = _sub_daily(rank, step, origin, parts, byday)
+        sub_daily = _sub_daily(rank, step, origin, parts, byday, rule.wkst)
     return _Plan(
         rank=rank,
         interval=rule.interval,
@@ -1021,10 +1039,13 @@ def _never(
     if not risky:
         return False
     check_rank = _MONTHLY if rank == _MONTHLY else _YEARLY
+    weekdays = parts["byweekday"]
+    if rank > _MONTHLY and byday:  # finer rules ignore an ordinal (lenient): plain days here
+        weekdays = sorted({wd for wd, _ in byday})
     scan = _du.rrule(
         _DU_FREQ[check_rank],
         dtstart=datetime(9972, 1, 1),
-        byweekday=parts["byweekday"],  # type: ignore[arg-type]
+        byweekday=weekdays,  # type: ignore[arg-type]
         bymonthday=parts["bymonthday"],  # type: ignore[arg-type]
         byyearday=parts["byyearday"],  # type: ignore[arg-type]
         byweekno=parts["byweekno"],  # type: ignore[arg-type]
