@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Final, final
 
 from dateutil import rrule as _du
 
-from ._errors import RecurrenceError
+from ._errors import RecurrenceError, ValidationError
 from ._tz import as_utc, as_zone, detach, is_utc, localize, naive_utc
 
 __all__ = [
@@ -70,8 +71,27 @@ _DAY_RE: Final = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _UNTIL_RE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
 
 
+# COUNT and INTERVAL are at most 2**63 - 1 (a signed 64-bit integer, as libical stores them);
+# any value up to that is handled arithmetically (a step past year 9999 ends the rule).
+MAX_NUMBER: Final = 2**63 - 1
+
+
+def _shown(value: object) -> object:
+    """``value`` for an error message: a huge integer is never turned into digits.
+
+    Python refuses ``str()`` of an int of more than 4300 digits; a message needs no more than
+    its size anyway.
+    """
+    if isinstance(value, int) and value.bit_length() > 64:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"{'-' if value < 0 else ''}<an integer of about {digits} digits>"
+    if isinstance(value, str) and len(value) > 200:
+        return f"{value[:60]}...<{len(value)} characters>"
+    return value
+
+
 def _fail(part: str, value: object, reason: str) -> RecurrenceError:
-    return RecurrenceError(f"rrule.{part}", value, reason)
+    return RecurrenceError(f"rrule.{part}", _shown(value), reason)
 
 
 @final
@@ -84,6 +104,11 @@ class RecurrenceRule:
 
     >>> RecurrenceRule.parse("rrule:freq=monthly;byday=-1fr;count=3;").to_ical()
     'FREQ=MONTHLY;COUNT=3;BYDAY=-1FR'
+
+    ``lenient=True`` accepts the parts RFC 5545 says MUST NOT be written but dateutil reads as
+    filters (BYWEEKNO with a FREQ other than YEARLY, BYYEARDAY with DAILY, WEEKLY or MONTHLY,
+    an ordinal BYDAY with a FREQ finer than MONTHLY or with BYWEEKNO): they expand as
+    ``dateutil.rrule.rrulestr`` expands them (the ordinal of such a BYDAY is ignored).
 
     Raises:
         RecurrenceError: a part out of its RFC 5545 range or used with the wrong FREQ.
@@ -103,15 +128,15 @@ class RecurrenceRule:
     byweekno: tuple[int, ...] = ()
     bymonth: tuple[int, ...] = ()
     bysetpos: tuple[int, ...] = ()
+    lenient: bool = False
 
     def __post_init__(self) -> None:
         if self.freq not in FREQUENCIES:
             raise _fail("FREQ", self.freq, f"must be one of {', '.join(FREQUENCIES)}")
         rank = FREQUENCIES.index(self.freq)
-        if self.interval < 1:
-            raise _fail("INTERVAL", self.interval, "must be a positive integer")
-        if self.count is not None and self.count < 1:
-            raise _fail("COUNT", self.count, "must be a positive integer")
+        for name, number in (("INTERVAL", self.interval), ("COUNT", self.count)):
+            if number is not None and not 1 <= number <= MAX_NUMBER:
+                raise _fail(name, number, f"must be a positive integer at most {MAX_NUMBER}")
         if self.count is not None and self.until is not None:
             raise _fail("COUNT", self.count, "COUNT and UNTIL must not occur together")
         if not 0 <= self.wkst <= 6:
@@ -127,13 +152,13 @@ class RecurrenceRule:
             if n is not None:
                 if not 1 <= abs(n) <= 53:
                     raise _fail("BYDAY", n, "ordinal must be in ±1..53")
-                if rank not in (_YEARLY, _MONTHLY):
+                if rank not in (_YEARLY, _MONTHLY) and not self.lenient:
                     raise _fail("BYDAY", n, "an ordinal day needs FREQ=MONTHLY or YEARLY")
-                if self.byweekno:
+                if self.byweekno and not self.lenient:
                     raise _fail("BYDAY", n, "an ordinal day must not be used with BYWEEKNO")
-        if self.byweekno and rank != _YEARLY:
+        if self.byweekno and rank != _YEARLY and not self.lenient:
             raise _fail("BYWEEKNO", self.byweekno[0], "is only allowed with FREQ=YEARLY")
-        if self.byyearday and rank in (_MONTHLY, _WEEKLY, _DAILY):
+        if self.byyearday and rank in (_MONTHLY, _WEEKLY, _DAILY) and not self.lenient:
             raise _fail("BYYEARDAY", self.byyearday[0], f"is not allowed with FREQ={self.freq}")
         # BYMONTHDAY with WEEKLY, which RFC 5545 forbids, is read as dateutil reads it (a filter
         # on the week's days): Grafana OnCall's API accepts weekly shifts with by_monthday.
@@ -144,15 +169,17 @@ class RecurrenceRule:
             raise _fail("UNTIL", self.until, "must be a date or a datetime")
 
     @classmethod
-    def parse(cls, text: str) -> RecurrenceRule:
+    def parse(cls, text: str, *, lenient: bool = False) -> RecurrenceRule:
         """Parse an RRULE value (``RRULE:`` prefix, trailing ``;``, any case and order allowed).
+
+        ``lenient``: accept the parts dateutil reads as filters (see the class docstring).
 
         Raises:
             RecurrenceError: unknown, repeated, malformed or out-of-range parts.
         """
         if not isinstance(text, str):
-            raise RecurrenceError("rrule", text, "must be a string")
-        return _parse_cached(text)
+            raise RecurrenceError("rrule", _shown(text), "must be a string")
+        return _parse_cached(text, lenient)
 
     def to_ical(self) -> str:
         """The canonical RRULE value text (no prefix); ``parse(r.to_ical()) == r``."""
@@ -183,29 +210,33 @@ def _until_text(until: datetime | date) -> str:
     return until.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+_NUMBER_RE: Final = re.compile(r"[0-9]{1,19}")
+
+
 @lru_cache(maxsize=256)
-def _parse_cached(text: str) -> RecurrenceRule:
+def _parse_cached(text: str, lenient: bool) -> RecurrenceRule:
     body = text.strip().upper()
     body = body.removeprefix("RRULE:")
     body = body.removesuffix(";")  # Google Calendar writes one
     if not body:
-        raise RecurrenceError("rrule", text, "is empty")
+        raise RecurrenceError("rrule", _shown(text), "is empty")
     seen: dict[str, str] = {}
     for part in body.split(";"):
         name, sep, value = part.partition("=")
         name = name.strip()
         if not sep or not name or not value:
-            raise RecurrenceError("rrule", text, f"malformed rule part {part!r}")
+            raise RecurrenceError("rrule", _shown(text), f"malformed rule part {_shown(part)!r}")
         if name in seen:
             raise _fail(name, value, "occurs more than once")
         seen[name] = value.strip()
     if "FREQ" not in seen:
         raise _fail("FREQ", None, "is required")
-    kwargs: dict[str, object] = {"freq": seen.pop("FREQ")}
+    kwargs: dict[str, object] = {"freq": seen.pop("FREQ"), "lenient": lenient}
     for name, value in seen.items():
         if name in ("COUNT", "INTERVAL"):
-            if not value.isdigit():
-                raise _fail(name, value, "must be a positive integer")
+            # at most 19 digits: never a conversion of thousands of digits
+            if not _NUMBER_RE.fullmatch(value.lstrip("0") or "0"):
+                raise _fail(name, value, f"must be a positive integer at most {MAX_NUMBER}")
             kwargs[name.lower()] = int(value)
         elif name == "UNTIL":
             kwargs["until"] = _parse_until(value)
@@ -357,8 +388,17 @@ class _Start:
         key, other = _utc(wall, self.zone), _utc(wall, self.zone, 1)
         return key, min(key, other)
 
+    def placed(self, value: datetime | date, field: str) -> tuple[int, datetime | None]:
+        """``(0, key)`` of a bound, EXDATE, RDATE or UNTIL; ``(-1, None)`` or ``(1, None)`` for
+        a value whose instant lies before 0001-01-01T00:00Z or after 9999-12-31T23:59:59Z
+        (2024-01-01T00:00+14:00 is representable, its UTC instant is not near year 1)."""
+        try:
+            return 0, self.key_of(value, field)
+        except OverflowError:
+            return (1 if value.year > 5000 else -1), None
+
     def key_of(self, value: datetime | date, field: str) -> datetime:
-        """Key of a bound, EXDATE or RDATE given in any kind."""
+        """Key of a bound, EXDATE or RDATE given in any kind (OverflowError: see ``placed``)."""
         if isinstance(value, datetime):
             if self.kind == "date":
                 return datetime.combine(value.date(), time())
@@ -385,12 +425,6 @@ class _Start:
         return as_utc(key).astimezone(self.zone).date()
 
 
-def _weekyear(day: date, wkst: int) -> int:
-    """The year whose week numbering (weeks starting on ``wkst``) holds ``day``."""
-    week_start = day - timedelta(days=(day.weekday() - wkst) % 7)
-    return (week_start + timedelta(days=3)).year
-
-
 # The arithmetic form of a plain rule: (rank, minute, second, hour or None, weekdays or None).
 _Simple = tuple[int, int, int, int | None, frozenset[int] | None]
 
@@ -401,14 +435,15 @@ class _Plan:
 
     rank: int
     interval: int  # the rule's INTERVAL, in periods
-    step: int  # the interval given to dateutil (1 when week-years are filtered here)
-    origin: datetime  # start of DTSTART's period
+    step: int  # the interval given to dateutil (INTERVAL, capped past the end of time)
+    origin: datetime  # start of DTSTART's period (of the next one when that starts before year 1)
     first: datetime  # DTSTART's wall clock: earlier candidates are dropped
     wkst: int
     parts: dict[str, object]  # dateutil keyword arguments, all explicit
-    weekyear_base: int | None  # BYWEEKNO with INTERVAL > 1: keep week-years base + k*INTERVAL
     empty: bool
     simple: _Simple | None = None  # the arithmetic form, when the rule has one
+    sub_daily: _SubDaily | None = None  # the arithmetic form of HOURLY and finer rules
+    head: tuple[datetime, ...] = ()  # instances of a first period that starts before year 1
 
     def periods_to(self, wall: datetime) -> int:
         """Whole dateutil periods from ``origin`` to ``wall`` (floor)."""
@@ -437,35 +472,41 @@ class _Plan:
         if self.empty:
             return iter(())
         anchor = self.origin
+        head = self.head
         if lower is not None and lower > self.origin:
             n = self.periods_to(lower) - 1  # one period of margin for DST and week edges
             if n > 0:
+                head = ()
                 try:
                     anchor = self.advanced(n)
-                except (OverflowError, ValueError):
+                except (OverflowError, ValueError):  # past year 9999: nothing left
                     return iter(())
+        walls = self._from(anchor)
+        return itertools.chain(head, walls) if head else walls
+
+    def _from(self, anchor: datetime) -> Iterator[datetime]:
         simple = _simple_walls(self, anchor)
         if simple is not None:
             # increasing, so dropping those before DTSTART is a dropwhile (no Python frame)
             return itertools.dropwhile(self.first.__gt__, simple)
+        if self.sub_daily is not None:
+            return itertools.dropwhile(self.first.__gt__, self.sub_daily.walls(anchor))
         source = _dateutil_walls(self, anchor)
         if source is None:
             return iter(())
         return self._checked(source)
 
     def _checked(self, source: Iterator[datetime]) -> Iterator[datetime]:
-        """dateutil's instances from DTSTART on, week-years filtered, its errors ending them."""
-        first, base = self.first, self.weekyear_base
+        """dateutil's instances from DTSTART on, its errors ending them."""
+        first = self.first
         while True:
             try:
                 wall = next(source)
-            except (StopIteration, ValueError):  # ValueError: unreachable BY-part (dateutil)
+            # ValueError: unreachable BY-part; OverflowError: past year 9999 (dateutil)
+            except (StopIteration, ValueError, OverflowError):
                 return
-            if wall < first:
-                continue
-            if base is not None and (_weekyear(wall.date(), self.wkst) - base) % self.interval:
-                continue
-            yield wall
+            if wall >= first:
+                yield wall
 
 
 def _single(value: object) -> int | None:
@@ -519,30 +560,41 @@ def _simple_walls(plan: _Plan, anchor: datetime) -> Iterator[datetime] | None:
     return _weekly(anchor.date(), at, plan.step, offsets)
 
 
+# The generators end where the next value would pass 9999-12-31 (OverflowError): the end of
+# representable time ends the sequence. A try around the whole loop costs nothing per step.
 def _hourly(first: datetime, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
     delta = _HOUR * step
     wall = first
-    while True:
-        if weekdays is None or wall.weekday() in weekdays:
-            yield wall
-        wall += delta
+    try:
+        while True:
+            if weekdays is None or wall.weekday() in weekdays:
+                yield wall
+            wall += delta
+    except OverflowError:
+        return
 
 
 def _daily(day: date, at: time, step: int, weekdays: frozenset[int] | None) -> Iterator[datetime]:
     delta = _DAY * step
-    while True:
-        if weekdays is None or day.weekday() in weekdays:
-            yield datetime.combine(day, at)
-        day += delta
+    try:
+        while True:
+            if weekdays is None or day.weekday() in weekdays:
+                yield datetime.combine(day, at)
+            day += delta
+    except OverflowError:
+        return
 
 
 def _weekly(week: date, at: time, step: int, offsets: list[int]) -> Iterator[datetime]:
     delta = _DAY * (7 * step)
     days = [_DAY * offset for offset in offsets]
-    while True:
-        for offset in days:
-            yield datetime.combine(week + offset, at)
-        week += delta
+    try:
+        while True:
+            for offset in days:
+                yield datetime.combine(week + offset, at)
+            week += delta
+    except OverflowError:
+        return
 
 
 def _dateutil_walls(plan: _Plan, anchor: datetime) -> Iterator[datetime] | None:
@@ -580,6 +632,231 @@ _UNIT_SECONDS: Final = {
 }
 # timedelta(hours=n) parses keywords on every call; the generators multiply these instead
 _SECOND, _HOUR, _DAY = timedelta(seconds=1), timedelta(hours=1), timedelta(days=1)
+# Days from 0001-01-01 to 9999-12-31: a step longer than this leaves representable time.
+_SPAN_DAYS: Final = date.max.toordinal()
+# The largest step, per FREQ, that still matters: a longer INTERVAL gives the same instances
+# (only DTSTART's period is representable), and capping it keeps timedelta arithmetic in range.
+_STEP_CAP: Final = (
+    10_000,
+    120_000,
+    _SPAN_DAYS // 7 + 1,
+    _SPAN_DAYS + 1,
+    (_SPAN_DAYS + 1) * 24,
+    (_SPAN_DAYS + 1) * 1440,
+    (_SPAN_DAYS + 1) * 86400,
+)
+# The Gregorian calendar repeats every 400 years, weekdays included (146097 days = 20871 weeks).
+_CYCLE_DAYS: Final = 146_097
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _DayFilter:
+    """The day-level BY-parts of a sub-daily rule as a predicate on dates (dateutil's reading:
+    negative month and year days count from the end, a BYDAY ordinal is ignored)."""
+
+    months: frozenset[int]
+    monthdays: frozenset[int]
+    yeardays: frozenset[int]
+    weekdays: frozenset[int]
+    weeks: tuple[int, ...] = ()  # BYWEEKNO
+    wkst: int = 0
+
+    def period(self) -> int:
+        """Days after which the predicate repeats."""
+        if self.months or self.monthdays or self.yeardays or self.weeks:
+            return _CYCLE_DAYS
+        return 7 if self.weekdays else 1
+
+    def __call__(self, day: date) -> bool:
+        if self.months and day.month not in self.months:
+            return False
+        if self.weekdays and day.weekday() not in self.weekdays:
+            return False
+        leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
+        if self.monthdays:
+            length = 28 + leap if day.month == 2 else _MONTH_DAYS[day.month - 1]
+            if day.day not in self.monthdays and day.day - length - 1 not in self.monthdays:
+                return False
+        if self.yeardays:
+            yday = day.toordinal() - date(day.year, 1, 1).toordinal() + 1
+            if yday not in self.yeardays and yday - 366 - leap not in self.yeardays:
+                return False
+        return not self.weeks or day.toordinal() in _week_days(day.year, self.weeks, self.wkst)
+
+
+@lru_cache(maxsize=64)  # a pure function: one year's table, a memo
+def _week_days(year: int, weeks: tuple[int, ...], wkst: int) -> frozenset[int]:
+    """Ordinals of the days of ``year`` in the listed week numbers, as dateutil numbers them
+    (including its treatment of the weeks shared with the adjacent years)."""
+    days = _du.rrule(
+        _du.YEARLY,
+        dtstart=datetime(year, 1, 1),
+        until=datetime(year, 12, 31),
+        byweekno=weeks,
+        wkst=wkst,
+        cache=False,
+    )
+    return frozenset(day.toordinal() for day in days)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _SubDaily:
+    """HOURLY, MINUTELY and SECONDLY rules with BY-parts, generated by arithmetic.
+
+    Time is cut into *slots* of the FREQ's unit (hours, minutes or seconds), numbered from
+    0001-01-01; the periods are the slots ≡ the origin's modulo the INTERVAL. A period is kept
+    when its hour (minute, second) is allowed by the time BY-parts and its day by the day
+    BY-parts; it then holds the ``offsets`` (BYMINUTE/BYSECOND finer than the unit, BYSETPOS
+    applied: every period has the same candidates). Days are visited one by one and only their
+    allowed periods enumerated, so a rarely matching day or hour costs a check per day, not a
+    step per second as in dateutil.
+
+    Termination: the pattern of (day, slot) repeats after ``lcm(INTERVAL, slots per day ×
+    period of the day filter)`` slots (the Gregorian 400-year cycle, 7 days for weekdays only);
+    a search that passes one whole repetition without a match proves there are no more.
+    """
+
+    unit: int  # seconds in a slot
+    per_day: int  # slots in a day
+    k: int  # INTERVAL (capped), in slots
+    q0: int  # the origin's slot number
+    hours: frozenset[int]  # allowed; empty = all
+    minutes: frozenset[int]  # allowed, for MINUTELY and SECONDLY; empty = all
+    seconds: frozenset[int]  # allowed, for SECONDLY; empty = all
+    offsets: tuple[timedelta, ...]
+    day_ok: _DayFilter
+    repeat: int  # slots after which (day, slot) repeats
+
+    def _allowed(self, a: int) -> bool:
+        u = self.unit
+        h, rest = divmod(a * u, 3600)
+        if self.hours and h not in self.hours:
+            return False
+        if u < 3600 and self.minutes and rest // 60 not in self.minutes:
+            return False
+        return not (u < 60 and self.seconds and rest % 60 not in self.seconds)
+
+    def _day_slots(self, residue: int) -> Iterator[int]:
+        """The allowed slots of a day that are ≡ ``residue`` modulo k, ascending."""
+        k = self.k
+        lattice = range(residue, self.per_day, k)
+        hours = sorted(self.hours) or range(24)
+        if self.unit == 3600:
+            combos = len(hours)
+        else:
+            minutes = sorted(self.minutes) or range(60)
+            combos = len(hours) * len(minutes)
+            if self.unit == 1:
+                combos *= len(self.seconds) or 60
+        if len(lattice) <= combos:  # the cheaper of the two enumerations
+            return (a for a in lattice if self._allowed(a))
+        return (a for a in self._all_allowed() if (a - residue) % k == 0)
+
+    def _all_allowed(self) -> Iterator[int]:
+        hours = sorted(self.hours) or range(24)
+        if self.unit == 3600:
+            yield from hours
+            return
+        minutes = sorted(self.minutes) or range(60)
+        for h in hours:
+            for m in minutes:
+                if self.unit == 60:
+                    yield h * 60 + m
+                else:
+                    for s in sorted(self.seconds) or range(60):
+                        yield h * 3600 + m * 60 + s
+
+    def walls(self, anchor: datetime) -> Iterator[datetime]:
+        n, k = self.per_day, self.k
+        day = anchor.toordinal()
+        clock = anchor.hour * 3600 + anchor.minute * 60 + anchor.second
+        start = day * n + clock // self.unit
+        if k >= n:
+            yield from self._sparse(start)
+            return
+        idle, idle_limit = 0, self.repeat // n + 2
+        while day <= _SPAN_DAYS and idle <= idle_limit:
+            today = date.fromordinal(day)
+            hit = False
+            if self.day_ok(today):
+                base = datetime.combine(today, time())
+                for a in self._day_slots((self.q0 - day * n) % k):
+                    if day * n + a >= start:
+                        slot = base + _SECOND * (a * self.unit)
+                        for offset in self.offsets:
+                            yield slot + offset
+                        hit = True
+            idle = 0 if hit else idle + 1
+            day += 1
+
+    def _sparse(self, start: int) -> Iterator[datetime]:
+        """A step of a day or more: at most one period a day, visited one by one."""
+        n, k = self.per_day, self.k
+        q = start + (self.q0 - start) % k
+        idle, idle_limit = 0, self.repeat // k + 1
+        while idle <= idle_limit:
+            day, a = divmod(q, n)
+            if day > _SPAN_DAYS:
+                return
+            today = date.fromordinal(day)
+            if self._allowed(a) and self.day_ok(today):
+                slot = datetime.combine(today, time()) + _SECOND * (a * self.unit)
+                for offset in self.offsets:
+                    yield slot + offset
+                idle = 0
+            else:
+                idle += 1
+            q += k
+
+
+def _sub_daily(
+    rank: int,
+    step: int,
+    origin: datetime,
+    parts: dict[str, object],
+    byday: tuple[tuple[int, int | None], ...],
+    wkst: int,
+) -> _SubDaily:
+    """The arithmetic form of an HOURLY, MINUTELY or SECONDLY rule (no ``offsets``: no
+    candidate in any period)."""
+
+    def ints(name: str) -> tuple[int, ...]:
+        value = parts[name]
+        return tuple(value) if isinstance(value, tuple) else ()
+
+    unit = _UNIT_SECONDS[rank]
+    if rank == _HOURLY:
+        offsets = sorted({m * 60 + s for m in ints("byminute") for s in ints("bysecond")})
+    elif rank == _MINUTELY:
+        offsets = sorted(set(ints("bysecond")))
+    else:
+        offsets = [0]
+    setpos = ints("bysetpos")
+    if setpos:  # every period holds the same candidates: the positions pick among them
+        size = len(offsets)
+        offsets = sorted({offsets[p - 1 if p > 0 else p] for p in setpos if abs(p) <= size})
+    day_ok = _DayFilter(
+        months=frozenset(ints("bymonth")),
+        monthdays=frozenset(ints("bymonthday")),
+        yeardays=frozenset(ints("byyearday")),
+        weekdays=frozenset(wd for wd, _ in byday),
+        weeks=ints("byweekno"),
+        wkst=wkst,
+    )
+    per_day = 86400 // unit
+    clock = origin.hour * 3600 + origin.minute * 60 + origin.second
+    return _SubDaily(
+        unit=unit,
+        per_day=per_day,
+        k=step,
+        q0=origin.toordinal() * per_day + clock // unit,
+        hours=frozenset(ints("byhour")),
+        minutes=frozenset(ints("byminute")) if rank > _HOURLY else frozenset(),
+        seconds=frozenset(ints("bysecond")) if rank == _SECONDLY else frozenset(),
+        offsets=tuple(_SECOND * o for o in offsets),
+        day_ok=day_ok,
+        repeat=math.lcm(step, per_day * day_ok.period()),
+    )
 
 
 @lru_cache(maxsize=1024)  # a pure function of frozen values: a memo, not state
@@ -613,13 +890,19 @@ def _plan(rule: RecurrenceRule, start: _Start) -> _Plan:
     elif rank == _YEARLY and rule.byweekno and not (rule.byyearday or bymonthday or byday):
         # a week number names a week, as BYMONTH names a month: the day comes from DTSTART
         byday = ((w.weekday(), None),)
-    if any(n is not None for _, n in byday) and any(n is None for _, n in byday):
-        # dateutil intersects plain and ordinal days; RFC: a plain day is every such weekday
-        # of the period, i.e. all its ordinals
-        top = 5 if rank == _MONTHLY or bymonth else 53
-        byday = tuple(
-            sorted({(wd, k) for wd, n in byday for k in ((n,) if n else range(1, top + 1))})
-        )
+    if rank <= _MONTHLY and byday:
+        top = 5 if rank == _MONTHLY or bymonth else 53  # weeks a period can hold
+        if any(n is not None for _, n in byday) and any(n is None for _, n in byday):
+            # dateutil intersects plain and ordinal days; RFC: a plain day is every such
+            # weekday of the period, i.e. all its ordinals
+            byday = tuple(
+                sorted({(wd, k) for wd, n in byday for k in ((n,) if n else range(1, top + 1))})
+            )
+        # an ordinal no period reaches (53TU in a month) names no day; dateutil would index
+        # past its tables (IndexError) on it
+        byday = tuple((wd, n) for wd, n in byday if n is None or abs(n) <= top)
+        if not byday:
+            return _empty_plan(rule, rank, w)
     weekdays = [_du.weekday(wd, n) for wd, n in byday]
     parts: dict[str, object] = {
         "bysecond": bysecond or None,
@@ -632,45 +915,78 @@ def _plan(rule: RecurrenceRule, start: _Start) -> _Plan:
         "bymonth": bymonth or None,
         "bysetpos": rule.bysetpos or None,
     }
-    if rank == _YEARLY:
-        origin = datetime(w.year, 1, 1)
-    elif rank == _MONTHLY:
-        origin = datetime(w.year, w.month, 1)
-    elif rank == _WEEKLY:
-        origin = datetime.combine(w.date() - timedelta(days=(w.weekday() - rule.wkst) % 7), time())
-    elif rank == _DAILY:
-        origin = datetime.combine(w.date(), time())
-    elif rank == _HOURLY:
-        origin = w.replace(minute=0, second=0)
-    elif rank == _MINUTELY:
-        origin = w.replace(second=0)
-    else:
-        origin = w
-    weekyear = rank == _YEARLY and bool(rule.byweekno) and rule.interval > 1
+    step = min(rule.interval, _STEP_CAP[rank])
+    origin, head = _origin(rank, rule.wkst, w, step, parts)
+    if origin is None:  # only a first period before year 1 is representable
+        return replace(_empty_plan(rule, rank, w), empty=not head, head=head)
+    sub_daily = None
+    if rank >= _HOURLY and _simple_form(rank, parts) is None:
+        sub_daily = _sub_daily(rank, step, origin, parts, byday, rule.wkst)
     return _Plan(
         rank=rank,
         interval=rule.interval,
-        step=1 if weekyear else rule.interval,
+        step=step,
         origin=origin,
         first=w,
         wkst=rule.wkst,
         parts=parts,
-        weekyear_base=_weekyear(w.date(), rule.wkst) if weekyear else None,
-        empty=_never(rank, rule.interval, w, parts, byday),
+        empty=(sub_daily is not None and not sub_daily.offsets)
+        or _never(rank, step, w, parts, byday),
         simple=_simple_form(rank, parts),
+        sub_daily=sub_daily,
+        head=head,
     )
+
+
+def _origin(
+    rank: int, wkst: int, w: datetime, step: int, parts: dict[str, object]
+) -> tuple[datetime | None, tuple[datetime, ...]]:
+    """The start of DTSTART's period, and ``()``.
+
+    A week can start before 0001-01-01 (DTSTART on its first days, WKST not Monday): then the
+    representable days of that first week are computed here (the "whole first week" is those
+    days) and the periods start at the next one (None past year 9999).
+    """
+    if rank == _YEARLY:
+        return datetime(w.year, 1, 1), ()
+    if rank == _MONTHLY:
+        return datetime(w.year, w.month, 1), ()
+    if rank == _DAILY:
+        return datetime.combine(w.date(), time()), ()
+    if rank == _HOURLY:
+        return w.replace(minute=0, second=0), ()
+    if rank == _MINUTELY:
+        return w.replace(second=0), ()
+    if rank > _MINUTELY:
+        return w, ()
+    back = (w.weekday() - wkst) % 7
+    week = w.toordinal() - back
+    if week >= 1:
+        return datetime.combine(date.fromordinal(week), time()), ()
+    following = week + 7 * step
+    days = _du.rrule(
+        _du.WEEKLY,
+        dtstart=datetime(1, 1, 1),
+        until=datetime.combine(date.fromordinal(week + 6), time.max),
+        wkst=wkst,
+        cache=False,
+        **parts,  # type: ignore[arg-type]
+    )
+    head = tuple(wall for wall in days if wall >= w)
+    if following > _SPAN_DAYS:
+        return None, head
+    return datetime.combine(date.fromordinal(following), time()), head
 
 
 def _empty_plan(rule: RecurrenceRule, rank: int, w: datetime) -> _Plan:
     return _Plan(
         rank=rank,
         interval=rule.interval,
-        step=rule.interval,
+        step=min(rule.interval, _STEP_CAP[rank]),
         origin=w,
         first=w,
         wkst=rule.wkst,
         parts={},
-        weekyear_base=None,
         empty=True,
     )
 
@@ -704,7 +1020,7 @@ def _never(
         reachable = {(w.month - 1 + j * interval) % 12 + 1 for j in range(12)}
         if not reachable & set(bymonth):
             return True
-    if rank == _DAILY and byday and interval % 7 == 0 and w.weekday() not in dict(byday):
+    if rank >= _DAILY and _off_lattice(rank, interval, w, parts, byday):
         return True
     setpos = ints("bysetpos")
     if setpos and rank >= _WEEKLY:
@@ -723,10 +1039,13 @@ def _never(
     if not risky:
         return False
     check_rank = _MONTHLY if rank == _MONTHLY else _YEARLY
+    weekdays = parts["byweekday"]
+    if rank > _MONTHLY and byday:  # finer rules ignore an ordinal (lenient): plain days here
+        weekdays = sorted({wd for wd, _ in byday})
     scan = _du.rrule(
         _DU_FREQ[check_rank],
         dtstart=datetime(9972, 1, 1),
-        byweekday=parts["byweekday"],  # type: ignore[arg-type]
+        byweekday=weekdays,  # type: ignore[arg-type]
         bymonthday=parts["bymonthday"],  # type: ignore[arg-type]
         byyearday=parts["byyearday"],  # type: ignore[arg-type]
         byweekno=parts["byweekno"],  # type: ignore[arg-type]
@@ -738,6 +1057,41 @@ def _never(
         cache=False,
     )
     return next(iter(scan), None) is None
+
+
+def _off_lattice(
+    rank: int,
+    interval: int,
+    w: datetime,
+    parts: dict[str, object],
+    byday: tuple[tuple[int, int | None], ...],
+) -> bool:
+    """True when a fixed step of whole days never lands on a day the day BY-parts allow.
+
+    The instances of a DAILY rule, or of an HOURLY/MINUTELY/SECONDLY rule whose step is a
+    whole number of days, lie on the days DTSTART + k×D (HOURLY;INTERVAL=168 from a Monday
+    meets only Mondays). The day filter repeats every 7 days (weekdays only) or 146097 days
+    (the Gregorian 400-year cycle), so the days k < period / gcd(D, period) are all the days
+    the rule can ever meet: checking them is a proof.
+    """
+    seconds = interval * (_UNIT_SECONDS[rank])
+    if seconds % 86400 or parts["byweekno"]:
+        return False
+    day_ok = _DayFilter(
+        months=frozenset(parts["bymonth"] or ()),  # type: ignore[call-overload]
+        monthdays=frozenset(parts["bymonthday"] or ()),  # type: ignore[call-overload]
+        yeardays=frozenset(parts["byyearday"] or ()),  # type: ignore[call-overload]
+        weekdays=frozenset(wd for wd, _ in byday),
+    )
+    period = day_ok.period()
+    if period == 1:
+        return False
+    step = seconds // 86400
+    day = w.toordinal()
+    for k in range(min(period // math.gcd(step, period), (_SPAN_DAYS - day) // step + 1)):
+        if day_ok(date.fromordinal(day + k * step)):
+            return False
+    return True
 
 
 def _rule_keys(
@@ -759,7 +1113,9 @@ def _rule_keys(
     until_key: datetime | None = None  # compared as a key (an instant for aware starts)
     if isinstance(until, datetime):
         if start.kind == "aware":
-            until_key = start.key_of(until, "rrule.UNTIL")
+            side, until_key = start.placed(until, "rrule.UNTIL")
+            if side < 0:  # an UNTIL before year 1: no instance
+                return
         else:  # floating or date start: a UTC UNTIL is read on the wall clock (libical)
             until_wall = until.astimezone(UTC).replace(tzinfo=None) if until.tzinfo else until
     elif until is not None:
@@ -783,7 +1139,12 @@ def _rule_keys(
     for wall in plan.walls(lower):
         if until_wall is not None and wall > until_wall:
             break
-        key, floor = start.key_and_floor(wall)
+        try:
+            key, floor = start.key_and_floor(wall)
+        except OverflowError:  # an instant outside 0001..9999 UTC: none before year 1
+            if wall.year > 5000:
+                break
+            continue
         if (stop is not None and floor > stop) or (until_key is not None and floor > until_key):
             break
         heapq.heappush(pending, key)
@@ -805,11 +1166,22 @@ def _jump_wall(start: _Start, lower: datetime) -> datetime:
     offsets = []
     # offsets change at most once in a few days: the smaller of the two ends bounds them all
     for days in (-1, 2):
-        instant = (lower + timedelta(days=days)).replace(tzinfo=UTC)
-        offset = instant.astimezone(zone).utcoffset()
+        instant = _moved(lower, timedelta(days=days)).replace(tzinfo=UTC)
+        try:
+            offset = instant.astimezone(zone).utcoffset()
+        except OverflowError:  # its wall clock is past 9999 or before year 1
+            offset = timedelta(hours=-24 if instant.year < 5000 else 24)
         assert offset is not None
         offsets.append(offset)
-    return lower + min(offsets)
+    return _moved(lower, min(offsets))
+
+
+def _moved(value: datetime, delta: timedelta) -> datetime:
+    """``value + delta``, held at the ends of representable time."""
+    try:
+        return value + delta
+    except OverflowError:
+        return datetime.max if delta > timedelta() else datetime.min
 
 
 def wall_instances(
@@ -857,36 +1229,44 @@ def occurrences(
     DTSTART is an instance only when it matches the rule, unless ``dtstart_always`` (then it is
     one more instance that does not use up COUNT). COUNT counts from the first instance.
 
-    Cost: without COUNT, O(instances in the window) after an O(1) jump to the window's period.
+    Instances exist between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, on a wall clock
+    inside 0001..9999 too: the sequence ends there, and an RDATE, EXDATE or bound outside that
+    range names no instance (a bound there leaves that side open, or the window empty).
+
+    Cost: without COUNT, O(instances in the window) after an O(1) jump to the window's period;
+    with COUNT, O(instances from DTSTART to the window's end), unless COUNT exceeds the seconds
+    in that span (then it cannot end the rule there and the jump is made).
 
     Raises:
         RecurrenceError: a bad rule, or values of a type that cannot be compared.
+        ValidationError: ``end`` before ``start``.
     """
     parsed = rule if isinstance(rule, RecurrenceRule) else RecurrenceRule.parse(rule)
     first = _Start.of(dtstart)
     plan = _plan(parsed, first)
-    lo = None if start is None else first.key_of(start, "start")
-    hi = None if end is None else first.key_of(end, "end")
+    lo_side, lo = (-1, None) if start is None else first.placed(start, "start")
+    hi_side, hi = (1, None) if end is None else first.placed(end, "end")
+    if (lo_side, lo or datetime.min) > (hi_side, hi or datetime.min):
+        raise ValidationError("end", end, f"must not be before start ({start!r})")
+    if lo_side > 0 or hi_side < 0:  # a window outside representable time
+        return iter(())
     ex_keys: set[datetime] = set()
     ex_days: set[date] = set()
     for value in exdates:
         if first.kind != "date" and not isinstance(value, datetime) and isinstance(value, date):
             ex_days.add(value)  # a DATE EXDATE on a DATE-TIME start removes that local day
-        else:
-            ex_keys.add(first.key_of(value, "exdate").replace(microsecond=0))
-    extra: set[datetime] = set()
-    for value in rdates:
-        if first.kind != "date" and not isinstance(value, datetime) and isinstance(value, date):
-            value = datetime.combine(value, first.wall.time())  # at DTSTART's time of day
-            if first.zone is not None:
-                value = localize(value, first.zone)
-        extra.add(first.key_of(value, "rdate").replace(microsecond=0))
-    if dtstart_always:
-        extra.add(first.key(first.wall))
+        elif (key := first.placed(value, "exdate")[1]) is not None:
+            ex_keys.add(key.replace(microsecond=0))
+    extra = _rdate_keys(first, rdates)
+    if dtstart_always and (key := first.placed(first.wall, "dtstart")[1]) is not None:
+        extra.add(key)
+    count = parsed.count
+    if count is not None and count > _seconds_between(first.wall, hi):
+        count = None  # more than one instance a second: COUNT cannot end the rule in time
     if (
         lo is not None
         and hi is not None
-        and parsed.count is None
+        and count is None
         and parsed.until is None
         and not (extra or ex_keys or ex_days)
         and plan.rank in (_DAILY, _WEEKLY)
@@ -898,13 +1278,39 @@ def occurrences(
     keys = _rule_keys(
         plan,
         first,
-        count=parsed.count,
+        count=count,
         until=parsed.until,
         # with COUNT every earlier instance counts, so walk from DTSTART
-        lower=None if lo is None or parsed.count is not None else _jump_wall(first, lo),
+        lower=None if lo is None or count is not None else _jump_wall(first, lo),
         stop=hi,
     )
     return _merged(first, keys, sorted(extra), lo, hi, end_inclusive, ex_keys, ex_days)
+
+
+def _rdate_keys(first: _Start, rdates: Iterable[datetime | date]) -> set[datetime]:
+    """Keys of the RDATEs that are representable instances (in UTC and on the wall clock)."""
+    extra: set[datetime] = set()
+    for value in rdates:
+        if first.kind != "date" and not isinstance(value, datetime) and isinstance(value, date):
+            value = datetime.combine(value, first.wall.time())  # at DTSTART's time of day
+            if first.zone is not None:
+                value = localize(value, first.zone)
+        key = first.placed(value, "rdate")[1]
+        if key is None:
+            continue
+        try:
+            first.output(key)
+        except OverflowError:  # 9999-12-31T23:00Z has no wall clock in UTC+14
+            continue
+        extra.add(key.replace(microsecond=0))
+    return extra
+
+
+def _seconds_between(wall: datetime, hi: datetime | None) -> int:
+    """More than the seconds from the wall-clock ``wall`` to the key ``hi`` (or year 9999):
+    an upper bound of the instances in between, with two days for any UTC offset."""
+    end = datetime.max if hi is None else hi
+    return (end - wall) // _SECOND + 2 * 86400
 
 
 def _day_steps(
@@ -927,7 +1333,12 @@ def _stepped(
     # walls() starts a whole period (a day or more) before ``lo``'s: more than any UTC offset,
     # so the instant ``lo`` can stand for its own wall clock here
     for wall in plan.walls(lo):
-        key = first.key(wall)
+        try:
+            key = first.key(wall)
+        except OverflowError:  # an instant outside 0001..9999 UTC: none before year 1
+            if wall.year > 5000:
+                return
+            continue
         if key > hi or (key == hi and not end_inclusive):
             return
         if key >= lo:

@@ -675,7 +675,8 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
     rrule_line = component.first("RRULE")
     if rrule_line is not None:
         try:
-            rule = RecurrenceRule.parse(rrule_line.value)
+            # OnCall's engine (dateutil) reads the parts RFC 5545 forbids as filters
+            rule = RecurrenceRule.parse(rrule_line.value, lenient=zones.profile == "oncall")
         except RecurrenceError as exc:
             raise _PropertyError("RRULE", rrule_line.value, f"{exc.field}: {exc.reason}") from None
     sequence_text = component.text("SEQUENCE")
@@ -898,13 +899,18 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
             last = _until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
             wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
-        for wall in occurrences(
-            replace(rule, until=None),
-            wall_start,
-            start=wall_low,
-            end=wall_high,
-            end_inclusive=True,
-            dtstart_always=True,
+        # an UNTIL before the window leaves an empty window, which occurrences() refuses
+        for wall in (
+            ()
+            if wall_high < wall_low
+            else occurrences(
+                replace(rule, until=None),
+                wall_start,
+                start=wall_low,
+                end=wall_high,
+                end_inclusive=True,
+                dtstart_always=True,
+            )
         ):
             assert isinstance(wall, datetime)
             if wall != wall_start:  # DTSTART is in already
