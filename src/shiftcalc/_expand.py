@@ -215,47 +215,44 @@ def spans(
     # tzinfo.utcoffset reads a naive wall time directly; RFC 5545 §3.3.5 is its fold 0: a
     # skipped time takes the offset before the gap
     offset_at = zone.utcoffset
-    try:
-        for wall in walls:
-            if wall > wall_high:
-                break
-            if wall < lowest:
-                continue
-            offset = offset_at(wall)
-            assert offset is not None
-            try:
-                start = as_utc(wall - offset)
-                if elapsed:
-                    end = start + duration
+    for wall in walls:
+        if wall > wall_high:
+            break
+        if wall < lowest:
+            continue
+        offset = offset_at(wall)
+        assert offset is not None
+        try:
+            start = as_utc(wall - offset)
+            if elapsed:
+                end = start + duration
+            else:
+                end_wall = wall + duration
+                if offset_at(end_wall) != offset or (
+                    long and offset_at(earlier(wall, NEAR)) != offset_at(later(wall, NEAR))
+                ):
+                    # a DST change in between, or a start in a gap: the careful way, where a
+                    # start that a DST gap moved forward moves its end with it (with equal
+                    # offsets at both ends and a start in no gap, it gives start + duration)
+                    moved = start.astimezone(zone).replace(tzinfo=None) - wall
+                    end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
                 else:
-                    end_wall = wall + duration
-                    if offset_at(end_wall) != offset or (
-                        long and offset_at(earlier(wall, NEAR)) != offset_at(later(wall, NEAR))
-                    ):
-                        # a DST change in between, or a start in a gap: the careful way, where a
-                        # start that a DST gap moved forward moves its end with it (with equal
-                        # offsets at both ends and a start in no gap, it gives start + duration)
-                        moved = start.astimezone(zone).replace(tzinfo=None) - wall
-                        end = (end_wall + moved).replace(tzinfo=zone).astimezone(UTC)
-                    else:
-                        end = start + duration
-            except OverflowError:
-                # within a day of the years 1 or 9999: the instants past them are cut off
-                start, end = _edge_span(wall, offset, duration)
-            if start >= window_end or (until is not None and start >= until):
-                # Later starts are later still, unless a DST gap begins within a day: a time in a
-                # gap takes the offset before it, so a later wall time can come out earlier (an
-                # hourly shift across Troll's two-hour gap, Samoa's skipped day)
-                if offset_at(later(wall, _DAY)) == offset:
-                    break
-                continue
-            if until is not None:
-                end = min(end, until)
-            if end <= start or end <= window_start:
-                continue
-            yield start, end, users if group_of is None else group_of(wall)
-    except OverflowError:
-        return  # the recurrence engine's next instance would be after the year 9999
+                    end = start + duration
+        except OverflowError:
+            # within a day of the years 1 or 9999: the instants past them are cut off
+            start, end = _edge_span(wall, offset, duration)
+        if start >= window_end or (until is not None and start >= until):
+            # Later starts are later still, unless a DST gap begins within a day: a time in a
+            # gap takes the offset before it, so a later wall time can come out earlier (an
+            # hourly shift across Troll's two-hour gap, Samoa's skipped day)
+            if offset_at(later(wall, _DAY)) == offset:
+                break
+            continue
+        if until is not None:
+            end = min(end, until)
+        if end <= start or end <= window_start:
+            continue
+        yield start, end, users if group_of is None else group_of(wall)
 
 
 def _edge_span(
