@@ -32,6 +32,7 @@ from ._model import (
 )
 from ._oncall import expand_oncall, shift_vevents
 from ._oncall_resolve import final_events, gaps_of, records_of, resolve_calendars, rows_of
+from .ical import UnresolvedName
 
 __all__ = [
     "Handoff",
@@ -55,7 +56,8 @@ class Resolution:
     ``shifts`` are the final-shift rows (strict: per user, maximal, disjoint, inside the window;
     oncall: one row per final event and user, as Grafana OnCall's final_shifts endpoint gives
     them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals;
-    ``skipped`` the calendar components left out with ``calendar_errors="skip"``.
+    ``skipped`` the calendar components left out with ``calendar_errors="skip"``;
+    ``unresolved`` the iCal names that match no user (once per VEVENT occurring in the window).
     """
 
     profile: Profile
@@ -63,6 +65,7 @@ class Resolution:
     shifts: tuple[FinalShift, ...]
     gaps: tuple[Gap, ...]
     skipped: tuple[SkippedComponent, ...] = ()
+    unresolved: tuple[UnresolvedName, ...] = ()
     # The timeline is built on first use: most callers want rows only, and building a value
     # per piece of the window is a good part of the work. Same answer whenever it is built.
     timeline: Callable[[], tuple[FinalEvent, ...]] = field(
@@ -102,6 +105,7 @@ def _ical_records(
     profile: Profile,
     on_error: CalendarErrors = "raise",
     skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
 ) -> tuple[list[Interval], list[Interval]]:
     """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
     if not schedule.ical_primary and not schedule.ical_overrides:
@@ -117,6 +121,7 @@ def _ical_records(
             overrides=overrides,
             on_error=on_error,
             skipped=skipped,
+            unresolved=unresolved,
         )
 
     # Only an ical schedule takes its rotations from a calendar; every type may take overrides.
@@ -239,9 +244,10 @@ def _resolve(
     now: datetime | None,
 ) -> Resolution:
     skipped: list[SkippedComponent] = []
+    unresolved: list[UnresolvedName] = []
     if profile == "oncall":
         ical_primary, ical_overrides = _ical_records(
-            schedule, window, profile, calendar_errors, skipped
+            schedule, window, profile, calendar_errors, skipped, unresolved
         )
         primary, overrides = shift_vevents(schedule)
         calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
@@ -253,9 +259,10 @@ def _resolve(
             gaps=gaps_of(resolved, window),
             timeline=lambda: final_events(resolved),
             skipped=tuple(skipped),
+            unresolved=tuple(unresolved),
         )
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, profile, calendar_errors, skipped
+        schedule, window, profile, calendar_errors, skipped, unresolved
     )
     if schedule.swaps:
         # swaps split intervals, so they work on the full values
@@ -274,6 +281,7 @@ def _resolve(
         gaps=merged.gaps,
         timeline=merged.timeline,
         skipped=tuple(skipped),
+        unresolved=tuple(unresolved),
     )
 
 

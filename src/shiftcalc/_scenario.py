@@ -767,6 +767,7 @@ def parse_schedule(data: Mapping[str, Any], *, profile: Profile = "strict") -> S
 
     users = None if data.get("users") is None else _parse_users(data["users"], profile=profile)
     directory = _Directory(users)
+    ical = bool(ical_overrides) or (schedule_type == "ical" and bool(ical_primary))
     if "shifts" not in data:
         _fail("shifts", None, MSG_REQUIRED)
     raw_shifts = [] if data["shifts"] is None else _list(data["shifts"], "shifts")
@@ -789,7 +790,8 @@ def parse_schedule(data: Mapping[str, Any], *, profile: Profile = "strict") -> S
         type=cast(ScheduleType, schedule_type),
         time_zone=time_zone,
         name=name,
-        users=directory.users() if users is None else users,
+        # without a users list a calendar's names are users too: no directory to match them to
+        users=users if users is not None else () if ical else directory.users(),
         shifts=shifts,
         swaps=swaps,
         ical_primary=ical_primary,

@@ -50,6 +50,7 @@ from ._tz import get_zone, localize, naive_utc
 __all__ = [
     "WINDOWS_ZONES",
     "SkippedComponent",
+    "UnresolvedName",
     "calendar_records",
     "final_shifts_to_ics",
 ]
@@ -648,6 +649,7 @@ class _Event:
     line: int
     index: int
     summary: str | None
+    level: int
     description: str | None
     attendees: tuple[str, ...]
     cancelled: bool
@@ -687,11 +689,13 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
             raise _PropertyError("SEQUENCE", sequence_text, "must be an integer") from None
     rid_line = component.first("RECURRENCE-ID")
     status = (component.text("STATUS") or "").strip().upper()
+    summary = component.text("SUMMARY")
     return _Event(
         uid=uid,
         line=component.line,
         index=index,
-        summary=component.text("SUMMARY"),
+        summary=summary,
+        level=_level(summary),
         description=component.text("DESCRIPTION"),
         attendees=tuple(_unescape(p.value) for p in component.all("ATTENDEE")),
         cancelled=status == "CANCELLED",
@@ -745,6 +749,7 @@ def _events(root: _Component, zones: _Zones, report: _Report) -> list[_Event]:
 # --------------------------------------------------------------------------- users, levels, ids
 
 _LEVEL_RE = re.compile(r"^\[L(\d+)\]")
+_MAX_LEVEL_DIGITS = 18  # "[Ln]": a level is a small number; more digits is not a level
 _UID_V2 = re.compile(r"oncall-(.*)-PK(.*)-U(\d+)-E(\d+)-S(\d+)")
 _UID_V1 = re.compile(r"amixr-(.*)-U(\d+)-E(\d+)-S(\d+)")
 _UID_EXPORT = re.compile(r"([\w\d]+)-(\d+)-([\w\d]+)")
@@ -753,43 +758,76 @@ _SOURCES: dict[str, Source] = {"0": "web", "1": "api", "2": "slack", "3": "terra
 
 def _level(summary: str | None) -> int:
     match = _LEVEL_RE.match((summary or "").strip())
-    return int(match.group(1)) if match else 0
+    if match is None:
+        return 0
+    digits = match.group(1)
+    if len(digits.lstrip("0")) > _MAX_LEVEL_DIGITS:
+        raise _PropertyError(
+            "SUMMARY", summary, f"a [Ln] level has at most {_MAX_LEVEL_DIGITS} digits"
+        )
+    return int(digits)
 
 
 def _name(text: str) -> str:
     return _LEVEL_RE.sub("", text.strip(), count=1).strip()
 
 
-def _candidates(event: _Event, profile: Profile) -> list[str]:
-    names = [_name(text) for text in (event.summary, event.description) if text is not None]
-    if profile == "oncall":
-        if len(event.attendees) == 1:
-            names.append(event.attendees[0].strip())
-    else:
-        for attendee in event.attendees:
-            value = attendee.strip()
-            if value[:7].lower() == "mailto:":
-                value = value[7:]
-            names.append(value.strip())
-    return [name for name in dict.fromkeys(names) if name]
+def _candidates(event: _Event, profile: Profile, *, directory: bool) -> list[tuple[str, str]]:
+    """The (property, name) pairs an event names users by, each name once.
+
+    Without a user directory the names *are* the users, so only the properties that name
+    people count: SUMMARY and ATTENDEE (``mailto:`` stripped), not DESCRIPTION's free text.
+    """
+    names: list[tuple[str, str]] = []
+    for prop, text in (("SUMMARY", event.summary), ("DESCRIPTION", event.description)):
+        if text is not None and (directory or prop == "SUMMARY"):
+            names.append((prop, _name(text)))
+    attendees = event.attendees
+    if profile == "oncall" and len(attendees) != 1:
+        attendees = ()  # OnCall reads the ATTENDEE only when there is exactly one
+    for attendee in attendees:
+        value = attendee.strip()
+        if (profile == "strict" or not directory) and value[:7].lower() == "mailto:":
+            value = value[7:]  # OnCall compares the value verbatim (§8.2)
+        names.append(("ATTENDEE", value.strip()))
+    seen: set[str] = set()
+    result = []
+    for prop, name in names:
+        if name and name not in seen:
+            seen.add(name)
+            result.append((prop, name))
+    return result
 
 
-def _match(names: list[str], users: Sequence[User]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    matched: list[str] = []
-    missing: list[str] = []
-    for name in names:
-        found = [
-            u.id
-            for u in users
-            if u.username == name or (u.email is not None and u.email.lower() == name.lower())
-        ]
-        matched.extend(found)
-        if not found:
-            missing.append(name)
-    return tuple(dict.fromkeys(matched)), tuple(missing)
+class _Users:
+    """Calendar names to user ids: the schedule's directory, or every name when it has none.
+
+    A name matches the users whose username equals it (exactly, else in any letter case) and
+    those whose e-mail equals it in any letter case, in directory order.
+    """
+
+    def __init__(self, users: Sequence[User]) -> None:
+        self.directory = bool(users)
+        self.exact: dict[str, list[int]] = {}
+        self.folded: dict[str, list[int]] = {}
+        self.emails: dict[str, list[int]] = {}
+        self.ids = [user.id for user in users]
+        for i, user in enumerate(users):
+            self.exact.setdefault(user.username, []).append(i)
+            self.folded.setdefault(user.username.casefold(), []).append(i)
+            if user.email is not None:
+                self.emails.setdefault(user.email.casefold(), []).append(i)
+
+    def find(self, name: str) -> tuple[str, ...]:
+        if not self.directory:
+            return (name,)
+        folded = name.casefold()
+        found = self.exact.get(name) or self.folded.get(folded, [])
+        found = sorted({*found, *self.emails.get(folded, ())})
+        return tuple(dict.fromkeys(self.ids[i] for i in found))
 
 
-def _rid_text(rid: _When) -> str:
+def _rid_text(rid: _When, profile: Profile) -> str:
     value = rid.value
     if rid.kind == "date" or not isinstance(value, datetime):
         return value.isoformat()
@@ -797,10 +835,13 @@ def _rid_text(rid: _When) -> str:
         return value.replace(tzinfo=UTC).isoformat()
     if rid.kind == "floating" or rid.zone is None:
         return value.isoformat()
+    if profile == "strict":
+        # the strict reading of the zone: it may be one pytz lacks (posix/..., right/...)
+        return localize(value, rid.zone.tzinfo).isoformat()
     return rid.zone.pytz_localize(value).isoformat()
 
 
-def _shift_id(event: _Event) -> tuple[str | None, Source | None]:
+def _shift_id(event: _Event, profile: Profile) -> tuple[str | None, Source | None]:
     """Grafana OnCall's ``parse_event_uid`` (§3.1.3): the shift id and the source."""
     match = _UID_V2.match(event.uid)
     if match:
@@ -815,7 +856,7 @@ def _shift_id(event: _Event) -> tuple[str | None, Source | None]:
     if event.sequence:
         pk = f"{pk}_{event.sequence}"
     if event.recurrence_id is not None:
-        pk = f"{pk}_{_rid_text(event.recurrence_id)}"
+        pk = f"{pk}_{_rid_text(event.recurrence_id, profile)}"
     return pk, None
 
 
@@ -1210,6 +1251,22 @@ _ALL = Window(start=datetime(1, 1, 2, tzinfo=UTC), end=datetime(9999, 12, 30, tz
 # --------------------------------------------------------------------------- public API
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnresolvedName:
+    """A name an iCal component gives that matches no user of the schedule's directory.
+
+    ``calendar`` is the schedule's calendar it is in, ``uid`` and ``line`` the VEVENT (its
+    UID, None when it has none, and the line of its BEGIN), ``property`` where the name is
+    written: ``SUMMARY`` (without its ``[Ln]`` prefix), ``DESCRIPTION`` or ``ATTENDEE``.
+    """
+
+    name: str
+    calendar: Literal["primary", "overrides"]
+    uid: str | None
+    line: int
+    property: str
+
+
 def calendar_records(
     text: str,
     schedule: Schedule,
@@ -1219,12 +1276,19 @@ def calendar_records(
     overrides: bool,
     on_error: Literal["raise", "skip"] = "raise",
     skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
 ) -> list[Interval]:
     """The occurrence records of the calendar ``text`` overlapping ``window`` (UTC instants).
 
     One :class:`~shiftcalc.Interval` per (occurrence, matched user), in calendar order then
     occurrence order; an occurrence matching nobody gives one record with ``users=()`` and the
     unmatched names in ``missing_users``. ``overrides`` marks the records as overrides.
+
+    Users: with a directory (``schedule.users`` not empty) a name matches users by username
+    (exactly, else in any letter case) or e-mail (any letter case), and each name of an event
+    with an occurrence in the window that matches nobody is appended to ``unresolved``.
+    Without one, the names are the users (id = username = the name): the SUMMARY without its
+    ``[Ln]`` prefix and the ATTENDEEs the profile reads, ``mailto:`` stripped.
 
     Raises:
         CalendarError: text that is not an iCalendar, or (unless ``on_error="skip"``, which
@@ -1244,26 +1308,70 @@ def calendar_records(
         found = _oncall_occurrences(events, window, report)
     else:
         found = _strict_occurrences(events, _StrictContext(root, schedule, zones), window, report)
+    users = _Users(schedule.users)
+    calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
+    heads: dict[int, _Head] = {}
     records: list[Interval] = []
+    append = records.append
     for occ in found:
         event = occ.event
-        users, missing = _match(_candidates(event, profile), schedule.users)
-        shift_id, source = _shift_id(event)
-        base = Interval(
-            start=occ.start.astimezone(UTC),
-            end=occ.end.astimezone(UTC),
-            users=(),
-            level=_level(event.summary),
-            is_override=overrides,
-            shift_id=shift_id,
-            all_day=occ.all_day,
-            missing_users=missing,
-            source=source,
-        )
-        if not users:
-            records.append(base)
-        records.extend(replace(base, users=(user,)) for user in users)
+        head = heads.get(event.index)
+        if head is None:
+            head = heads[event.index] = _head(event, profile, users, calendar, unresolved)
+        groups, missing, shift_id, source = head
+        start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
+        for group in groups:
+            append(
+                Interval(
+                    start=start,
+                    end=end,
+                    users=group,
+                    level=event.level,
+                    is_override=overrides,
+                    shift_id=shift_id,
+                    all_day=occ.all_day,
+                    missing_users=missing,
+                    source=source,
+                )
+            )
     return records
+
+
+_Head = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], str | None, Source | None]
+
+
+def _head(
+    event: _Event,
+    profile: Profile,
+    users: _Users,
+    calendar: Literal["primary", "overrides"],
+    unresolved: list[UnresolvedName] | None,
+) -> _Head:
+    """What every record of ``event`` shares: one user group per record (``()`` for the one
+    record of an event that matches nobody), the missing names, the shift id and the source.
+
+    Reports each name that matches nobody to ``unresolved`` (once per event).
+    """
+    matched: list[str] = []
+    missing: list[str] = []
+    for prop, name in _candidates(event, profile, directory=users.directory):
+        found = users.find(name)
+        matched.extend(found)
+        if not found:
+            missing.append(name)
+            if unresolved is not None:
+                unresolved.append(
+                    UnresolvedName(
+                        name=name,
+                        calendar=calendar,
+                        uid=event.uid or None,
+                        line=event.line,
+                        property=prop,
+                    )
+                )
+    shift_id, source = _shift_id(event, profile)
+    groups = tuple((user,) for user in dict.fromkeys(matched)) or ((),)
+    return groups, tuple(missing), shift_id, source
 
 
 # --------------------------------------------------------------------------- export
