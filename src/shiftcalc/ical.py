@@ -22,13 +22,14 @@ matched user, for the resolution of either profile:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple, TypeVar
 
 import pytz
 
@@ -48,6 +49,7 @@ from ._recurrence import RecurrenceRule, occurrences
 from ._tz import get_zone, localize, naive_utc
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "WINDOWS_ZONES",
     "SkippedComponent",
     "UnresolvedName",
@@ -56,7 +58,15 @@ __all__ = [
 ]
 
 
+_SECOND = timedelta(seconds=1)
 _PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+MAX_OCCURRENCES = 100_000
+"""The default cap on the instances one VEVENT's RRULE may generate for one query.
+
+A year of a rule every 6 minutes is 87,600: any real rota fits, while ``FREQ=SECONDLY`` over
+a month (2.6 million) is refused before it costs minutes and gigabytes.
+"""
+_T = TypeVar("_T")
 _FAR_FUTURE = datetime(2200, 1, 1)  # VTIMEZONE rules are expanded up to here
 _MAX_TRANSITIONS = 2000
 
@@ -712,6 +722,22 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
     )
 
 
+def _capped(values: Iterable[_T], event: _Event, limit: int) -> Iterator[_T]:
+    """``values`` (the instances of ``event``'s rule), refused past ``limit`` of them.
+
+    Counted as they come, so that memory stays bounded by the limit however many there are.
+    """
+    for count, value in enumerate(values, 1):
+        if count > limit:
+            rule = "" if event.rule is None else event.rule.to_ical()
+            raise _PropertyError(
+                "RRULE",
+                rule,
+                f"more than {limit} occurrences in one query (max_occurrences={limit})",
+            )
+        yield value
+
+
 class _Report:
     """``on_error``: raise a CalendarError naming the component, or record a skip."""
 
@@ -730,8 +756,12 @@ class _Report:
 
     def expansion(self, event: _Event, exc: Exception) -> None:
         """A VEVENT whose recurrence cannot be expanded (RRULE, EXDATE or RDATE values)."""
-        value = getattr(exc, "value", None)
-        self.fail(event.uid, "VEVENT", event.line, _PropertyError("RRULE", value, str(exc)))
+        if not isinstance(exc, _PropertyError):
+            value = getattr(exc, "value", None)
+            if value is None and event.rule is not None:
+                value = event.rule.to_ical()
+            exc = _PropertyError("RRULE", value, str(exc))
+        self.fail(event.uid, "VEVENT", event.line, exc)
 
 
 def _events(root: _Component, zones: _Zones, report: _Report) -> list[_Event]:
@@ -863,8 +893,8 @@ def _shift_id(event: _Event, profile: Profile) -> tuple[str | None, Source | Non
 # --------------------------------------------------------------------------- oncall expansion
 
 
-@dataclass(frozen=True, slots=True)
-class _Occurrence:
+class _Occurrence(NamedTuple):
+    # a tuple, not a dataclass: a calendar makes hundreds of thousands of them per query
     event: _Event
     start: datetime  # aware (oncall: fixed offset) or, for all-day, midnight UTC
     end: datetime
@@ -889,6 +919,7 @@ def _as_date(when: _When) -> date:
     return when.value.date() if isinstance(when.value, datetime) else when.value
 
 
+@lru_cache(maxsize=4096)  # all-day events of a calendar share their days
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -906,7 +937,9 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     return until
 
 
-def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+def _oncall_timed(
+    event: _Event, low: datetime, high: datetime, limit: int
+) -> Iterator[_Occurrence]:
     dtstart = _oncall_instant(event.start)
     zone = _oncall_zone(event.start)
     if event.end is not None and event.end.kind != "date":
@@ -939,14 +972,15 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
             last = _until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
             wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
-        for wall in occurrences(
+        walls = occurrences(
             replace(rule, until=None),
             wall_start,
             start=wall_low,
             end=wall_high,
             end_inclusive=True,
             dtstart_always=True,
-        ):
+        )
+        for wall in _capped(walls, event, limit):
             assert isinstance(wall, datetime)
             if wall != wall_start:  # DTSTART is in already
                 key = (wall - wall_start) + dtstart
@@ -995,7 +1029,9 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         yield _Occurrence(event, start, end, False, local_day)
 
 
-def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+def _oncall_all_day(
+    event: _Event, low: datetime, high: datetime, limit: int
+) -> Iterator[_Occurrence]:
     first = _as_date(event.start)
     if event.end is not None:
         length = (_as_date(event.end) - first).days
@@ -1011,76 +1047,79 @@ def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_O
         until_day = (
             None if until is None else (until.date() if isinstance(until, datetime) else until)
         )
-        for day in occurrences(
+        instances = occurrences(
             replace(rule, until=None),
             first,
             start=lo,
             end=hi,
             end_inclusive=True,
             dtstart_always=True,
-        ):
+        )
+        for day in _capped(instances, event, limit):
             assert isinstance(day, date)
             if until_day is None or day <= until_day:
                 days.add(day)
     days.update(_as_date(w) for w, _ in event.rdates)
     excluded = {_as_date(w) for w in event.exdates}
+    span = timedelta(days=length)
     for day in sorted(days):
         if day in excluded or not lo <= day <= hi:
             continue
-        yield _Occurrence(
-            event, _midnight(day), _midnight(day + timedelta(days=length)), True, day
-        )
+        yield _Occurrence(event, _midnight(day), _midnight(day + span), True, day)
 
 
 def _oncall_occurrences(
-    events: list[_Event], window: Window, report: _Report
+    events: list[_Event], window: Window, report: _Report, limit: int
 ) -> list[_Occurrence]:
     """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
     low, high = window.start - _PADDING, window.end + _PADDING
-    latest: dict[tuple[str, date], _Occurrence] = {}  # the last one kept per UID and day
-    order: list[_Occurrence] = []
-
-    def key_day(occ: _Occurrence) -> date:
-        rid = occ.event.recurrence_id
-        return occ.day if rid is None else _as_date(rid)
+    # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
+    # replaced occurrence leaves in constant time)
+    latest: dict[tuple[str, date], tuple[int, _Occurrence]] = {}
+    order: dict[int, _Occurrence] = {}
+    places = itertools.count()
 
     def add(occ: _Occurrence) -> None:
         # recurring-ical-events compares each occurrence with the last one it kept for the
         # same UID and day only: a modified instance replaces that one, not every one that day
-        key = (occ.event.uid, key_day(occ))
-        other = latest.get(key)
-        if other is not None:
-            modified = occ.event.recurrence_id is not None
+        event = occ.event
+        rid = event.recurrence_id
+        key = (event.uid, occ.day if rid is None else _as_date(rid))
+        kept = latest.get(key)
+        if kept is not None:
+            place, other = kept
+            modified = rid is not None
             other_modified = other.event.recurrence_id is not None
             if modified and not other_modified:
-                order.remove(other)
+                del order[place]
             elif other_modified and not modified:
                 return
-            elif occ.event.sequence is not None and other.event.sequence is not None:
-                if occ.event.sequence < other.event.sequence:
+            elif event.sequence is not None and other.event.sequence is not None:
+                if event.sequence < other.event.sequence:
                     return
-                order.remove(other)
-        latest[key] = occ
-        order.append(occ)
+                del order[place]
+        place = next(places)
+        latest[key] = (place, occ)
+        order[place] = occ
 
     for event in events:
         expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
         try:
-            found = list(expand(event, low, high))
-        except (RecurrenceError, ValueError, OverflowError) as exc:
+            found = list(expand(event, low, high, limit))
+        except (_PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
             report.expansion(event, exc)
             continue
         for occ in found:
             add(occ)
     result = []
-    for occ in order:
+    for occ in order.values():
         if occ.event.cancelled:
             continue
         if occ.all_day:
             if _overlaps(window, occ.start, occ.end):
                 # §3.1: all-day events end at 23:59:59Z of their last day.
-                end = occ.end - timedelta(seconds=1)
-                result.append(replace(occ, end=end))
+                end = occ.end - _SECOND
+                result.append(_Occurrence(occ.event, occ.start, end, True, occ.day))
             continue
         if _overlaps(window, occ.start, occ.end) and occ.start < occ.end:
             result.append(occ)
@@ -1094,6 +1133,7 @@ class _StrictContext:
     """The calendar's zone for floating and all-day values: X-WR-TIMEZONE, else the schedule's."""
 
     def __init__(self, root: _Component, schedule: Schedule, zones: _Zones) -> None:
+        self.midnights: dict[date, datetime] = {}
         name = root.text("X-WR-TIMEZONE")
         if name is not None and name.strip():
             try:
@@ -1123,9 +1163,16 @@ class _StrictContext:
         """The value as a UTC instant (arithmetic on zoned datetimes is wall-clock arithmetic)."""
         return self.local(when).astimezone(UTC)
 
+    def midnight(self, day: date) -> datetime:
+        """The instant the day starts in the calendar's zone (all-day events share few days)."""
+        found = self.midnights.get(day)
+        if found is None:
+            found = self.midnights[day] = self.instant(_When(day, "date"))
+        return found
+
 
 def _strict_expand(
-    event: _Event, ctx: _StrictContext, window: Window
+    event: _Event, ctx: _StrictContext, window: Window, limit: int
 ) -> Iterator[tuple[datetime, datetime]]:
     """Instances of a master VEVENT as (start, end) instants, RFC 5545 (EXDATE/RDATE included)."""
     if event.start.kind == "date":
@@ -1143,19 +1190,14 @@ def _strict_expand(
         if event.rule is None:
             instances: list[date] = sorted({first, *rdates} - set(exdates))
         else:
-            instances = [
-                d
-                for d in occurrences(
-                    event.rule, first, start=lo, end=hi, exdates=exdates, rdates=rdates
-                )
-                if isinstance(d, date)
-            ]
+            found = occurrences(
+                event.rule, first, start=lo, end=hi, exdates=exdates, rdates=rdates
+            )
+            instances = [d for d in _capped(found, event, limit) if isinstance(d, date)]
+        length = timedelta(days=days)
         for day in instances:
             if lo <= day < hi:
-                yield (
-                    ctx.instant(_When(day, "date")),
-                    ctx.instant(_When(day + timedelta(days=days), "date")),
-                )
+                yield ctx.midnight(day), ctx.midnight(day + length)
         return
     dtstart = ctx.local(event.start)
     if event.end is not None:
@@ -1181,25 +1223,17 @@ def _strict_expand(
             if s not in excluded and s.date() not in excluded
         )
     else:
-        starts = [
-            s
-            for s in occurrences(
-                event.rule,
-                dtstart,
-                start=low,
-                end=window.end,
-                exdates=exdates_at,
-                rdates=rdates_at,
-            )
-            if isinstance(s, datetime)
-        ]
+        found = occurrences(
+            event.rule, dtstart, start=low, end=window.end, exdates=exdates_at, rdates=rdates_at
+        )
+        starts = [s for s in _capped(found, event, limit) if isinstance(s, datetime)]
     for start in starts:
         utc = start.astimezone(UTC)
         yield utc, explicit.get(utc, utc + length)
 
 
 def _strict_occurrences(
-    events: list[_Event], ctx: _StrictContext, window: Window, report: _Report
+    events: list[_Event], ctx: _StrictContext, window: Window, report: _Report, limit: int
 ) -> list[_Occurrence]:
     # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
     modified: dict[tuple[str, datetime], _Event] = {}
@@ -1225,10 +1259,10 @@ def _strict_occurrences(
         try:
             spans = [
                 (start, end)
-                for start, end in _strict_expand(event, ctx, window)
+                for start, end in _strict_expand(event, ctx, window, limit)
                 if event.recurrence_id is not None or (event.uid, start) not in modified
             ]
-        except (RecurrenceError, ValueError, OverflowError) as exc:
+        except (_PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
             report.expansion(event, exc)
             continue
         all_day = event.start.kind == "date"
@@ -1241,7 +1275,7 @@ def _strict_occurrences(
 def _strict_length(master: _Event, ctx: _StrictContext) -> timedelta:
     """The master's duration, for an instance that has no end of its own."""
     single = replace(master, rule=None, rdates=(), exdates=())
-    spans = list(_strict_expand(single, ctx, _ALL))
+    spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
     return spans[0][1] - spans[0][0] if spans else timedelta(0)
 
 
@@ -1277,6 +1311,7 @@ def calendar_records(
     on_error: Literal["raise", "skip"] = "raise",
     skipped: list[SkippedComponent] | None = None,
     unresolved: list[UnresolvedName] | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
     """The occurrence records of the calendar ``text`` overlapping ``window`` (UTC instants).
 
@@ -1294,20 +1329,27 @@ def calendar_records(
         CalendarError: text that is not an iCalendar, or (unless ``on_error="skip"``, which
             appends a :class:`SkippedComponent` to ``skipped`` instead) a VEVENT with a bad
             property; ``field`` is ``VEVENT[UID=…, line N].PROPERTY``, ``value`` the text.
+            A VEVENT whose RRULE generates more than ``max_occurrences`` instances for this
+            query (the window, padded by 16 days in ``oncall``) is one such: its ``.RRULE``.
     """
     if profile not in ("strict", "oncall"):
         raise CalendarError("profile", profile, "expected 'strict' or 'oncall'")
     if on_error not in ("raise", "skip"):
         raise CalendarError("on_error", on_error, "expected 'raise' or 'skip'")
+    if isinstance(max_occurrences, bool) or not isinstance(max_occurrences, int):
+        raise CalendarError("max_occurrences", max_occurrences, "expected an integer")
+    if max_occurrences < 1:
+        raise CalendarError("max_occurrences", max_occurrences, "must be at least 1")
     window = Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
     root = _parse_calendar(text)
     zones = _Zones(root, profile)
     report = _Report(on_error, skipped)
     events = _events(root, zones, report)
     if profile == "oncall":
-        found = _oncall_occurrences(events, window, report)
+        found = _oncall_occurrences(events, window, report, max_occurrences)
     else:
-        found = _strict_occurrences(events, _StrictContext(root, schedule, zones), window, report)
+        context = _StrictContext(root, schedule, zones)
+        found = _strict_occurrences(events, context, window, report, max_occurrences)
     users = _Users(schedule.users)
     calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
     heads: dict[int, _Head] = {}
