@@ -67,6 +67,7 @@ A year of a rule every 6 minutes is 87,600: any real rota fits, while ``FREQ=SEC
 a month (2.6 million) is refused before it costs minutes and gigabytes.
 """
 _T = TypeVar("_T")
+_D = TypeVar("_D", date, datetime)
 _FAR_FUTURE = datetime(2200, 1, 1)  # VTIMEZONE rules are expanded up to here
 _MAX_TRANSITIONS = 2000
 
@@ -355,7 +356,11 @@ def _unescape(value: str) -> str:
 
 
 def _escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR ends a line too
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+_BREAKS = re.compile(r"[\r\n]")
 
 
 # --------------------------------------------------------------------------- VTIMEZONE
@@ -428,12 +433,15 @@ class _VTimezone(tzinfo):
 
 
 def _offset_value(text: str) -> timedelta:
+    """A UTC offset (RFC 5545 §3.3.14): ``±hhmm[ss]``, hours 00-23, minutes/seconds 00-59."""
     match = re.fullmatch(r"([+-])(\d{2})(\d{2})(\d{2})?", text.strip())
     if match is None:
-        raise ValueError(text)
+        raise ValueError(f"{text!r} is not a UTC offset such as +0100")
+    hours, minutes, seconds = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+    if hours > 23 or minutes > 59 or seconds > 59:
+        raise ValueError(f"{text!r}: a UTC offset is less than 24 hours")
     sign = -1 if match.group(1) == "-" else 1
-    seconds = int(match.group(2)) * 3600 + int(match.group(3)) * 60 + int(match.group(4) or 0)
-    return sign * timedelta(seconds=seconds)
+    return sign * timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 @lru_cache(maxsize=64)
@@ -628,6 +636,9 @@ def _whens(line: _Line, zones: _Zones) -> list[tuple[_When, _When | timedelta | 
     return result
 
 
+# Years 1 to 9999 hold about 3.2e11 seconds: a longer duration cannot end anywhere
+_MAX_SECONDS = int((datetime.max - datetime.min).total_seconds())
+_MAX_DURATION_DIGITS = 12
 _DURATION_RE = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
@@ -639,14 +650,17 @@ def _duration(text: str, prop: str) -> timedelta:
         or text.strip().endswith("T")
     ):
         raise _PropertyError(prop, text, "expected an RFC 5545 duration such as PT8H or P1D")
-    sign, weeks, days, hours, minutes, seconds = match.groups()
-    value = timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
+    sign, *parts = match.groups()
+    total = 0
+    for digits, unit in zip(parts, (604_800, 86_400, 3_600, 60, 1), strict=True):
+        if digits is None:
+            continue
+        if len(digits.lstrip("0")) > _MAX_DURATION_DIGITS:
+            raise _PropertyError(prop, text, "a duration longer than the calendar's years")
+        total += int(digits) * unit
+    if total > _MAX_SECONDS:
+        raise _PropertyError(prop, text, "a duration longer than the calendar's years")
+    value = timedelta(seconds=total)
     return -value if sign == "-" else value
 
 
@@ -920,6 +934,26 @@ def _as_date(when: _When) -> date:
 
 
 @lru_cache(maxsize=4096)  # all-day events of a calendar share their days
+def _shifted(value: _D, by: timedelta) -> _D:
+    """``value + by``, held at the first or last representable value (years 1 and 9999): a
+    search bound past the calendar's range searches the whole range on that side."""
+    try:
+        return value + by
+    except OverflowError:
+        far = datetime.min if by < timedelta(0) else datetime.max
+        if isinstance(value, datetime):
+            return far.replace(tzinfo=value.tzinfo)
+        return far.date()
+
+
+def _local_date(instant: datetime, zone: tzinfo) -> date:
+    """The date of ``instant`` in ``zone`` (the UTC date at the ends of the range)."""
+    try:
+        return instant.astimezone(zone).date()
+    except OverflowError:
+        return instant.date()
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -948,7 +982,7 @@ def _oncall_timed(
         length = _midnight(_as_date(event.end)) - dtstart
     else:
         length = event.duration if event.duration is not None else timedelta(0)
-    search_low = low - max(length, timedelta(0))
+    search_low = _shifted(low, -max(length, timedelta(0)))
     # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
     # which is what it sorts and de-duplicates: two wall times that localise to one instant
     # across a DST gap are two occurrences.
@@ -964,8 +998,8 @@ def _oncall_timed(
     )
     if rule is not None:
         margin = timedelta(days=1)
-        wall_low = search_low.astimezone(UTC).replace(tzinfo=None) - margin
-        wall_high = high.astimezone(UTC).replace(tzinfo=None) + margin
+        wall_low = _shifted(naive_utc(search_low), -margin)
+        wall_high = _shifted(naive_utc(high), margin)
         if until is not None:
             # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
             # in a pytz zone (as in _oncall), as written for a floating start
@@ -1040,7 +1074,8 @@ def _oncall_all_day(
     else:
         length = 0  # the engine's end = DTSTART (ENGINE QUIRK, see the module docs)
     days: set[date] = {first}  # DTSTART always counts, UNTIL or not: dates have no zone
-    lo, hi = low.date() - timedelta(days=max(length, 0) + 1), high.date() + timedelta(days=1)
+    lo = _shifted(low.date(), -timedelta(days=max(length, 0) + 1))
+    hi = _shifted(high.date(), timedelta(days=1))
     rule = event.rule
     if rule is not None:
         until = rule.until
@@ -1072,7 +1107,7 @@ def _oncall_occurrences(
     events: list[_Event], window: Window, report: _Report, limit: int
 ) -> list[_Occurrence]:
     """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
-    low, high = window.start - _PADDING, window.end + _PADDING
+    low, high = _shifted(window.start, -_PADDING), _shifted(window.end, _PADDING)
     # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
     # replaced occurrence leaves in constant time)
     latest: dict[tuple[str, date], tuple[int, _Occurrence]] = {}
@@ -1183,8 +1218,8 @@ def _strict_expand(
             days = event.duration.days
         else:
             days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
-        lo = window.start.astimezone(ctx.zone).date() - timedelta(days=max(days, 0) + 1)
-        hi = window.end.astimezone(ctx.zone).date() + timedelta(days=1)
+        lo = _shifted(_local_date(window.start, ctx.zone), -timedelta(days=max(days, 0) + 1))
+        hi = _shifted(_local_date(window.end, ctx.zone), timedelta(days=1))
         exdates = [_as_date(w) for w in event.exdates]
         rdates = [_as_date(w) for w, _ in event.rdates]
         if event.rule is None:
@@ -1214,7 +1249,7 @@ def _strict_expand(
         elif isinstance(period, timedelta):
             explicit[start] = start + period
     exdates_at = [ctx.instant(w) if w.kind != "date" else _as_date(w) for w in event.exdates]
-    low = window.start - max(length, *(e - s for s, e in explicit.items()), timedelta(0))
+    low = _shifted(window.start, -max(length, *(e - s for s, e in explicit.items()), timedelta(0)))
     if event.rule is None:
         excluded = set(exdates_at)
         starts = sorted(
@@ -1420,24 +1455,46 @@ def _head(
 
 
 def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # by hand: strftime's %Y does not pad years before 1000 to four digits on every platform
+    v = value.astimezone(UTC)
+    return f"{v.year:04d}{v.month:02d}{v.day:02d}T{v.hour:02d}{v.minute:02d}{v.second:02d}Z"
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence.
+
+    Linear in the line: cuts are found in its UTF-8 bytes, stepping back over continuation
+    bytes (``10xxxxxx``) to the start of the character.
+    """
+    if len(line) <= 75 and line.isascii():
+        return line
+    data = line.encode("utf-8")
+    pieces: list[bytes] = []
+    pos, limit = 0, 75
+    while len(data) - pos > limit:
+        cut = pos + limit
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        pieces.append(data[pos:cut])
+        pos, limit = cut, 74  # a continuation line starts with a space
+    pieces.append(data[pos:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text_value(value: str, field: str) -> str:
+    """``value`` checked for what a calendar cannot carry (RFC 5545 §3.3.11, §3.1.4)."""
+    bad = _CONTROL.search(value.replace("\r\n", "\n").replace("\r", "\n"))
+    if bad is not None:
+        raise CalendarError(field, value, f"a control character {bad.group()!r} in calendar text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        reason = f"not writable as UTF-8 ({exc.reason}: {value[exc.start : exc.end]!r})"
+        raise CalendarError(field, value, reason) from None
+    return value
 
 
 def final_shifts_to_ics(
@@ -1457,13 +1514,14 @@ def final_shifts_to_ics(
         "PRODID:-//shiftcalc//final shifts//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(title)}",
+        f"X-WR-CALNAME:{_escape(_text_value(title, 'name'))}",
         "X-WR-TIMEZONE:UTC",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     seen: dict[str, int] = {}
-    for row in rows:
+    for index, row in enumerate(rows):
         user = schedule.user(row.user)
+        username = _text_value(user.username, f"rows[{index}].user ({row.user!r}).username")
         key = "\x1f".join(
             (
                 row.user,
@@ -1474,7 +1532,8 @@ def final_shifts_to_ics(
                 str(row.is_override),
             )
         )
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: the key only has to be hashed, and ids are checked where written
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         count = seen.get(digest, 0)
         seen[digest] = count + 1
         uid = f"{digest}{'' if count == 0 else f'-{count}'}@shiftcalc"
@@ -1484,11 +1543,19 @@ def final_shifts_to_ics(
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_stamp(row.start)}",
             f"DTEND:{_stamp(row.end)}",
-            f"SUMMARY:{_escape(user.username)}",
+            f"SUMMARY:{_escape(username)}",
         ]
         if user.email:
-            cn = user.username.replace('"', "'")
-            lines.append(f'ATTENDEE;CN="{cn}":mailto:{user.email}')
+            email = _text_value(user.email, f"rows[{index}].user ({row.user!r}).email")
+            if _BREAKS.search(email):
+                raise CalendarError(
+                    f"rows[{index}].user ({row.user!r}).email",
+                    email,
+                    "a line break in an e-mail address",
+                )
+            # a quoted parameter value holds no '"' and no line break (RFC 5545 §3.1)
+            cn = _BREAKS.sub(" ", username.replace('"', "'"))
+            lines.append(f'ATTENDEE;CN="{cn}":mailto:{email}')
         if row.is_override:
             lines.append("PRIORITY:1")
         lines.append("END:VEVENT")
