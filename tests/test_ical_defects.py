@@ -452,3 +452,35 @@ def test_ics_export_of_a_century_is_linear() -> None:
 def test_ics_export_errors_are_shiftcalc_errors() -> None:
     """The export's refusals are ShiftcalcErrors (the CLI prints them as one line)."""
     assert issubclass(CalendarError, ShiftcalcError)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_ical_occurrence_cap_counts_the_walk_of_a_count_rule(
+    profile: Literal["strict", "oncall"],
+) -> None:
+    """A COUNT rule is walked from DTSTART (earlier instances use up the count): an hourly rule
+    from year 1 with a huge COUNT, queried in 9999, is refused by the cap instead of walking
+    87 million hours (found by the fuzz)."""
+    rule = "RRULE:FREQ=HOURLY;COUNT=" + "9" * 300
+    text = _calendar(_event("DTSTART:00010615T090000Z", "DURATION:PT1H", rule, "SUMMARY:a"))
+    schedule = Schedule(type="ical", ical_primary=text)
+    with hang_guard(60), pytest.raises(CalendarError, match="max_occurrences"):
+        resolve(schedule, _window("9999-11-20", "9999-12-24"), profile=profile)
+    near = _calendar(
+        _event(
+            "DTSTART:20240301T000000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3", "SUMMARY:a"
+        )
+    )
+    assert _resolve_text(near, profile) == ("a", "a", "a")
+
+
+def test_ical_oncall_all_day_event_ending_before_year_1_is_refused() -> None:
+    """An all-day event of the first day without DTEND ends a second before year 1 in oncall
+    (OnCall's 23:59:59 of the day before): a CalendarError naming DTEND, not an OverflowError."""
+    text = _calendar(_event("DTSTART;VALUE=DATE:00010101", "SUMMARY:a"))
+    with pytest.raises(CalendarError, match=r"\.DTEND"):
+        resolve(
+            Schedule(type="ical", ical_primary=text),
+            _window("0001-01-01", "0001-01-03"),
+            profile="oncall",
+        )

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import pytz
 
@@ -752,6 +752,27 @@ def _capped(values: Iterable[_T], event: _Event, limit: int) -> Iterator[_T]:
         yield value
 
 
+def _instances(
+    event: _Event,
+    rule: RecurrenceRule,
+    dtstart: _D,
+    start: _D,
+    end: _D,
+    limit: int,
+    **options: Any,
+) -> Iterator[datetime | date]:
+    """The instances of ``rule`` in ``[start, end)``, refused past ``limit`` of them.
+
+    With COUNT the rule is walked from DTSTART (every earlier instance uses up the count), so
+    the instances before ``start`` count against the limit too: the cost is the walk's.
+    """
+    if rule.count is None:
+        found = occurrences(rule, dtstart, start=start, end=end, **options)
+        return _capped(found, event, limit)
+    walked = _capped(occurrences(rule, dtstart, end=end, **options), event, limit)
+    return (value for value in walked if not value < start)
+
+
 class _Report:
     """``on_error``: raise a CalendarError naming the component, or record a skip."""
 
@@ -1006,15 +1027,17 @@ def _oncall_timed(
             last = _until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
             wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
-        walls = occurrences(
+        walls = _instances(
+            event,
             replace(rule, until=None),
             wall_start,
-            start=wall_low,
-            end=wall_high,
+            wall_low,
+            wall_high,
+            limit,
             end_inclusive=True,
             dtstart_always=True,
         )
-        for wall in _capped(walls, event, limit):
+        for wall in walls:
             assert isinstance(wall, datetime)
             if wall != wall_start:  # DTSTART is in already
                 key = (wall - wall_start) + dtstart
@@ -1082,15 +1105,17 @@ def _oncall_all_day(
         until_day = (
             None if until is None else (until.date() if isinstance(until, datetime) else until)
         )
-        instances = occurrences(
+        instances = _instances(
+            event,
             replace(rule, until=None),
             first,
-            start=lo,
-            end=hi,
+            lo,
+            hi,
+            limit,
             end_inclusive=True,
             dtstart_always=True,
         )
-        for day in _capped(instances, event, limit):
+        for day in instances:
             assert isinstance(day, date)
             if until_day is None or day <= until_day:
                 days.add(day)
@@ -1153,6 +1178,10 @@ def _oncall_occurrences(
         if occ.all_day:
             if _overlaps(window, occ.start, occ.end):
                 # §3.1: all-day events end at 23:59:59Z of their last day.
+                if occ.end == _midnight(date.min):
+                    reason = "the all-day event ends a second before year 1"
+                    report.expansion(occ.event, _PropertyError("DTEND", None, reason))
+                    continue
                 end = occ.end - _SECOND
                 result.append(_Occurrence(occ.event, occ.start, end, True, occ.day))
             continue
@@ -1225,10 +1254,10 @@ def _strict_expand(
         if event.rule is None:
             instances: list[date] = sorted({first, *rdates} - set(exdates))
         else:
-            found = occurrences(
-                event.rule, first, start=lo, end=hi, exdates=exdates, rdates=rdates
+            found = _instances(
+                event, event.rule, first, lo, hi, limit, exdates=exdates, rdates=rdates
             )
-            instances = [d for d in _capped(found, event, limit) if isinstance(d, date)]
+            instances = [d for d in found if isinstance(d, date)]
         length = timedelta(days=days)
         for day in instances:
             if lo <= day < hi:
@@ -1258,10 +1287,17 @@ def _strict_expand(
             if s not in excluded and s.date() not in excluded
         )
     else:
-        found = occurrences(
-            event.rule, dtstart, start=low, end=window.end, exdates=exdates_at, rdates=rdates_at
+        found = _instances(
+            event,
+            event.rule,
+            dtstart,
+            low,
+            window.end,
+            limit,
+            exdates=exdates_at,
+            rdates=rdates_at,
         )
-        starts = [s for s in _capped(found, event, limit) if isinstance(s, datetime)]
+        starts = [s for s in found if isinstance(s, datetime)]
     for start in starts:
         utc = start.astimezone(UTC)
         yield utc, explicit.get(utc, utc + length)
