@@ -439,6 +439,11 @@ class UserIndex:
             return name
         return self.by_name.get(name.casefold())
 
+    def find_by_name(self, name: str) -> str | None:
+        """The id of the user whose username or e-mail is ``name`` in any case (no ids: a
+        calendar names people, as Grafana OnCall matches them)."""
+        return self.by_name.get(name.casefold())
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Shift:
@@ -554,6 +559,16 @@ class Schedule:
         found = self._index.by_id.get(user_id)
         return found if found is not None else User(id=user_id, username=user_id)
 
+    @property
+    def has_directory(self) -> bool:
+        """Whether ``users`` is a directory that names must match (not empty, not implicit)."""
+        return bool(self.users) and not self.implicit_users
+
+    def find_user_by_name(self, name: str) -> str | None:
+        """The id of the user whose username or e-mail is ``name`` in any case (ids are not
+        tried: see :meth:`UserIndex.find_by_name`)."""
+        return self._index.find_by_name(name)
+
     def find_user(self, name: str) -> str | None:
         """The id of the user a shift or swap calls ``name``, or None when none is called so.
 
@@ -651,6 +666,22 @@ class SkippedComponent:
     line: int
     property: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnresolvedName:
+    """A name an iCal component gives that matches no user of the schedule's directory.
+
+    ``calendar`` is the schedule's calendar it is in, ``uid`` and ``line`` the VEVENT (its
+    UID, None when it has none, and the line of its BEGIN), ``property`` where the name is
+    written: ``SUMMARY`` (without its ``[Ln]`` prefix), ``DESCRIPTION`` or ``ATTENDEE``.
+    """
+
+    name: str
+    calendar: Literal["primary", "overrides"]
+    uid: str | None
+    line: int
+    property: str
 
 
 def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:

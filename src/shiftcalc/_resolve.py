@@ -27,6 +27,7 @@ from ._model import (
     Shift,
     ShiftSwap,
     SkippedComponent,
+    UnresolvedName,
     Window,
     validate,
 )
@@ -55,7 +56,8 @@ class Resolution:
     ``shifts`` are the final-shift rows (strict: per user, maximal, disjoint, inside the window;
     oncall: one row per final event and user, as Grafana OnCall's final_shifts endpoint gives
     them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals;
-    ``skipped`` the calendar components left out with ``calendar_errors="skip"``.
+    ``skipped`` the calendar components left out with ``calendar_errors="skip"``;
+    ``unresolved`` the iCal names that match no user (once per VEVENT occurring in the window).
     """
 
     profile: Profile
@@ -63,6 +65,7 @@ class Resolution:
     shifts: tuple[FinalShift, ...]
     gaps: tuple[Gap, ...]
     skipped: tuple[SkippedComponent, ...] = ()
+    unresolved: tuple[UnresolvedName, ...] = ()
     # The timeline is built on first use: most callers want rows only, and building a value
     # per piece of the window is a good part of the work. Same answer whenever it is built.
     timeline: Callable[[], tuple[FinalEvent, ...]] = field(
@@ -140,6 +143,7 @@ def _ical_records(
     profile: Profile,
     on_error: CalendarErrors = "raise",
     skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
 ) -> tuple[list[Interval], list[Interval]]:
     """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
     if not schedule.ical_primary and not schedule.ical_overrides:
@@ -155,6 +159,7 @@ def _ical_records(
             overrides=overrides,
             on_error=on_error,
             skipped=skipped,
+            unresolved=unresolved,
         )
 
     # Only an ical schedule takes its rotations from a calendar; every type may take overrides.
@@ -291,9 +296,10 @@ def _resolve(
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> Resolution:
     skipped: list[SkippedComponent] = []
+    unresolved: list[UnresolvedName] = []
     if profile == "oncall":
         ical_primary, ical_overrides = _ical_records(
-            schedule, window, profile, calendar_errors, skipped
+            schedule, window, profile, calendar_errors, skipped, unresolved
         )
         primary, overrides = shift_vevents(schedule)
         calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
@@ -305,9 +311,10 @@ def _resolve(
             gaps=gaps_of(resolved, window),
             timeline=lambda: final_events(resolved),
             skipped=tuple(skipped),
+            unresolved=tuple(unresolved),
         )
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, profile, calendar_errors, skipped
+        schedule, window, profile, calendar_errors, skipped, unresolved
     )
     if schedule.swaps:
         # swaps split intervals, so they work on the full values
@@ -330,6 +337,7 @@ def _resolve(
         gaps=merged.gaps,
         timeline=merged.timeline,
         skipped=tuple(skipped),
+        unresolved=tuple(unresolved),
     )
 
 

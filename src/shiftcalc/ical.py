@@ -22,13 +22,14 @@ matched user, for the resolution of either profile:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import pytz
 
@@ -40,7 +41,7 @@ from ._model import (
     Schedule,
     SkippedComponent,
     Source,
-    User,
+    UnresolvedName,
     Window,
 )
 from ._oncall import _localize, _offset_at, _overlaps, _until_wall
@@ -48,14 +49,26 @@ from ._recurrence import RecurrenceRule, occurrences
 from ._tz import get_zone, localize, naive_utc
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "WINDOWS_ZONES",
     "SkippedComponent",
+    "UnresolvedName",
     "calendar_records",
     "final_shifts_to_ics",
+    "first_day",
 ]
 
 
+_SECOND = timedelta(seconds=1)
 _PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+MAX_OCCURRENCES = 100_000
+"""The default cap on the instances one VEVENT's RRULE may generate for one query.
+
+A year of a rule every 6 minutes is 87,600: any real rota fits, while ``FREQ=SECONDLY`` over
+a month (2.6 million) is refused before it costs minutes and gigabytes.
+"""
+_T = TypeVar("_T")
+_D = TypeVar("_D", date, datetime)
 _FAR_FUTURE = datetime(2200, 1, 1)  # VTIMEZONE rules are expanded up to here
 _MAX_TRANSITIONS = 2000
 
@@ -344,7 +357,11 @@ def _unescape(value: str) -> str:
 
 
 def _escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR ends a line too
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+_BREAKS = re.compile(r"[\r\n]")
 
 
 # --------------------------------------------------------------------------- VTIMEZONE
@@ -417,12 +434,15 @@ class _VTimezone(tzinfo):
 
 
 def _offset_value(text: str) -> timedelta:
+    """A UTC offset (RFC 5545 §3.3.14): ``±hhmm[ss]``, hours 00-23, minutes/seconds 00-59."""
     match = re.fullmatch(r"([+-])(\d{2})(\d{2})(\d{2})?", text.strip())
     if match is None:
-        raise ValueError(text)
+        raise ValueError(f"{text!r} is not a UTC offset such as +0100")
+    hours, minutes, seconds = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+    if hours > 23 or minutes > 59 or seconds > 59:
+        raise ValueError(f"{text!r}: a UTC offset is less than 24 hours")
     sign = -1 if match.group(1) == "-" else 1
-    seconds = int(match.group(2)) * 3600 + int(match.group(3)) * 60 + int(match.group(4) or 0)
-    return sign * timedelta(seconds=seconds)
+    return sign * timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 @lru_cache(maxsize=64)
@@ -617,6 +637,9 @@ def _whens(line: _Line, zones: _Zones) -> list[tuple[_When, _When | timedelta | 
     return result
 
 
+# Years 1 to 9999 hold about 3.2e11 seconds: a longer duration cannot end anywhere
+_MAX_SECONDS = int((datetime.max - datetime.min).total_seconds())
+_MAX_DURATION_DIGITS = 12
 _DURATION_RE = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
@@ -628,14 +651,17 @@ def _duration(text: str, prop: str) -> timedelta:
         or text.strip().endswith("T")
     ):
         raise _PropertyError(prop, text, "expected an RFC 5545 duration such as PT8H or P1D")
-    sign, weeks, days, hours, minutes, seconds = match.groups()
-    value = timedelta(
-        weeks=int(weeks or 0),
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
+    sign, *parts = match.groups()
+    total = 0
+    for digits, unit in zip(parts, (604_800, 86_400, 3_600, 60, 1), strict=True):
+        if digits is None:
+            continue
+        if len(digits.lstrip("0")) > _MAX_DURATION_DIGITS:
+            raise _PropertyError(prop, text, "a duration longer than the calendar's years")
+        total += int(digits) * unit
+    if total > _MAX_SECONDS:
+        raise _PropertyError(prop, text, "a duration longer than the calendar's years")
+    value = timedelta(seconds=total)
     return -value if sign == "-" else value
 
 
@@ -648,6 +674,7 @@ class _Event:
     line: int
     index: int
     summary: str | None
+    level: int
     description: str | None
     attendees: tuple[str, ...]
     cancelled: bool
@@ -688,11 +715,13 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
             raise _PropertyError("SEQUENCE", sequence_text, "must be an integer") from None
     rid_line = component.first("RECURRENCE-ID")
     status = (component.text("STATUS") or "").strip().upper()
+    summary = component.text("SUMMARY")
     return _Event(
         uid=uid,
         line=component.line,
         index=index,
-        summary=component.text("SUMMARY"),
+        summary=summary,
+        level=_level(summary),
         description=component.text("DESCRIPTION"),
         attendees=tuple(_unescape(p.value) for p in component.all("ATTENDEE")),
         cancelled=status == "CANCELLED",
@@ -707,6 +736,45 @@ def _event(component: _Component, index: int, zones: _Zones) -> _Event:
         if rid_line is None
         else _when(rid_line.value, rid_line.params, zones, "RECURRENCE-ID"),
     )
+
+
+def _capped(values: Iterable[_T], event: _Event, limit: int) -> Iterator[_T]:
+    """``values`` (the instances of ``event``'s rule), refused past ``limit`` of them.
+
+    Counted as they come, so that memory stays bounded by the limit however many there are.
+    """
+    for count, value in enumerate(values, 1):
+        if count > limit:
+            rule = "" if event.rule is None else event.rule.to_ical()
+            raise _PropertyError(
+                "RRULE",
+                rule,
+                f"more than {limit} occurrences in one query (max_occurrences={limit})",
+            )
+        yield value
+
+
+def _instances(
+    event: _Event,
+    rule: RecurrenceRule,
+    dtstart: _D,
+    start: _D,
+    end: _D,
+    limit: int,
+    **options: Any,
+) -> Iterator[datetime | date]:
+    """The instances of ``rule`` in ``[start, end)``, refused past ``limit`` of them.
+
+    With COUNT the rule is walked from DTSTART (every earlier instance uses up the count), so
+    the instances before ``start`` count against the limit too: the cost is the walk's.
+    """
+    if end < start:  # an UNTIL before the window: occurrences() refuses a window backwards
+        return iter(())
+    if rule.count is None:
+        found = occurrences(rule, dtstart, start=start, end=end, **options)
+        return _capped(found, event, limit)
+    walked = _capped(occurrences(rule, dtstart, end=end, **options), event, limit)
+    return (value for value in walked if not value < start)
 
 
 class _Report:
@@ -727,8 +795,12 @@ class _Report:
 
     def expansion(self, event: _Event, exc: Exception) -> None:
         """A VEVENT whose recurrence cannot be expanded (RRULE, EXDATE or RDATE values)."""
-        value = getattr(exc, "value", None)
-        self.fail(event.uid, "VEVENT", event.line, _PropertyError("RRULE", value, str(exc)))
+        if not isinstance(exc, _PropertyError):
+            value = getattr(exc, "value", None)
+            if value is None and event.rule is not None:
+                value = event.rule.to_ical()
+            exc = _PropertyError("RRULE", value, str(exc))
+        self.fail(event.uid, "VEVENT", event.line, exc)
 
 
 def _events(root: _Component, zones: _Zones, report: _Report) -> list[_Event]:
@@ -746,6 +818,7 @@ def _events(root: _Component, zones: _Zones, report: _Report) -> list[_Event]:
 # --------------------------------------------------------------------------- users, levels, ids
 
 _LEVEL_RE = re.compile(r"^\[L(\d+)\]")
+_MAX_LEVEL_DIGITS = 18  # "[Ln]": a level is a small number; more digits is not a level
 _UID_V2 = re.compile(r"oncall-(.*)-PK(.*)-U(\d+)-E(\d+)-S(\d+)")
 _UID_V1 = re.compile(r"amixr-(.*)-U(\d+)-E(\d+)-S(\d+)")
 _UID_EXPORT = re.compile(r"([\w\d]+)-(\d+)-([\w\d]+)")
@@ -754,43 +827,63 @@ _SOURCES: dict[str, Source] = {"0": "web", "1": "api", "2": "slack", "3": "terra
 
 def _level(summary: str | None) -> int:
     match = _LEVEL_RE.match((summary or "").strip())
-    return int(match.group(1)) if match else 0
+    if match is None:
+        return 0
+    digits = match.group(1)
+    if len(digits.lstrip("0")) > _MAX_LEVEL_DIGITS:
+        raise _PropertyError(
+            "SUMMARY", summary, f"a [Ln] level has at most {_MAX_LEVEL_DIGITS} digits"
+        )
+    return int(digits)
 
 
 def _name(text: str) -> str:
     return _LEVEL_RE.sub("", text.strip(), count=1).strip()
 
 
-def _candidates(event: _Event, profile: Profile) -> list[str]:
-    names = [_name(text) for text in (event.summary, event.description) if text is not None]
-    if profile == "oncall":
-        if len(event.attendees) == 1:
-            names.append(event.attendees[0].strip())
-    else:
-        for attendee in event.attendees:
-            value = attendee.strip()
-            if value[:7].lower() == "mailto:":
-                value = value[7:]
-            names.append(value.strip())
-    return [name for name in dict.fromkeys(names) if name]
+def _candidates(event: _Event, profile: Profile, *, directory: bool) -> list[tuple[str, str]]:
+    """The (property, name) pairs an event names users by, each name once.
+
+    Without a user directory the names *are* the users, so only the properties that name
+    people count: SUMMARY and ATTENDEE (``mailto:`` stripped), not DESCRIPTION's free text.
+    """
+    names: list[tuple[str, str]] = []
+    for prop, text in (("SUMMARY", event.summary), ("DESCRIPTION", event.description)):
+        if text is not None and (directory or prop == "SUMMARY"):
+            names.append((prop, _name(text)))
+    attendees = event.attendees
+    if profile == "oncall" and len(attendees) != 1:
+        attendees = ()  # OnCall reads the ATTENDEE only when there is exactly one
+    for attendee in attendees:
+        value = attendee.strip()
+        if (profile == "strict" or not directory) and value[:7].lower() == "mailto:":
+            value = value[7:]  # OnCall compares the value verbatim (§8.2)
+        names.append(("ATTENDEE", value.strip()))
+    seen: set[str] = set()
+    result = []
+    for prop, name in names:
+        if name and name not in seen:
+            seen.add(name)
+            result.append((prop, name))
+    return result
 
 
-def _match(names: list[str], users: Sequence[User]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    matched: list[str] = []
-    missing: list[str] = []
-    for name in names:
-        found = [
-            u.id
-            for u in users
-            if u.username == name or (u.email is not None and u.email.lower() == name.lower())
-        ]
-        matched.extend(found)
-        if not found:
-            missing.append(name)
-    return tuple(dict.fromkeys(matched)), tuple(missing)
+class _Users:
+    """Calendar names to user ids: by username or e-mail in any case (one user at most, as
+    the directory guarantees), or every name when the schedule has no directory."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.directory = schedule.has_directory
+        self.schedule = schedule
+
+    def find(self, name: str) -> tuple[str, ...]:
+        if not self.directory:
+            return (name,)
+        found = self.schedule.find_user_by_name(name)
+        return () if found is None else (found,)
 
 
-def _rid_text(rid: _When) -> str:
+def _rid_text(rid: _When, profile: Profile) -> str:
     value = rid.value
     if rid.kind == "date" or not isinstance(value, datetime):
         return value.isoformat()
@@ -798,10 +891,13 @@ def _rid_text(rid: _When) -> str:
         return value.replace(tzinfo=UTC).isoformat()
     if rid.kind == "floating" or rid.zone is None:
         return value.isoformat()
+    if profile == "strict":
+        # the strict reading of the zone: it may be one pytz lacks (posix/..., right/...)
+        return localize(value, rid.zone.tzinfo).isoformat()
     return rid.zone.pytz_localize(value).isoformat()
 
 
-def _shift_id(event: _Event) -> tuple[str | None, Source | None]:
+def _shift_id(event: _Event, profile: Profile) -> tuple[str | None, Source | None]:
     """Grafana OnCall's ``parse_event_uid`` (§3.1.3): the shift id and the source."""
     match = _UID_V2.match(event.uid)
     if match:
@@ -816,15 +912,15 @@ def _shift_id(event: _Event) -> tuple[str | None, Source | None]:
     if event.sequence:
         pk = f"{pk}_{event.sequence}"
     if event.recurrence_id is not None:
-        pk = f"{pk}_{_rid_text(event.recurrence_id)}"
+        pk = f"{pk}_{_rid_text(event.recurrence_id, profile)}"
     return pk, None
 
 
 # --------------------------------------------------------------------------- oncall expansion
 
 
-@dataclass(frozen=True, slots=True)
-class _Occurrence:
+class _Occurrence(NamedTuple):
+    # a tuple, not a dataclass: a calendar makes hundreds of thousands of them per query
     event: _Event
     start: datetime  # aware (oncall: fixed offset) or, for all-day, midnight UTC
     end: datetime
@@ -849,6 +945,27 @@ def _as_date(when: _When) -> date:
     return when.value.date() if isinstance(when.value, datetime) else when.value
 
 
+@lru_cache(maxsize=4096)  # all-day events of a calendar share their days
+def _shifted(value: _D, by: timedelta) -> _D:
+    """``value + by``, held at the first or last representable value (years 1 and 9999): a
+    search bound past the calendar's range searches the whole range on that side."""
+    try:
+        return value + by
+    except OverflowError:
+        far = datetime.min if by < timedelta(0) else datetime.max
+        if isinstance(value, datetime):
+            return far.replace(tzinfo=value.tzinfo)
+        return far.date()
+
+
+def _local_date(instant: datetime, zone: tzinfo) -> date:
+    """The date of ``instant`` in ``zone`` (the UTC date at the ends of the range)."""
+    try:
+        return instant.astimezone(zone).date()
+    except OverflowError:
+        return instant.date()
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
@@ -866,7 +983,9 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     return until
 
 
-def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+def _oncall_timed(
+    event: _Event, low: datetime, high: datetime, limit: int
+) -> Iterator[_Occurrence]:
     dtstart = _oncall_instant(event.start)
     zone = _oncall_zone(event.start)
     if event.end is not None and event.end.kind != "date":
@@ -875,7 +994,7 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         length = _midnight(_as_date(event.end)) - dtstart
     else:
         length = event.duration if event.duration is not None else timedelta(0)
-    search_low = low - max(length, timedelta(0))
+    search_low = _shifted(low, -max(length, timedelta(0)))
     # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
     # which is what it sorts and de-duplicates: two wall times that localise to one instant
     # across a DST gap are two occurrences.
@@ -891,27 +1010,25 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
     )
     if rule is not None:
         margin = timedelta(days=1)
-        wall_low = search_low.astimezone(UTC).replace(tzinfo=None) - margin
-        wall_high = high.astimezone(UTC).replace(tzinfo=None) + margin
+        wall_low = _shifted(naive_utc(search_low), -margin)
+        wall_high = _shifted(naive_utc(high), margin)
         if until is not None:
             # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
             # in a pytz zone (as in _oncall), as written for a floating start
             last = _until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
             wall_high = min(wall_high, last)
         wall_start = dtstart.replace(tzinfo=None)
-        # an UNTIL before the window leaves an empty window, which occurrences() refuses
-        for wall in (
-            ()
-            if wall_high < wall_low
-            else occurrences(
-                replace(rule, until=None),
-                wall_start,
-                start=wall_low,
-                end=wall_high,
-                end_inclusive=True,
-                dtstart_always=True,
-            )
-        ):
+        walls = _instances(
+            event,
+            replace(rule, until=None),
+            wall_start,
+            wall_low,
+            wall_high,
+            limit,
+            end_inclusive=True,
+            dtstart_always=True,
+        )
+        for wall in walls:
             assert isinstance(wall, datetime)
             if wall != wall_start:  # DTSTART is in already
                 key = (wall - wall_start) + dtstart
@@ -960,7 +1077,9 @@ def _oncall_timed(event: _Event, low: datetime, high: datetime) -> Iterator[_Occ
         yield _Occurrence(event, start, end, False, local_day)
 
 
-def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_Occurrence]:
+def _oncall_all_day(
+    event: _Event, low: datetime, high: datetime, limit: int
+) -> Iterator[_Occurrence]:
     first = _as_date(event.start)
     if event.end is not None:
         length = (_as_date(event.end) - first).days
@@ -969,83 +1088,93 @@ def _oncall_all_day(event: _Event, low: datetime, high: datetime) -> Iterator[_O
     else:
         length = 0  # the engine's end = DTSTART (ENGINE QUIRK, see the module docs)
     days: set[date] = {first}  # DTSTART always counts, UNTIL or not: dates have no zone
-    lo, hi = low.date() - timedelta(days=max(length, 0) + 1), high.date() + timedelta(days=1)
+    lo = _shifted(low.date(), -timedelta(days=max(length, 0) + 1))
+    hi = _shifted(high.date(), timedelta(days=1))
     rule = event.rule
     if rule is not None:
         until = rule.until
         until_day = (
             None if until is None else (until.date() if isinstance(until, datetime) else until)
         )
-        for day in occurrences(
+        instances = _instances(
+            event,
             replace(rule, until=None),
             first,
-            start=lo,
-            end=hi,
+            lo,
+            hi,
+            limit,
             end_inclusive=True,
             dtstart_always=True,
-        ):
+        )
+        for day in instances:
             assert isinstance(day, date)
             if until_day is None or day <= until_day:
                 days.add(day)
     days.update(_as_date(w) for w, _ in event.rdates)
     excluded = {_as_date(w) for w in event.exdates}
+    span = timedelta(days=length)
     for day in sorted(days):
         if day in excluded or not lo <= day <= hi:
             continue
-        yield _Occurrence(
-            event, _midnight(day), _midnight(day + timedelta(days=length)), True, day
-        )
+        yield _Occurrence(event, _midnight(day), _midnight(day + span), True, day)
 
 
 def _oncall_occurrences(
-    events: list[_Event], window: Window, report: _Report
+    events: list[_Event], window: Window, report: _Report, limit: int
 ) -> list[_Occurrence]:
     """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
-    low, high = window.start - _PADDING, window.end + _PADDING
-    latest: dict[tuple[str, date], _Occurrence] = {}  # the last one kept per UID and day
-    order: list[_Occurrence] = []
-
-    def key_day(occ: _Occurrence) -> date:
-        rid = occ.event.recurrence_id
-        return occ.day if rid is None else _as_date(rid)
+    low, high = _shifted(window.start, -_PADDING), _shifted(window.end, _PADDING)
+    # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
+    # replaced occurrence leaves in constant time)
+    latest: dict[tuple[str, date], tuple[int, _Occurrence]] = {}
+    order: dict[int, _Occurrence] = {}
+    places = itertools.count()
 
     def add(occ: _Occurrence) -> None:
         # recurring-ical-events compares each occurrence with the last one it kept for the
         # same UID and day only: a modified instance replaces that one, not every one that day
-        key = (occ.event.uid, key_day(occ))
-        other = latest.get(key)
-        if other is not None:
-            modified = occ.event.recurrence_id is not None
+        event = occ.event
+        rid = event.recurrence_id
+        key = (event.uid, occ.day if rid is None else _as_date(rid))
+        kept = latest.get(key)
+        if kept is not None:
+            place, other = kept
+            modified = rid is not None
             other_modified = other.event.recurrence_id is not None
             if modified and not other_modified:
-                order.remove(other)
+                del order[place]
             elif other_modified and not modified:
                 return
-            elif occ.event.sequence is not None and other.event.sequence is not None:
-                if occ.event.sequence < other.event.sequence:
+            elif event.sequence is not None and other.event.sequence is not None:
+                if event.sequence < other.event.sequence:
                     return
-                order.remove(other)
-        latest[key] = occ
-        order.append(occ)
+                del order[place]
+        place = next(places)
+        latest[key] = (place, occ)
+        order[place] = occ
 
     for event in events:
         expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
         try:
-            found = list(expand(event, low, high))
-        except (RecurrenceError, ValueError, OverflowError) as exc:
+            found = list(expand(event, low, high, limit))
+        except (_PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
             report.expansion(event, exc)
             continue
         for occ in found:
             add(occ)
     result = []
-    for occ in order:
+    for occ in order.values():
         if occ.event.cancelled:
             continue
         if occ.all_day:
             if _overlaps(window, occ.start, occ.end):
                 # §3.1: all-day events end at 23:59:59Z of their last day.
-                end = occ.end - timedelta(seconds=1)
-                result.append(replace(occ, end=end))
+                if occ.end == _midnight(date.min):
+                    reason = "the all-day event ends a second before year 1"
+                    report.expansion(occ.event, _PropertyError("DTEND", None, reason))
+                    continue
+                end = occ.end - _SECOND
+                result.append(_Occurrence(occ.event, occ.start, end, True, occ.day))
             continue
         if _overlaps(window, occ.start, occ.end) and occ.start < occ.end:
             result.append(occ)
@@ -1059,6 +1188,7 @@ class _StrictContext:
     """The calendar's zone for floating and all-day values: X-WR-TIMEZONE, else the schedule's."""
 
     def __init__(self, root: _Component, schedule: Schedule, zones: _Zones) -> None:
+        self.midnights: dict[date, datetime] = {}
         name = root.text("X-WR-TIMEZONE")
         if name is not None and name.strip():
             try:
@@ -1088,9 +1218,16 @@ class _StrictContext:
         """The value as a UTC instant (arithmetic on zoned datetimes is wall-clock arithmetic)."""
         return self.local(when).astimezone(UTC)
 
+    def midnight(self, day: date) -> datetime:
+        """The instant the day starts in the calendar's zone (all-day events share few days)."""
+        found = self.midnights.get(day)
+        if found is None:
+            found = self.midnights[day] = self.instant(_When(day, "date"))
+        return found
+
 
 def _strict_expand(
-    event: _Event, ctx: _StrictContext, window: Window
+    event: _Event, ctx: _StrictContext, window: Window, limit: int
 ) -> Iterator[tuple[datetime, datetime]]:
     """Instances of a master VEVENT as (start, end) instants, RFC 5545 (EXDATE/RDATE included)."""
     if event.start.kind == "date":
@@ -1101,26 +1238,21 @@ def _strict_expand(
             days = event.duration.days
         else:
             days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
-        lo = window.start.astimezone(ctx.zone).date() - timedelta(days=max(days, 0) + 1)
-        hi = window.end.astimezone(ctx.zone).date() + timedelta(days=1)
+        lo = _shifted(_local_date(window.start, ctx.zone), -timedelta(days=max(days, 0) + 1))
+        hi = _shifted(_local_date(window.end, ctx.zone), timedelta(days=1))
         exdates = [_as_date(w) for w in event.exdates]
         rdates = [_as_date(w) for w, _ in event.rdates]
         if event.rule is None:
             instances: list[date] = sorted({first, *rdates} - set(exdates))
         else:
-            instances = [
-                d
-                for d in occurrences(
-                    event.rule, first, start=lo, end=hi, exdates=exdates, rdates=rdates
-                )
-                if isinstance(d, date)
-            ]
+            found = _instances(
+                event, event.rule, first, lo, hi, limit, exdates=exdates, rdates=rdates
+            )
+            instances = [d for d in found if isinstance(d, date)]
+        length = timedelta(days=days)
         for day in instances:
             if lo <= day < hi:
-                yield (
-                    ctx.instant(_When(day, "date")),
-                    ctx.instant(_When(day + timedelta(days=days), "date")),
-                )
+                yield ctx.midnight(day), ctx.midnight(day + length)
         return
     dtstart = ctx.local(event.start)
     if event.end is not None:
@@ -1137,7 +1269,7 @@ def _strict_expand(
         elif isinstance(period, timedelta):
             explicit[start] = start + period
     exdates_at = [ctx.instant(w) if w.kind != "date" else _as_date(w) for w in event.exdates]
-    low = window.start - max(length, *(e - s for s, e in explicit.items()), timedelta(0))
+    low = _shifted(window.start, -max(length, *(e - s for s, e in explicit.items()), timedelta(0)))
     if event.rule is None:
         excluded = set(exdates_at)
         starts = sorted(
@@ -1146,25 +1278,24 @@ def _strict_expand(
             if s not in excluded and s.date() not in excluded
         )
     else:
-        starts = [
-            s
-            for s in occurrences(
-                event.rule,
-                dtstart,
-                start=low,
-                end=window.end,
-                exdates=exdates_at,
-                rdates=rdates_at,
-            )
-            if isinstance(s, datetime)
-        ]
+        found = _instances(
+            event,
+            event.rule,
+            dtstart,
+            low,
+            window.end,
+            limit,
+            exdates=exdates_at,
+            rdates=rdates_at,
+        )
+        starts = [s for s in found if isinstance(s, datetime)]
     for start in starts:
         utc = start.astimezone(UTC)
         yield utc, explicit.get(utc, utc + length)
 
 
 def _strict_occurrences(
-    events: list[_Event], ctx: _StrictContext, window: Window, report: _Report
+    events: list[_Event], ctx: _StrictContext, window: Window, report: _Report, limit: int
 ) -> list[_Occurrence]:
     # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
     modified: dict[tuple[str, datetime], _Event] = {}
@@ -1190,10 +1321,10 @@ def _strict_occurrences(
         try:
             spans = [
                 (start, end)
-                for start, end in _strict_expand(event, ctx, window)
+                for start, end in _strict_expand(event, ctx, window, limit)
                 if event.recurrence_id is not None or (event.uid, start) not in modified
             ]
-        except (RecurrenceError, ValueError, OverflowError) as exc:
+        except (_PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
             report.expansion(event, exc)
             continue
         all_day = event.start.kind == "date"
@@ -1206,7 +1337,7 @@ def _strict_occurrences(
 def _strict_length(master: _Event, ctx: _StrictContext) -> timedelta:
     """The master's duration, for an instance that has no end of its own."""
     single = replace(master, rule=None, rdates=(), exdates=())
-    spans = list(_strict_expand(single, ctx, _ALL))
+    spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
     return spans[0][1] - spans[0][0] if spans else timedelta(0)
 
 
@@ -1225,6 +1356,8 @@ def calendar_records(
     overrides: bool,
     on_error: Literal["raise", "skip"] = "raise",
     skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[Interval]:
     """The occurrence records of the calendar ``text`` overlapping ``window`` (UTC instants).
 
@@ -1232,68 +1365,165 @@ def calendar_records(
     occurrence order; an occurrence matching nobody gives one record with ``users=()`` and the
     unmatched names in ``missing_users``. ``overrides`` marks the records as overrides.
 
+    Users: with a directory (``schedule.users`` not empty) a name matches users by username
+    (exactly, else in any letter case) or e-mail (any letter case), and each name of an event
+    with an occurrence in the window that matches nobody is appended to ``unresolved``.
+    Without one, the names are the users (id = username = the name): the SUMMARY without its
+    ``[Ln]`` prefix and the ATTENDEEs the profile reads, ``mailto:`` stripped.
+
     Raises:
         CalendarError: text that is not an iCalendar, or (unless ``on_error="skip"``, which
             appends a :class:`SkippedComponent` to ``skipped`` instead) a VEVENT with a bad
             property; ``field`` is ``VEVENT[UID=…, line N].PROPERTY``, ``value`` the text.
+            A VEVENT whose RRULE generates more than ``max_occurrences`` instances for this
+            query (the window, padded by 16 days in ``oncall``) is one such: its ``.RRULE``.
     """
     if profile not in ("strict", "oncall"):
         raise CalendarError("profile", profile, "expected 'strict' or 'oncall'")
     if on_error not in ("raise", "skip"):
         raise CalendarError("on_error", on_error, "expected 'raise' or 'skip'")
+    if isinstance(max_occurrences, bool) or not isinstance(max_occurrences, int):
+        raise CalendarError("max_occurrences", max_occurrences, "expected an integer")
+    if max_occurrences < 1:
+        raise CalendarError("max_occurrences", max_occurrences, "must be at least 1")
     window = Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
     root = _parse_calendar(text)
     zones = _Zones(root, profile)
     report = _Report(on_error, skipped)
     events = _events(root, zones, report)
     if profile == "oncall":
-        found = _oncall_occurrences(events, window, report)
+        found = _oncall_occurrences(events, window, report, max_occurrences)
     else:
-        found = _strict_occurrences(events, _StrictContext(root, schedule, zones), window, report)
+        context = _StrictContext(root, schedule, zones)
+        found = _strict_occurrences(events, context, window, report, max_occurrences)
+    users = _Users(schedule)
+    calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
+    heads: dict[int, _Head] = {}
     records: list[Interval] = []
+    append = records.append
     for occ in found:
         event = occ.event
-        users, missing = _match(_candidates(event, profile), schedule.users)
-        shift_id, source = _shift_id(event)
-        base = Interval(
-            start=occ.start.astimezone(UTC),
-            end=occ.end.astimezone(UTC),
-            users=(),
-            level=_level(event.summary),
-            is_override=overrides,
-            shift_id=shift_id,
-            all_day=occ.all_day,
-            missing_users=missing,
-            source=source,
-        )
-        if not users:
-            records.append(base)
-        records.extend(replace(base, users=(user,)) for user in users)
+        head = heads.get(event.index)
+        if head is None:
+            head = heads[event.index] = _head(event, profile, users, calendar, unresolved)
+        groups, missing, shift_id, source = head
+        start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
+        for group in groups:
+            append(
+                Interval(
+                    start=start,
+                    end=end,
+                    users=group,
+                    level=event.level,
+                    is_override=overrides,
+                    shift_id=shift_id,
+                    all_day=occ.all_day,
+                    missing_users=missing,
+                    source=source,
+                )
+            )
     return records
+
+
+_Head = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], str | None, Source | None]
+
+
+def _head(
+    event: _Event,
+    profile: Profile,
+    users: _Users,
+    calendar: Literal["primary", "overrides"],
+    unresolved: list[UnresolvedName] | None,
+) -> _Head:
+    """What every record of ``event`` shares: one user group per record (``()`` for the one
+    record of an event that matches nobody), the missing names, the shift id and the source.
+
+    Reports each name that matches nobody to ``unresolved`` (once per event).
+    """
+    matched: list[str] = []
+    missing: list[str] = []
+    for prop, name in _candidates(event, profile, directory=users.directory):
+        found = users.find(name)
+        matched.extend(found)
+        if not found:
+            missing.append(name)
+            if unresolved is not None:
+                unresolved.append(
+                    UnresolvedName(
+                        name=name,
+                        calendar=calendar,
+                        uid=event.uid or None,
+                        line=event.line,
+                        property=prop,
+                    )
+                )
+    shift_id, source = _shift_id(event, profile)
+    groups = tuple((user,) for user in dict.fromkeys(matched)) or ((),)
+    return groups, tuple(missing), shift_id, source
 
 
 # --------------------------------------------------------------------------- export
 
 
 def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # by hand: strftime's %Y does not pad years before 1000 to four digits on every platform
+    v = value.astimezone(UTC)
+    return f"{v.year:04d}{v.month:02d}{v.day:02d}T{v.hour:02d}{v.minute:02d}{v.second:02d}Z"
 
 
 def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence.
+
+    Linear in the line: cuts are found in its UTF-8 bytes, stepping back over continuation
+    bytes (``10xxxxxx``) to the start of the character.
+    """
+    if len(line) <= 75 and line.isascii():
+        return line
+    data = line.encode("utf-8")
+    pieces: list[bytes] = []
+    pos, limit = 0, 75
+    while len(data) - pos > limit:
+        cut = pos + limit
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        pieces.append(data[pos:cut])
+        pos, limit = cut, 74  # a continuation line starts with a space
+    pieces.append(data[pos:])
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text_value(value: str, field: str) -> str:
+    """``value`` checked for what a calendar cannot carry (RFC 5545 §3.3.11, §3.1.4)."""
+    bad = _CONTROL.search(value.replace("\r\n", "\n").replace("\r", "\n"))
+    if bad is not None:
+        raise CalendarError(field, value, f"a control character {bad.group()!r} in calendar text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        reason = f"not writable as UTF-8 ({exc.reason}: {value[exc.start : exc.end]!r})"
+        raise CalendarError(field, value, reason) from None
+    return value
+
+
+def first_day(text: str) -> date | None:
+    """The earliest day on which a VEVENT of the calendar starts (its DTSTART's date as
+    written), or None for a calendar without one; components that cannot be read are passed
+    over. The command line starts its default window for a calendar file there.
+
+    Raises:
+        CalendarError: text that is not a calendar at all.
+    """
+    root = _parse_calendar(text)
+    events = _events(root, _Zones(root, "strict"), _Report("skip", []))
+    days = [_day_of(event.start.value) for event in events]
+    return min(days, default=None)
+
+
+def _day_of(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def final_shifts_to_ics(
@@ -1313,13 +1543,14 @@ def final_shifts_to_ics(
         "PRODID:-//shiftcalc//final shifts//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(title)}",
+        f"X-WR-CALNAME:{_escape(_text_value(title, 'name'))}",
         "X-WR-TIMEZONE:UTC",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     seen: dict[str, int] = {}
-    for row in rows:
+    for index, row in enumerate(rows):
         user = schedule.user(row.user)
+        username = _text_value(user.username, f"rows[{index}].user ({row.user!r}).username")
         key = "\x1f".join(
             (
                 row.user,
@@ -1330,7 +1561,8 @@ def final_shifts_to_ics(
                 str(row.is_override),
             )
         )
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: the key only has to be hashed, and ids are checked where written
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         count = seen.get(digest, 0)
         seen[digest] = count + 1
         uid = f"{digest}{'' if count == 0 else f'-{count}'}@shiftcalc"
@@ -1340,11 +1572,19 @@ def final_shifts_to_ics(
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_stamp(row.start)}",
             f"DTEND:{_stamp(row.end)}",
-            f"SUMMARY:{_escape(user.username)}",
+            f"SUMMARY:{_escape(username)}",
         ]
         if user.email:
-            cn = user.username.replace('"', "'")
-            lines.append(f'ATTENDEE;CN="{cn}":mailto:{user.email}')
+            email = _text_value(user.email, f"rows[{index}].user ({row.user!r}).email")
+            if _BREAKS.search(email):
+                raise CalendarError(
+                    f"rows[{index}].user ({row.user!r}).email",
+                    email,
+                    "a line break in an e-mail address",
+                )
+            # a quoted parameter value holds no '"' and no line break (RFC 5545 §3.1)
+            cn = _BREAKS.sub(" ", username.replace('"', "'"))
+            lines.append(f'ATTENDEE;CN="{cn}":mailto:{email}')
         if row.is_override:
             lines.append("PRIORITY:1")
         lines.append("END:VEVENT")
