@@ -515,3 +515,69 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(
         "shiftcalc: internal error: ZeroDivisionError: forced "
         "(a bug; SHIFTCALC_DEBUG=1 shows the traceback)\n"
     )
+
+
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:a1\r\nDTSTART:20240304T090000Z\r\nDTEND:20240304T170000Z\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:alice\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:g1\r\nDTSTART:20240306T090000Z\r\nDTEND:20240306T100000Z\r\n"
+    "SUMMARY:ghost\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_a_calendar_file_is_an_ical_schedule_with_a_default_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A .ics file runs as an ical schedule whose names are its users; without --window it
+    covers four weeks from its first event, and says so."""
+    path = write(tmp_path, CALENDAR, "team.ics")
+    status, out, err = run(["final-shifts", path, "--format", "csv"], capsys)
+    assert status == 0
+    assert out.splitlines()[1:] == [
+        "alice,,alice,2024-03-04T09:00:00Z,2024-03-04T17:00:00Z",
+        "ghost,,ghost,2024-03-06T09:00:00Z,2024-03-06T10:00:00Z",
+        "alice,,alice,2024-03-11T09:00:00Z,2024-03-11T17:00:00Z",
+        "alice,,alice,2024-03-18T09:00:00Z,2024-03-18T17:00:00Z",
+    ]
+    assert err == (
+        "shiftcalc: note: window 2024-03-04 to 2024-04-01, four weeks from the calendar's "
+        "first event (set it with --window START END)\n"
+    )
+
+
+def test_a_calendar_file_takes_the_window_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, CALENDAR, "team.ics")
+    argv = ["final-shifts", path, "--format", "csv", "--window", "2024-03-10", "2024-03-12"]
+    status, out, err = run(argv, capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[1:] == ["alice,,alice,2024-03-11T09:00:00Z,2024-03-11T17:00:00Z"]
+
+
+def test_unresolved_calendar_names_are_warned_about_and_listed_in_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a directory, a calendar name that matches nobody is one warning line on stderr
+    (whatever the format) and a line under the table."""
+    scenario = {
+        "schedule": {"type": "ical", "ical_primary": CALENDAR},
+        "users": ["alice"],
+        "shifts": [],
+        "window": {"start": "2024-03-04", "end": "2024-03-08"},
+    }
+    path = write(tmp_path, scenario)
+    warning = (
+        "shiftcalc: warning: 'ghost' (SUMMARY of VEVENT[UID=g1, line 11], primary calendar) "
+        "matches no user\n"
+    )
+    status, out, err = run(["final-shifts", path, "--format", "csv"], capsys)
+    assert (status, err) == (0, warning)
+    assert len(out.splitlines()) == 2  # the header and alice's Monday
+    status, out, err = run(["final-shifts", path, "--format", "table"], capsys)
+    assert (status, err) == (0, warning)
+    assert out.splitlines()[-1] == (
+        "unresolved: 'ghost' (SUMMARY of VEVENT[UID=g1, line 11], primary calendar) "
+        "matches no user"
+    )

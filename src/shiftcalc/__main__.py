@@ -25,12 +25,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._errors import ShiftcalcError, ValidationError
-from ._model import PROFILES, Profile
+from ._model import PROFILES, Profile, Window
 from ._output import (
     final_shifts_document,
     hours_report_csv,
@@ -38,15 +38,16 @@ from ._output import (
     shifts_csv,
     table,
     to_json,
+    unresolved_text,
 )
 from ._quality import quality_report
 from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
-from ._scenario import Scenario, load_scenario, parse_window
+from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
 from ._tz import get_zone
 
 if TYPE_CHECKING:
-    from ._model import Schedule, Window
+    from ._model import Schedule
 
 __all__ = ["main"]
 
@@ -62,6 +63,7 @@ PROFILE_HELP = (
     "strict (default): the documented behaviour, Grafana OnCall's defects fixed; "
     "oncall: exactly what Grafana OnCall's engine computes, quirks included"
 )
+CALENDAR_WINDOW = timedelta(days=28)  # a calendar file's default window, from its first event
 NO_INPUT = (
     "no scenario given: name a file, use '-' or pipe one into standard input "
     "('shiftcalc demo' shows the bundled example)"
@@ -78,11 +80,11 @@ def _example_text() -> str:
     return resources.files("shiftcalc").joinpath("examples", EXAMPLE).read_text(encoding="utf-8")
 
 
-def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
-    """The scenario in ``path`` ('-': standard input; None: the bundled example)."""
+def _read_text(path: str | None, stdin: TextIO) -> str:
+    """The text in ``path`` ('-': standard input; None: the bundled example)."""
     if path is None:
-        text = _example_text()
-    elif path == "-":
+        return _example_text()
+    if path == "-":
         text = stdin.read()
     else:
         try:
@@ -97,6 +99,13 @@ def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
             raise ValidationError("scenario", path, reason) from None
     if not text.strip():
         raise ValidationError("scenario", path, "the input is empty")
+    return text
+
+
+def _read_scenario(text: str, profile: str, window: Window | None) -> Scenario:
+    """A scenario from JSON text, or from iCalendar text: an ``ical`` schedule of it."""
+    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return _calendar_scenario(text, profile, window)
     if not text.lstrip().startswith(("{", "[")):
         # load_scenario reads any other string as a path; this is JSON text that is not valid.
         try:
@@ -105,7 +114,32 @@ def _read_scenario(path: str | None, stdin: TextIO, profile: str) -> Scenario:
             reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             raise ValidationError("scenario", text.strip()[:40], reason) from None
         raise ValidationError("scenario", text.strip()[:40], "expected an object")
-    return load_scenario(text, profile=cast("Profile", profile))
+    scenario = load_scenario(text, profile=cast("Profile", profile))
+    return scenario if window is None else replace(scenario, window=window)
+
+
+def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenario:
+    """A calendar file as an ``ical`` schedule (UTC, its names as the users). Without
+    ``--window`` it covers four weeks from the day its first event starts, said on stderr."""
+    from .ical import first_day  # the iCal module only when it is asked for
+
+    if window is None:
+        day = first_day(text)
+        if day is None:
+            raise ValidationError("scenario", "BEGIN:VCALENDAR", "the calendar has no VEVENT")
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        try:
+            end = start + CALENDAR_WINDOW
+        except OverflowError:  # a calendar that starts in the last weeks of 9999
+            end = datetime.max.replace(tzinfo=UTC)
+        window = Window(start=start, end=end)
+        sys.stderr.write(
+            f"shiftcalc: note: window {start:%Y-%m-%d} to {end:%Y-%m-%d}, four weeks from the "
+            "calendar's first event (set it with --window START END)\n"
+        )
+    data = {"schedule": {"type": "ical", "ical_primary": text}, "shifts": []}
+    schedule = parse_schedule(data, profile=cast("Profile", profile))
+    return Scenario(schedule=schedule, window=window)
 
 
 def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
@@ -118,7 +152,7 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     if fmt == "hours":
         return hours_report_csv(rows, schedule)
     if fmt == "table":
-        return table(rows, schedule)
+        return table(rows, schedule, unresolved=resolution.unresolved)
     if fmt == "quality":
         report = quality_report(resolution.events, resolution.window)
         return to_json(quality_document(report, schedule))
@@ -157,10 +191,8 @@ def _window_option(bounds: Sequence[str] | None, profile: str) -> Window | None:
 def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     source = _scenario_source(args, stdin)
     fmt = args.format or ("table" if source is None else "json")
-    scenario = _read_scenario(source, stdin, args.profile)
     window = _window_option(args.window, args.profile)
-    if window is not None:
-        scenario = replace(scenario, window=window)
+    scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
     resolution = resolve(
         scenario.schedule,
         scenario.window,
@@ -175,6 +207,8 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             f"shiftcalc: warning: skipped VEVENT[UID={skipped.uid}, line {skipped.line}]"
             f".{skipped.property}: {skipped.reason}\n"
         )
+    for text in dict.fromkeys(map(unresolved_text, resolution.unresolved)):
+        sys.stderr.write(f"shiftcalc: warning: {text}\n")
     out.write(_render(fmt, resolution, scenario.schedule))
     return EXIT_OK
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from ._model import FinalShift, Schedule, User
+from ._model import FinalShift, Schedule, UnresolvedName, User
 from ._quality import QualityReport
 from ._tz import get_zone
 
@@ -26,6 +26,7 @@ __all__ = [
     "shifts_csv",
     "table",
     "to_json",
+    "unresolved_text",
 ]
 
 PAGE_SIZE = 50
@@ -231,8 +232,17 @@ def _duration_text(value: timedelta) -> str:
     return sign + (" ".join(parts) or "0m")
 
 
-def table(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+def table(
+    rows: Sequence[FinalShift],
+    schedule: Schedule,
+    *,
+    unresolved: Sequence[UnresolvedName] = (),
+) -> str:
     """A text table for people: user, start and end in the schedule's zone and in UTC, duration.
+
+    Names of ``unresolved`` (a resolution's iCal names that match no user) are listed under
+    the table, each once, with where they are written: a person reading it sees whose time is
+    missing.
 
     >>> from datetime import datetime, UTC
     >>> row = FinalShift(user="alice", start=datetime(2024, 7, 1, 8, tzinfo=UTC),
@@ -273,7 +283,16 @@ def table(rows: Sequence[FinalShift], schedule: Schedule) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in lines
     ]
+    text += [f"unresolved: {where}" for where in dict.fromkeys(map(unresolved_text, unresolved))]
     return "\n".join(text) + "\n"
+
+
+def unresolved_text(name: UnresolvedName) -> str:
+    """``'ghost' (SUMMARY of VEVENT[UID=r1, line 3], primary calendar) matches no user``."""
+    return (
+        f"{name.name!r} ({name.property} of VEVENT[UID={name.uid or '?'}, line {name.line}], "
+        f"{name.calendar} calendar) matches no user"
+    )
 
 
 def quality_document(report: QualityReport, schedule: Schedule) -> dict[str, Any]:
