@@ -15,7 +15,8 @@ from itertools import islice
 from typing import Literal
 
 from ._errors import ValidationError
-from ._model import WEEKDAYS, Interval, Schedule, Shift, Window
+from ._merge import Span
+from ._model import WEEKDAYS, Interval, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
@@ -265,25 +266,21 @@ def _edge_span(
     return start, later(start, duration)
 
 
-# The merger's view of an occurrence: start, end, users, rank (override, level), missing names.
-SweepSpan = tuple[datetime, datetime, tuple[str, ...], tuple[int, int], tuple[str, ...]]
-
-
 def strict_spans(
     schedule: Schedule,
     window: Window,
     *,
     durations: DurationMode = "wall",
     max_occurrences: int = MAX_OCCURRENCES,
-) -> list[SweepSpan]:
+) -> list[Span]:
     """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
 
     Raises a ValidationError naming the shift past which there are more than
     ``max_occurrences``, having expanded at most one more.
     """
-    found: list[SweepSpan] = []
+    found: list[Span] = []
     for index, shift in enumerate(schedule.shifts):
-        rank = (1 if shift.is_override else 0, shift.level)
+        rank = rank_of(shift.is_override, shift.level)
         zone = shift.time_zone or schedule.time_zone
         room = max_occurrences - len(found) + 1
         found += [

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
-from ._model import FinalEvent, FinalShift, Gap, Interval, Window, final_shift_row
+from ._model import FinalEvent, FinalShift, Gap, Interval, Rank, Window, final_shift_row, rank_of
 
 __all__ = ["Merged", "Piece", "Span", "merge", "merge_spans", "pieces", "span_of"]
 
-Rank = tuple[int, int]  # (1 for overrides else 0, level): higher wins
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
 # names of unresolvable users covering it (None: not covered by any empty interval).
 Piece = tuple[datetime, datetime, tuple[str, ...], Rank | None, tuple[str, ...] | None]
@@ -30,13 +29,14 @@ _first = itemgetter(0)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
-# users (for an interval with no users).
+# users (for an interval with no users). The merger owns its input type: expansions that feed
+# it directly (_expand.strict_spans) build these.
 Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...]]
 
 
 def span_of(interval: Interval) -> Span:
     """The sweep's view of an interval."""
-    rank = (1 if interval.is_override else 0, interval.level)
+    rank = rank_of(interval.is_override, interval.level)
     return (interval.start, interval.end, interval.users, rank, interval.missing_users)
 
 

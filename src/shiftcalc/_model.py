@@ -591,6 +591,19 @@ class Window:
         return self.end - self.start
 
 
+Rank = tuple[int, int]
+"""A layer's rank in resolution, ``(1 for overrides else 0, level)``: the larger wins."""
+
+
+def rank_of(is_override: bool, level: int) -> Rank:
+    """The rank of a shift, interval or event: overrides above every level, then by level.
+
+    >>> rank_of(True, 0) > rank_of(False, 99)
+    True
+    """
+    return (1 if is_override else 0, level)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Interval:
     """One expanded occurrence: who is on call ``[start, end)`` (UTC) at which rank.

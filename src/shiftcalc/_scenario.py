@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
@@ -138,6 +139,20 @@ _RESETS: dict[ShiftType, frozenset[str]] = {
         "level frequency interval by_day by_month by_monthday rolling_users"
         " start_rotation_from_user_index until"
     ),
+}
+
+# What a reset field becomes (a key for every field named in _RESETS).
+_RESET_TO: dict[str, Any] = {
+    "frequency": None,
+    "interval": None,
+    "until": None,
+    "by_day": (),
+    "by_month": (),
+    "by_monthday": (),
+    "users": (),
+    "rolling_users": (),
+    "start_rotation_from_user_index": None,
+    "level": 0,
 }
 
 OVERRIDE_LEVEL = 99
@@ -446,25 +461,90 @@ def _parse_shift(
 ) -> Shift:
     # The checks run in the order of OnCall's serializer: datetime formats, then each field in
     # declaration order, then the cross-field checks of create(); the first failure is reported.
+    # Each phase below checks its fields in that order, and the phases run in that order.
     del schedule_type  # every type takes the same shift fields; kept for the API's shape
     prefix = f"shifts[{index}]"
     data = _object(raw, prefix)
     if profile == "strict":
         _unknown_keys(data, _SHIFT_KEYS, prefix)
+    times = _shift_times(data, prefix, profile=profile)
+    common = _common_fields(data, prefix, times, profile=profile)
+    recurrence = _recurrence_fields(data, prefix, times, profile=profile)
+    source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
+    assignment = _assignment(data, prefix, common.type, directory=directory, profile=profile)
+    labels = {
+        key: _string(data.get(key), f"{prefix}.{key}", nullable=True)
+        for key in ("id", "name", "team_id")
+    }
+    _check_create(data, prefix, common.type, recurrence)
+    fields = _with_type_resets(common, recurrence, assignment, source)
+    # the rest of create()'s rules, on the final values: the Shift checks them on construction
+    shift = _build(prefix, Shift, **fields, **labels)
+    within(prefix, check_api_rules, shift)
+    if profile == "strict":
+        within(prefix, check_strict_shift, shift)
+    return shift
 
-    # the serializer reads the datetime formats first; the values are kept for below
-    times: dict[str, datetime] = {}
-    for key in ("start", "rotation_start", "until"):
-        if data.get(key) is not None:
-            times[key] = _naive_datetime(data[key], f"{prefix}.{key}", profile=profile)
 
-    type_ = data.get("type", _MISSING)
-    if type_ is _MISSING:
-        _fail(f"{prefix}.type", None, MSG_REQUIRED)
-    if type_ is None:
-        _fail(f"{prefix}.type", None, MSG_NOT_NULL)
-    within(prefix, check_shift_type, type_)
-    shift_type = cast(ShiftType, type_)
+@dataclass(frozen=True, slots=True)
+class _Common:
+    """The fields every shift type keeps, as sent (named as the Shift's fields)."""
+
+    type: ShiftType
+    time_zone: str | None
+    level: int
+    start: datetime
+    duration: timedelta
+    rotation_start: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Recurrence:
+    """The recurrence fields as sent, before the type's resets."""
+
+    frequency: Frequency | None
+    interval: int | None
+    until: datetime | None
+    week_start: str | None
+    by_day: tuple[str, ...]
+    by_month: tuple[int, ...]
+    by_monthday: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Assignment:
+    """Who the shift puts on call, as sent (user ids), before the type's resets."""
+
+    users: tuple[str, ...]
+    rolling_users: tuple[tuple[str, ...], ...]
+    start_rotation_from_user_index: int | None
+
+
+def _shift_times(data: Mapping[str, Any], prefix: str, *, profile: Profile) -> dict[str, datetime]:
+    """The datetime fields present: the serializer reads their formats before any field."""
+    return {
+        key: _naive_datetime(data[key], f"{prefix}.{key}", profile=profile)
+        for key in ("start", "rotation_start", "until")
+        if data.get(key) is not None
+    }
+
+
+def _required(data: Mapping[str, Any], key: str, prefix: str) -> Any:
+    """``data[key]``; missing or null, the serializer's error for it."""
+    value = data.get(key, _MISSING)
+    if value is _MISSING:
+        _fail(f"{prefix}.{key}", None, MSG_REQUIRED)
+    if value is None:
+        _fail(f"{prefix}.{key}", None, MSG_NOT_NULL)
+    return value
+
+
+def _common_fields(
+    data: Mapping[str, Any], prefix: str, times: Mapping[str, datetime], *, profile: Profile
+) -> _Common:
+    """type, time_zone, level, start, duration and rotation_start, checked in that order."""
+    shift_type = _required(data, "type", prefix)
+    within(prefix, check_shift_type, shift_type)
 
     time_zone = data.get("time_zone", _MISSING)
     time_zone = (
@@ -478,23 +558,22 @@ def _parse_shift(
         level = _integer(data["level"], f"{prefix}.level", profile=profile)
         within(prefix, check_level, level, shown=data["level"])
 
-    if data.get("start", _MISSING) in (_MISSING, None):
-        _fail(
-            f"{prefix}.start",
-            None,
-            MSG_REQUIRED if data.get("start", _MISSING) is _MISSING else MSG_NOT_NULL,
-        )
-    start = times["start"]
+    _required(data, "start", prefix)
+    duration = _duration(_required(data, "duration", prefix), f"{prefix}.duration")
+    return _Common(
+        type=cast(ShiftType, shift_type),
+        time_zone=time_zone,
+        level=level,
+        start=times["start"],
+        duration=duration,
+        rotation_start=times.get("rotation_start"),
+    )
 
-    if data.get("duration", _MISSING) in (_MISSING, None):
-        reason = MSG_REQUIRED if data.get("duration", _MISSING) is _MISSING else MSG_NOT_NULL
-        _fail(f"{prefix}.duration", None, reason)
-    duration = _duration(data["duration"], f"{prefix}.duration")
 
-    rotation_start = None
-    if data.get("rotation_start", _MISSING) not in (_MISSING, None):
-        rotation_start = times["rotation_start"]
-
+def _recurrence_fields(
+    data: Mapping[str, Any], prefix: str, times: Mapping[str, datetime], *, profile: Profile
+) -> _Recurrence:
+    """frequency, interval, until, week_start, by_day, by_month and by_monthday, in order."""
     frequency: Frequency | None = None
     if data.get("frequency", _MISSING) not in (_MISSING, None):
         if not isinstance(data["frequency"], str) or data["frequency"] not in FREQUENCIES:
@@ -508,10 +587,6 @@ def _parse_shift(
         )
         within(prefix, check_interval, interval, frequency, shown=data["interval"])
 
-    until = None
-    if data.get("until", _MISSING) not in (_MISSING, None):
-        until = times["until"]
-
     week_start: str | None = None
     if data.get("week_start", _MISSING) is not _MISSING:
         if data["week_start"] is None:
@@ -519,12 +594,30 @@ def _parse_shift(
         within(prefix, check_week_start, data["week_start"])
         week_start = data["week_start"]
 
-    by_day = cast(tuple[str, ...], _codes(data, prefix, "by_day", check_by_day))
-    by_month = cast(tuple[int, ...], _codes(data, prefix, "by_month", check_by_month))
-    by_monthday = cast(tuple[int, ...], _codes(data, prefix, "by_monthday", check_by_monthday))
+    # keyword arguments are evaluated in the order written: by_day, by_month, by_monthday
+    return _Recurrence(
+        frequency=frequency,
+        interval=interval,
+        until=times.get("until"),
+        week_start=week_start,
+        by_day=cast(tuple[str, ...], _codes(data, prefix, "by_day", check_by_day)),
+        by_month=cast(tuple[int, ...], _codes(data, prefix, "by_month", check_by_month)),
+        by_monthday=cast(tuple[int, ...], _codes(data, prefix, "by_monthday", check_by_monthday)),
+    )
 
-    source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
 
+def _assignment(
+    data: Mapping[str, Any],
+    prefix: str,
+    shift_type: ShiftType,
+    *,
+    directory: _Directory,
+    profile: Profile,
+) -> _Assignment:
+    """users, rolling_users and start_rotation_from_user_index, in that order.
+
+    Names in a field the type resets are looked up but, unknown, not made users.
+    """
     resets = _RESETS[shift_type]
     users = _shift_users(
         data.get("users", _MISSING),
@@ -541,81 +634,60 @@ def _parse_shift(
         # overrides read their groups from rolling_users only when no users are given
         register="rolling_users" not in resets or (shift_type == "override" and not users),
     )
-
     start_index = None
     if data.get("start_rotation_from_user_index", _MISSING) not in (_MISSING, None):
         key = f"{prefix}.start_rotation_from_user_index"
         start_index = _integer(data["start_rotation_from_user_index"], key, profile=profile)
         shown = data["start_rotation_from_user_index"]
         within(prefix, check_start_index, start_index, shown=shown)
+    return _Assignment(users, groups, start_index)
 
-    shift_id = _string(data.get("id"), f"{prefix}.id", nullable=True)
-    name = _string(data.get("name"), f"{prefix}.name", nullable=True)
-    team_id = _string(data.get("team_id"), f"{prefix}.team_id", nullable=True)
 
-    # create(): frequency/week_start/interval, checked on the values as sent.
-    if shift_type in ("recurrent_event", "rolling_users"):
-        if frequency is None:
-            _fail(f"{prefix}.frequency", None, MSG_FREQUENCY_REQUIRED)
-        if frequency == "weekly" and week_start is None:
-            _fail(f"{prefix}.week_start", None, MSG_WEEK_START_REQUIRED)
-        if "interval" in data and data["interval"] is None:
-            _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
+def _check_create(
+    data: Mapping[str, Any], prefix: str, shift_type: ShiftType, recurrence: _Recurrence
+) -> None:
+    """create()'s rules on frequency, week_start and interval, on the values as sent."""
+    if shift_type not in ("recurrent_event", "rolling_users"):
+        return
+    if recurrence.frequency is None:
+        _fail(f"{prefix}.frequency", None, MSG_FREQUENCY_REQUIRED)
+    if recurrence.frequency == "weekly" and recurrence.week_start is None:
+        _fail(f"{prefix}.week_start", None, MSG_WEEK_START_REQUIRED)
+    if "interval" in data and data["interval"] is None:
+        _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
 
-    # The type-specific resets.
-    if "frequency" in resets:
-        frequency, interval = None, None
-        by_day, by_month, by_monthday = (), (), ()
-    if "start_rotation_from_user_index" in resets:
-        start_index = None
-    if "until" in resets:
-        until = None
-    if "level" in resets:
-        level = 0
-    if "users" in resets:
-        users = ()
-    rolling: tuple[tuple[str, ...], ...] = groups
-    if shift_type == "override":
-        # Web overrides: one group per user, level 99, rotation from the start.
-        rolling = tuple((user,) for user in users) if users else groups
-        users = ()
-        level = OVERRIDE_LEVEL
-        rotation_start = start
-        source = "web"
-    elif "rolling_users" in resets:
-        rolling = ()
-    if frequency is not None and interval is None:
-        interval = 1
 
-    # the rest of create()'s rules, on the final values: the Shift checks them on construction
-    shift = _build(
-        prefix,
-        Shift,
-        type=shift_type,
-        start=start,
-        duration=duration,
-        id=shift_id,
-        name=name,
-        team_id=team_id,
-        time_zone=time_zone,
-        level=level,
-        rotation_start=rotation_start,
-        frequency=frequency,
-        interval=interval,
-        until=until,
-        week_start=week_start,
-        by_day=by_day,
-        by_month=by_month,
-        by_monthday=by_monthday,
-        users=users,
-        rolling_users=rolling,
-        start_rotation_from_user_index=start_index,
-        source=source,
-    )
-    within(prefix, check_api_rules, shift)
-    if profile == "strict":
-        within(prefix, check_strict_shift, shift)
-    return shift
+def _with_type_resets(
+    common: _Common, recurrence: _Recurrence, assignment: _Assignment, source: Source
+) -> dict[str, Any]:
+    """The Shift's fields after its type's resets: OnCall empties the fields a type does not
+    use (``_RESETS``) and makes every override a web override."""
+    fields: dict[str, Any] = {
+        **_fields_of(common),
+        **_fields_of(recurrence),
+        **_fields_of(assignment),
+        "source": source,
+    }
+    for key in _RESETS[common.type]:
+        fields[key] = _RESET_TO[key]
+    if common.type == "override":
+        # Web overrides: one group per user (else the groups sent), level 99, rotation from
+        # the start.
+        users = assignment.users
+        fields.update(
+            users=(),
+            rolling_users=tuple((user,) for user in users) if users else assignment.rolling_users,
+            level=OVERRIDE_LEVEL,
+            rotation_start=common.start,
+            source="web",
+        )
+    if fields["frequency"] is not None and fields["interval"] is None:
+        fields["interval"] = 1
+    return fields
+
+
+def _fields_of(value: _Common | _Recurrence | _Assignment) -> dict[str, Any]:
+    return {field.name: getattr(value, field.name) for field in dataclass_fields(value)}
 
 
 def _build(prefix: str, factory: Callable[..., _T], **fields: Any) -> _T:

@@ -17,9 +17,10 @@ windows of at most ``max_days`` placed near the shifts (:func:`scenarios`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 try:
     from hypothesis import strategies as st
@@ -308,36 +309,90 @@ def _shift(
     zones: tuple[str, ...],
     profile: Profile,
 ) -> Shift:
+    # The phases draw in a fixed order (the order is the shape of the examples, and shrinking
+    # follows it): what every type draws, then the override, or the layer fields, the
+    # recurrence fields and the users.
+    basics = _draw_basics(draw, types, zones)
+    member = st.sampled_from(user_ids)
+    if basics.type == "override":
+        return _draw_override(draw, basics, member, min_groups, min(max_groups, len(user_ids)))
+    layer = _draw_layer_fields(draw, basics, oncall=profile == "oncall")
+    if basics.type == "single_event":
+        users = tuple(draw(st.lists(member, unique=True, max_size=3)))
+        return Shift(**basics.fields(), **layer, users=users)
+    recurrence = _draw_recurrence(draw, basics)
+    if basics.type == "recurrent_event":
+        users = tuple(draw(st.lists(member, unique=True, max_size=3)))
+        return Shift(**basics.fields(), **layer, **recurrence, users=users)
+    group: st.SearchStrategy[tuple[str, ...]] = st.lists(
+        member, unique=True, min_size=0 if profile == "oncall" else 1, max_size=2
+    ).map(tuple)
+    groups = tuple(draw(st.lists(group, min_size=max(min_groups, 1), max_size=max(max_groups, 1))))
+    index = draw(st.integers(0, len(groups) - 1))
+    return Shift(
+        **basics.fields(),
+        **layer,
+        **recurrence,
+        rolling_users=groups,
+        start_rotation_from_user_index=index,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Basics:
+    """What every shift type draws first."""
+
+    type: ShiftType
+    time_zone: str | None
+    start: datetime
+    frequency: Frequency | None  # None for single events and overrides
+    duration: timedelta
+    name: str | None
+
+    def fields(self) -> dict[str, Any]:
+        """The Shift's fields drawn so far (the frequency goes with the recurrence fields)."""
+        return {
+            "type": self.type,
+            "start": self.start,
+            "duration": self.duration,
+            "name": self.name,
+            "time_zone": self.time_zone,
+        }
+
+
+def _draw_basics(draw: st.DrawFn, types: tuple[ShiftType, ...], zones: tuple[str, ...]) -> _Basics:
     shift_type = draw(st.sampled_from(types))
     zone = draw(st.none() | time_zones())
     start = draw(_wall_times(zones + (() if zone is None else (zone,))))
-    oncall = profile == "oncall"
     recurring = shift_type in ("recurrent_event", "rolling_users")
     frequency: Frequency | None = draw(st.sampled_from(FREQUENCIES)) if recurring else None
     longest = _MAX_DURATION_FOR[frequency]
     duration = timedelta(minutes=draw(st.integers(15, int(longest / timedelta(minutes=1)))))
     name = draw(st.none() | st.sampled_from(("primary", "secondary")))
-    member = st.sampled_from(user_ids)
+    return _Basics(shift_type, zone, start, frequency, duration, name)
 
-    if shift_type == "override":
-        most = min(max_groups, len(user_ids))
-        people = draw(st.lists(member, unique=True, min_size=min_groups, max_size=most))
-        together = len(people) > 1 and draw(st.booleans())
-        chosen: tuple[tuple[str, ...], ...] = (
-            (tuple(people),) if together else tuple((p,) for p in people)
-        )
-        return Shift(
-            type="override",
-            start=start,
-            duration=duration,
-            name=name,
-            time_zone=zone,
-            level=99,
-            rotation_start=start,
-            rolling_users=chosen,
-            source="web",
-        )
 
+def _draw_override(
+    draw: st.DrawFn, basics: _Basics, member: st.SearchStrategy[str], fewest: int, most: int
+) -> Shift:
+    """A web override: its users as one group each, or all in one group."""
+    people = draw(st.lists(member, unique=True, min_size=fewest, max_size=most))
+    together = len(people) > 1 and draw(st.booleans())
+    chosen: tuple[tuple[str, ...], ...] = (
+        (tuple(people),) if together else tuple((p,) for p in people)
+    )
+    return Shift(
+        **basics.fields(),
+        level=99,
+        rotation_start=basics.start,
+        rolling_users=chosen,
+        source="web",
+    )
+
+
+def _draw_layer_fields(draw: st.DrawFn, basics: _Basics, *, oncall: bool) -> dict[str, Any]:
+    """level, source, rotation_start, until and week_start of a shift that is no override."""
+    start = basics.start
     level = draw(st.integers(0, 3))
     source = draw(st.sampled_from(SOURCES))
     late = st.integers(0, 60 * 24 * 21).map(lambda m: start + timedelta(minutes=m))
@@ -348,61 +403,35 @@ def _shift(
     if oncall and until is not None and draw(st.booleans()):
         until = start - (until - start)  # the API does not check until >= start
     week_start = draw(st.none() | st.sampled_from(WEEKDAYS))
-    if frequency == "weekly" and week_start is None:
+    if basics.frequency == "weekly" and week_start is None:
         week_start = draw(st.sampled_from(WEEKDAYS))
+    return {
+        "level": level,
+        "source": source,
+        "rotation_start": rotation_start,
+        "until": until,
+        "week_start": week_start,
+    }
 
-    if shift_type == "single_event":
-        return Shift(
-            type="single_event",
-            start=start,
-            duration=duration,
-            name=name,
-            time_zone=zone,
-            level=level,
-            rotation_start=rotation_start,
-            until=until,
-            week_start=week_start,
-            users=tuple(draw(st.lists(member, unique=True, max_size=3))),
-            source=source,
-        )
 
-    assert frequency is not None
+def _draw_recurrence(draw: st.DrawFn, basics: _Basics) -> dict[str, Any]:
+    """frequency, interval, by_day, by_month and by_monthday of a recurring shift."""
     by_day = tuple(draw(st.lists(st.sampled_from(WEEKDAYS), unique=True, max_size=4)))
     by_month = tuple(draw(st.lists(st.integers(1, 12), unique=True, max_size=3)))
     by_monthday: tuple[int, ...] = ()
-    daily_rotation = shift_type == "rolling_users" and frequency == "daily"
+    # a daily rotation takes no by_monthday, and an interval of at most its by_day's length
+    daily_rotation = basics.type == "rolling_users" and basics.frequency == "daily"
     if not daily_rotation:
         by_monthday = tuple(draw(st.lists(_MONTHDAYS, unique=True, max_size=3)))
     top = min(3, len(by_day)) if daily_rotation and by_day else 3
     interval = draw(st.integers(1, top))
-    recurrent = Shift(
-        type="recurrent_event",
-        start=start,
-        duration=duration,
-        name=name,
-        time_zone=zone,
-        level=level,
-        rotation_start=rotation_start,
-        until=until,
-        week_start=week_start,
-        frequency=frequency,
-        interval=interval,
-        by_day=by_day,
-        by_month=by_month,
-        by_monthday=by_monthday,
-        source=source,
-    )
-    if shift_type == "recurrent_event":
-        members = tuple(draw(st.lists(member, unique=True, max_size=3)))
-        return replace(recurrent, users=members)
-    group: st.SearchStrategy[tuple[str, ...]] = st.lists(
-        member, unique=True, min_size=0 if oncall else 1, max_size=2
-    ).map(tuple)
-    groups = tuple(draw(st.lists(group, min_size=max(min_groups, 1), max_size=max(max_groups, 1))))
-    index = draw(st.integers(0, len(groups) - 1))
-    return replace(
-        recurrent, type="rolling_users", rolling_users=groups, start_rotation_from_user_index=index
-    )
+    return {
+        "frequency": basics.frequency,
+        "interval": interval,
+        "by_day": by_day,
+        "by_month": by_month,
+        "by_monthday": by_monthday,
+    }
 
 
 def shifts(
