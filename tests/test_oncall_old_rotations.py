@@ -10,7 +10,7 @@ import pytest
 
 from conftest import hang_guard
 from shiftcalc import Schedule, Shift, User, Window, resolve
-from shiftcalc._oncall import VEvent, _Generator
+from shiftcalc._oncall import VEvent, _Generator, _UnitWalk
 
 _GROUPS = (("a",), ("b",), ("c",))
 _USERS = tuple(User(id=name, username=name) for name in "abc")
@@ -122,3 +122,27 @@ def test_a_month_too_short_for_the_interval_steps_one_unit_to_its_end() -> None:
         datetime(2021, 6, 29).date(),
         datetime(2021, 7, 29).date(),
     ]
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"frequency": "daily", "by_month": (2,), "by_monthday": (29,), "interval": 3},
+        {"frequency": "daily", "interval": 31},
+        {"frequency": "hourly", "interval": 730},
+        {"frequency": "hourly", "by_month": (2, 3), "by_monthday": (-1,), "interval": 7},
+    ],
+)
+def test_the_400_year_repetition_counts_what_the_runs_count(rules: dict[str, object]) -> None:
+    """From 1200 to 1990 the walk repeats itself each Gregorian cycle: the repeats counted at
+    once give the position and count that counting every run gives."""
+    shift = _rotation(start=datetime(1200, 1, 3, 7), **rules)
+    generator = _Generator(shift, "UTC", 0, "shift")
+    last = (generator.last_ineligible() - generator.start) // (
+        timedelta(hours=1) if rules["frequency"] == "hourly" else timedelta(days=1)
+    )
+    repeated = _UnitWalk(generator, generator.start, last)
+    counted = _UnitWalk(generator, generator.start, last)
+    counted.period = lambda: 1 << 80  # type: ignore[method-assign]
+    with hang_guard(120):
+        assert repeated.run() == counted.run()

@@ -744,12 +744,55 @@ class _UnitWalk:
             return m + self.interval
         return a + (m - a) % self.interval
 
+    def period(self) -> int:
+        """A shift ``T`` (in units) under which the walk is invariant: a position ``T`` later
+        steps to a position ``T`` later. The calendar repeats every 400 years (146097 days:
+        weekdays, month lengths and leap days come back); a rule with ``by_day`` alone repeats
+        every week when no search depends on its month's length: when from every position of
+        the week the first instance on a matching day is either within the shortest horizon
+        (a unit plus 28 days) or beyond the longest (a unit plus 31 days)."""
+        per_day = 24 if self.hourly else 1
+        cycle = 146097 * per_day
+        if self.months or self.monthdays or self.weekdays is None:
+            return cycle
+        week = 7 * per_day
+        first = self.base.weekday() * per_day + (self.base.hour if self.hourly else 0)
+        shortest, longest = 1 + 28 * per_day, 1 + 31 * per_day
+        for r in range(week):
+            distance = self.interval
+            while distance <= longest:
+                if (first + r + distance) // per_day % 7 in self.weekdays:
+                    break
+                distance += self.interval
+            if shortest < distance <= longest:
+                return cycle
+        return week
+
     def run(self) -> tuple[int, int]:
-        """The last position the walk reaches at or before ``last``, and the steps to it."""
+        """The last position the walk reaches at or before ``last``, and the steps to it.
+
+        Once the walk is at a position that is a multiple of :meth:`period` after one it was
+        at, it repeats itself: the repeats that end by ``last`` are counted at once (where no
+        search reaches ``until``, which breaks the repetition).
+        """
         n = k = 0
         step = self.interval
         last = self.last
+        period = self.period()
+        repeat_end = min(last, self.until_end - 2 - 31 * (24 if self.hourly else 1))
+        seen: dict[int, tuple[int, int]] = {}
         while n < last:
+            earlier_visit = seen.get(n % period)
+            if earlier_visit is None:
+                seen[n % period] = (n, k)
+            else:
+                span, steps = n - earlier_visit[0], k - earlier_visit[1]
+                repeats = (repeat_end - n) // span
+                if repeats > 0:
+                    n += span * repeats
+                    k += steps * repeats
+                seen.clear()
+                seen[n % period] = (n, k)
             seg_end, width = self.segment(n)
             reach = width // step * step  # the farthest instance in a horizon, as a distance
             best: int | None = None
