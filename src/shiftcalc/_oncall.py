@@ -551,17 +551,30 @@ class _Generator:
             # synthetic one, a unit on
             step = unit
         elif shift.by_day or shift.by_month or shift.by_monthday:
-            return start, 0
+            return self.skip_units(start)
         elif self.interval <= (unit + _DAY * 28) // unit:
             step = unit * self.interval
         else:
-            return start, 0
+            return self.skip_units(start)
         k = (self.last_ineligible() - start) // step
         if self.until is not None:
             k = min(k, (self.until - start) // step)
         if k <= 0:
             return start, 0
         return start + step * k, k
+
+    def skip_units(self, start: datetime) -> tuple[datetime, int]:
+        """The hourly and daily jump where the step depends on the calendar (BY-rules, or an
+        interval between 28 and 31 days): :class:`_UnitWalk` counts the walk's periods."""
+        limit = min(self.last_ineligible(), _LAST_JUMP)
+        if self.until is not None:
+            limit = min(limit, self.until)
+        if limit <= start:
+            return start, 0
+        unit = _HOUR if self.shift.frequency == "hourly" else _DAY
+        walk = _UnitWalk(self, start, (limit - start) // unit)
+        n, k = walk.run()
+        return start + walk.unit * n, k
 
     def daily_by_day(self, start: datetime | None, queue: list[tuple[str, ...]]) -> list[VEvent]:
         """Daily rotation with by_day: one turn per selected-day occurrence (§2.7)."""
@@ -600,6 +613,218 @@ class _Generator:
                 combinations, starts, times, strict=True
             )
         ]
+
+
+_FAR = 1 << 62  # a piece of the calendar without end, in units
+_LAST_JUMP = datetime.max.replace(tzinfo=UTC) - _DAY * 40  # the walk's own horizon stays < 9999
+
+
+class _UnitWalk:
+    """OnCall's walk over ineligible hourly or daily periods, counted instead of walked.
+
+    Positions are whole units (hours or days) after the walk's first period ``base``, all in
+    UTC (the walk's helper VEVENTs are UTC). From position ``n`` the search takes the first
+    instance ``n + j·I`` (``j >= 1``) of the rule that lies on a matching day (``by_day``,
+    ``by_month``, ``by_monthday``) within its horizon ``(n, n + W]``, ``W`` one unit plus the
+    days of ``n``'s month; without one, the synthetic period ``n + 1``. Matching days come in
+    runs (``pieces``); within a month ``W`` is constant, so
+
+    * a rule step of ``I`` whose target stays in its run repeats while both stay in the run and
+      the month: those steps are counted by division;
+    * between rule steps the walk steps one unit at a time until the first position that has
+      an instance in its horizon: for each run ``[a, b)`` that is the first ``m`` from
+      ``max(n, a - q·I)`` on (``q = W // I``) whose first instance at or after ``a`` is before
+      ``b``, found by residues.
+
+    The cost is proportional to the runs of matching days and the months on the way, not to
+    the periods (hours) walked.
+    """
+
+    def __init__(self, generator: _Generator, base: datetime, last: int) -> None:
+        shift = generator.shift
+        self.base = base
+        self.hourly = shift.frequency == "hourly"
+        self.unit = _HOUR if self.hourly else _DAY
+        self.interval = generator.interval
+        self.last = last
+        until = generator.until
+        self.until_end = _FAR if until is None else (until - base) // self.unit + 1
+        self.weekdays = generator.weekdays
+        self.months = frozenset(shift.by_month)
+        self.monthdays = frozenset(shift.by_monthday)
+        self.filtered = bool(self.weekdays or self.months or self.monthdays)
+        self._month_runs: dict[tuple[int, bool, int], tuple[tuple[int, int], ...]] = {}
+
+    def units_to(self, instant: datetime) -> int:
+        """The first position at or after ``instant``."""
+        return -((self.base - instant) // self.unit)
+
+    def segment(self, n: int) -> tuple[int, int]:
+        """The end (exclusive) of the positions in ``n``'s month, and the horizon ``W``."""
+        day = (self.base + self.unit * n).date()
+        days = calendar.monthrange(day.year, day.month)[1]
+        year, month = divmod(day.year * 12 + day.month, 12)
+        if year > datetime.max.year:
+            end = _FAR
+        else:
+            end = self.units_to(datetime(year, month + 1, 1, tzinfo=UTC))
+        return end, 1 + days * (24 if self.hourly else 1)
+
+    def month_runs(self, year: int, month: int) -> tuple[tuple[int, int], ...]:
+        """Runs ``[first, last + 1)`` of matching days of the month (days of the month)."""
+        first_weekday, days = calendar.monthrange(year, month)
+        key = (month, days == 29, first_weekday)
+        runs = self._month_runs.get(key)
+        if runs is None:
+            found: list[tuple[int, int]] = []
+            for day in range(1, days + 1):
+                if self.weekdays is not None and (first_weekday + day - 1) % 7 not in (
+                    self.weekdays
+                ):
+                    continue
+                if self.monthdays and not (
+                    day in self.monthdays or day - days - 1 in self.monthdays
+                ):
+                    continue
+                if found and found[-1][1] == day:
+                    found[-1] = (found[-1][0], day + 1)
+                else:
+                    found.append((day, day + 1))
+            runs = self._month_runs[key] = tuple(found)
+        return runs
+
+    def pieces(self, n: int, stop: int) -> Iterator[tuple[int, int]]:
+        """Runs ``[a, b)`` of matching positions that end after ``n + 1``, in order, up to
+        the first that starts at or after ``stop``; none at or after ``until``."""
+        if not self.filtered:
+            yield -_FAR, self.until_end
+            return
+        day = (self.base + self.unit * n).date()
+        year, month = day.year, day.month
+        skip_before = day.day
+        while year <= datetime.max.year:
+            if not self.months or month in self.months:
+                for low, high in self.month_runs(year, month):
+                    if high <= skip_before:
+                        continue  # the run is over before n's day
+                    a = self.units_to(datetime(year, month, low, tzinfo=UTC))
+                    if a >= stop or a >= self.until_end:
+                        return
+                    b = self.units_to(datetime(year, month, 1, tzinfo=UTC) + _DAY * (high - 1))
+                    b = min(b, self.until_end)  # the midnight after the run
+                    if b > n + 1:
+                        yield a, b
+            month += 1
+            skip_before = 0
+            if month == 13:
+                year, month = year + 1, 1
+            if (
+                year <= datetime.max.year
+                and self.units_to(datetime(year, month, 1, tzinfo=UTC)) >= stop
+            ):
+                return
+
+    def first_from(self, m0: int, a: int, b: int) -> int | None:
+        """The first ``m >= m0`` whose first instance at or after ``a`` (and after ``m``)
+        is before ``b``."""
+        step = self.interval
+        if m0 >= a:
+            return m0 if m0 + step < b else None
+        r = (m0 - a) % step
+        if a + r < b:
+            return m0
+        m1 = m0 + step - r  # the next m on a's residue: at most a
+        if m1 < a:
+            return m1
+        return a if a + step < b else None
+
+    def target(self, m: int, a: int) -> int:
+        """The first instance of position ``m``'s rule at or after ``a``, after ``m``."""
+        if m >= a:
+            return m + self.interval
+        return a + (m - a) % self.interval
+
+    def period(self) -> int:
+        """A shift ``T`` (in units) under which the walk is invariant: a position ``T`` later
+        steps to a position ``T`` later. The calendar repeats every 400 years (146097 days:
+        weekdays, month lengths and leap days come back); a rule with ``by_day`` alone repeats
+        every week when no search depends on its month's length: when from every position of
+        the week the first instance on a matching day is either within the shortest horizon
+        (a unit plus 28 days) or beyond the longest (a unit plus 31 days)."""
+        per_day = 24 if self.hourly else 1
+        cycle = 146097 * per_day
+        if self.months or self.monthdays or self.weekdays is None:
+            return cycle
+        week = 7 * per_day
+        first = self.base.weekday() * per_day + (self.base.hour if self.hourly else 0)
+        shortest, longest = 1 + 28 * per_day, 1 + 31 * per_day
+        for r in range(week):
+            distance = self.interval
+            while distance <= longest:
+                if (first + r + distance) // per_day % 7 in self.weekdays:
+                    break
+                distance += self.interval
+            if shortest < distance <= longest:
+                return cycle
+        return week
+
+    def run(self) -> tuple[int, int]:
+        """The last position the walk reaches at or before ``last``, and the steps to it.
+
+        Once the walk is at a position that is a multiple of :meth:`period` after one it was
+        at, it repeats itself: the repeats that end by ``last`` are counted at once (where no
+        search reaches ``until``, which breaks the repetition).
+        """
+        n = k = 0
+        step = self.interval
+        last = self.last
+        period = self.period()
+        repeat_end = min(last, self.until_end - 2 - 31 * (24 if self.hourly else 1))
+        seen: dict[int, tuple[int, int]] = {}
+        while n < last:
+            earlier_visit = seen.get(n % period)
+            if earlier_visit is None:
+                seen[n % period] = (n, k)
+            else:
+                span, steps = n - earlier_visit[0], k - earlier_visit[1]
+                repeats = (repeat_end - n) // span
+                if repeats > 0:
+                    n += span * repeats
+                    k += steps * repeats
+                seen.clear()
+                seen[n % period] = (n, k)
+            seg_end, width = self.segment(n)
+            reach = width // step * step  # the farthest instance in a horizon, as a distance
+            best: int | None = None
+            piece = (0, 0)
+            if reach:
+                for a, b in self.pieces(n, min(seg_end, last + 1) + reach):
+                    if a - reach >= min(seg_end, last + 1) or (
+                        best is not None and a - reach >= best
+                    ):
+                        break
+                    m = self.first_from(max(n, a - reach), a, b)
+                    if m is not None and m < seg_end and (best is None or m < best):
+                        best, piece = m, (a, b)
+                        if m == n:
+                            break  # and the first such run has the nearest instance
+            if best is None or best > n:  # synthetic periods, a unit apart
+                ahead = min(seg_end if best is None else best, last)
+                k += ahead - n
+                n = ahead
+                continue
+            a, b = piece
+            target = self.target(n, a)
+            if target > last:
+                break
+            if target == n + step:  # steps of I within the run and the month
+                steps = min((b - 1 - n) // step, (seg_end - 1 - n) // step + 1, (last - n) // step)
+                n += step * steps
+                k += steps
+            else:
+                n = target
+                k += 1
+        return n, k
 
 
 def _days_in_month(value: datetime) -> int:
