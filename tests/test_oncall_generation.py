@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import EngineError, Shift, Window
-from shiftcalc._oncall import VEvent, _Generator, pytz_localize, occurrence_spans, steady_runs
+from shiftcalc._oncall import VEvent, _Generator, occurrence_spans, pytz_localize, steady_runs
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._tz import as_utc, get_zone, naive_utc
 
