@@ -48,6 +48,41 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     return until
 
 
+def _rule_starts(
+    event: Event,
+    rule: RecurrenceRule,
+    dtstart: datetime,
+    zone: Zone,
+    bounds: tuple[datetime, datetime, datetime | None],
+    limit: int,
+    starts: dict[datetime, datetime],
+) -> None:
+    """Adds to ``starts`` the rule's instances between ``bounds`` (low and high instants, and
+    the last wall time UNTIL allows), keyed by dateutil's value, localised with is_dst=False."""
+    low, high, last = bounds
+    margin = timedelta(days=1)
+    wall_low = shifted(naive_utc(low), -margin)
+    wall_high = shifted(naive_utc(high), margin)
+    if last is not None:
+        wall_high = min(wall_high, last)
+    wall_start = dtstart.replace(tzinfo=None)
+    walls = rule_instances(
+        event,
+        replace(rule, until=None),
+        wall_start,
+        wall_low,
+        wall_high,
+        limit,
+        end_inclusive=True,
+        dtstart_always=True,
+    )
+    for wall in walls:
+        assert isinstance(wall, datetime)
+        if wall != wall_start:  # DTSTART is in already
+            key = (wall - wall_start) + dtstart
+            starts.setdefault(key, zone.pytz_localize(wall))
+
+
 def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> Iterator[Occurrence]:
     dtstart = _oncall_instant(event.start)
     zone = _oncall_zone(event.start)
@@ -72,30 +107,12 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         for when in (event.start, event.end, *event.exdates, *(w for w, _ in event.rdates))
     )
     if rule is not None:
-        margin = timedelta(days=1)
-        wall_low = shifted(naive_utc(search_low), -margin)
-        wall_high = shifted(naive_utc(high), margin)
+        last = None
         if until is not None:
             # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
             # in a pytz zone (as in _oncall), as written for a floating start
             last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
-            wall_high = min(wall_high, last)
-        wall_start = dtstart.replace(tzinfo=None)
-        walls = rule_instances(
-            event,
-            replace(rule, until=None),
-            wall_start,
-            wall_low,
-            wall_high,
-            limit,
-            end_inclusive=True,
-            dtstart_always=True,
-        )
-        for wall in walls:
-            assert isinstance(wall, datetime)
-            if wall != wall_start:  # DTSTART is in already
-                key = (wall - wall_start) + dtstart
-                starts.setdefault(key, zone.pytz_localize(wall))
+        _rule_starts(event, rule, dtstart, zone, (search_low, high, last), limit, starts)
     # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
     # looks its ends up by start), a series' own one included
     period_ends: dict[datetime, timedelta | When] = {}

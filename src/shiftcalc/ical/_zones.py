@@ -71,7 +71,7 @@ class _RfcZone(tzinfo):
         return self.name
 
     def fromutc(self, dt: datetime) -> datetime:
-        local = dt.replace(tzinfo=self.inner).astimezone(self.inner)
+        local = dt.replace(tzinfo=UTC).astimezone(self.inner)  # dt holds the UTC reading
         return local.replace(tzinfo=self)
 
 
