@@ -32,9 +32,9 @@ WINDOWS_ZONES: Mapping[str, str] = WINDOWS_TO_OLSON
 """Windows zone names (Outlook/Exchange TZIDs) → IANA names: icalendar's copy of CLDR's
 windowsZones.xml."""
 
-# VTIMEZONE rules are checked up to here; more changes of offset than this is not a zone
-_FAR_FUTURE = datetime(2200, 1, 1)
-_MAX_TRANSITIONS = 2000
+# icalendar expands a VTIMEZONE rule without COUNT or UNTIL to 2038, one with them in full
+_ICALENDAR_HORIZON = datetime(2039, 1, 1)
+_MAX_TRANSITIONS = 2000  # changes of offset of one STANDARD/DAYLIGHT part: more is not a zone
 _OFFSET_RE = re.compile(r"([+-])(\d{2})(\d{2})(\d{2})?")
 
 
@@ -175,8 +175,8 @@ def _check_offset(text: str) -> None:
 
 def _check_part(part: Node) -> None:
     """What icalendar does not refuse itself: bad offsets, and a rule of more changes of offset
-    than a zone has (icalendar expands a rule to 2038 in full, so ``FREQ=SECONDLY`` would
-    hang it)."""
+    than a zone has (icalendar expands a rule in full, to 2038 or to its COUNT or UNTIL, so
+    ``FREQ=SECONDLY`` would hang it). The walk stops at the first change too many."""
     for key in ("DTSTART", "TZOFFSETFROM", "TZOFFSETTO"):
         if part.first(key) is None:
             raise ValueError("DTSTART, TZOFFSETFROM and TZOFFSETTO are required")
@@ -194,9 +194,10 @@ def _check_part(part: Node) -> None:
     year, month, day, hour, minute, second = (int(g) for g in match.groups())
     first = datetime(year, month, day, hour, minute, second)
     rule = RecurrenceRule.parse(rrule.value)
-    for count, _ in enumerate(occurrences(rule, first, end=_FAR_FUTURE), 1):
+    end = None if rule.count is not None or rule.until is not None else _ICALENDAR_HORIZON
+    for count, _ in enumerate(occurrences(rule, first, end=end), 1):
         if count > _MAX_TRANSITIONS:
-            raise ValueError(f"more than {_MAX_TRANSITIONS} changes of offset before 2200")
+            raise ValueError(f"more than {_MAX_TRANSITIONS} changes of offset in one rule")
 
 
 def _vtimezone(node: Node, profile: Profile) -> Zone:
