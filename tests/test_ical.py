@@ -23,7 +23,6 @@ from shiftcalc._resolve import resolve
 from shiftcalc.ical import (
     WINDOWS_ZONES,
     SkippedComponent,
-    _build_vtimezone,
     calendar_records,
     final_shifts_to_ics,
 )
@@ -385,43 +384,30 @@ def test_uid_forms() -> None:
 
 
 def test_vtimezone_definition_matches_tz_database() -> None:
-    # A VTIMEZONE-only zone behaves like zoneinfo (fold-aware) and like pytz (is_dst=False).
+    # A VTIMEZONE-only zone behaves like zoneinfo (fold-aware, RFC 5545 §3.3.5) in strict and
+    # like pytz (is_dst=False) in oncall: the same records as the IANA zone it copies.
     text = _text("google.ics")
-    block = text[text.index("BEGIN:DAYLIGHT") : text.index("END:VTIMEZONE")]
+    block = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE") + 13]
     assert "TZOFFSETTO:+0200" in block
-    zone = _build_vtimezone(
-        "Custom",
-        (
-            (
-                "DAYLIGHT",
-                "19700329T020000",
-                "+0100",
-                "+0200",
-                "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-                (),
-            ),
-            (
-                "STANDARD",
-                "19701025T030000",
-                "+0200",
-                "+0100",
-                "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-                (),
-            ),
-        ),
-    )
-    berlin = ZoneInfo("Europe/Berlin")
-    pz = pytz.timezone("Europe/Berlin")
+    custom = block.replace("TZID:Europe/Berlin", "TZID:Custom")
+    walls = []
     wall = datetime(2024, 3, 30, 0, 0)
     while wall < datetime(2024, 11, 1):
-        for fold in (0, 1):
-            assert (
-                zone.wall_offset(wall, fold) == wall.replace(tzinfo=berlin, fold=fold).utcoffset()
-            )
-        assert zone.pytz_offset(wall) == pz.localize(wall, is_dst=False).utcoffset()
-        instant = wall.replace(tzinfo=UTC)
-        assert instant.astimezone(zone).utcoffset() == instant.astimezone(berlin).utcoffset()
+        walls.append(wall)
         wall += timedelta(minutes=30) if wall.day in (30, 31, 26, 27) else timedelta(hours=7)
+
+    def calendar(tzid: str) -> str:
+        events = [
+            _ev(f"UID:w{i}@x", f"DTSTART;TZID={tzid}:{w:%Y%m%dT%H%M%S}", "DURATION:PT1H")
+            for i, w in enumerate(walls)
+        ]
+        return _calendar(*events, head=custom + "\r\n")
+
+    for profile in ("strict", "oncall"):
+        got = _records(calendar("Custom"), profile, "2024-03-29T00:00", "2024-11-02T00:00")
+        want = _records(calendar("Europe/Berlin"), profile, "2024-03-29T00:00", "2024-11-02T00:00")
+        assert len(got) == len(want) > 1800
+        assert [(r.start, r.end) for r in got] == [(r.start, r.end) for r in want]
 
 
 def test_windows_zone_table_resolves() -> None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-import pytest
-
 import shiftcalc
 
 PACKAGE = "shiftcalc"
@@ -82,19 +80,6 @@ LAYERS: tuple[Layer, ...] = (
         ("__main__", "strategies", "_hypothesis_plugin"),
     ),
 )
-
-# Private names imported across modules that are known and scheduled to go, keyed by
-# (importing module or package, module imported from). Each is an xfail(strict=True) case
-# below: the day the import is gone the case passes, which fails the suite as a reminder to
-# delete its entry here.
-KNOWN_PRIVATE_IMPORTS: dict[tuple[str, str], str] = {
-    ("ical", "_oncall"): (
-        "ical imports _oncall's private helpers (_localize, _offset_at, _overlaps, _until_wall);"
-        " the ical package work makes them public and removes this import: then delete this"
-        " entry of KNOWN_PRIVATE_IMPORTS"
-    ),
-}
-
 
 # --------------------------------------------------------------------------- the checker
 
@@ -258,17 +243,11 @@ def package_sources() -> dict[str, str]:
     }
 
 
-def _known(violation: Violation, key: tuple[str, str]) -> bool:
-    importer, target = key
-    in_importer = violation.importer == importer or violation.importer.startswith(importer + ".")
-    return violation.rule == "private" and in_importer and violation.target == target
-
-
 def _found(rule: str) -> list[str]:
     return [
         violation.message
         for violation in violations(package_sources(), LAYERS)
-        if violation.rule == rule and not any(_known(violation, k) for k in KNOWN_PRIVATE_IMPORTS)
+        if violation.rule == rule
     ]
 
 
@@ -296,27 +275,9 @@ def test_imports_run_down_the_layers() -> None:
 
 
 def test_no_private_name_crosses_a_module() -> None:
-    """No module imports another module's private name (the known cases are listed apart)."""
+    """No module imports another module's private name."""
     problems = _found("private")
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(
-            key,
-            id=f"{key[0]}-from-{key[1]}",
-            marks=pytest.mark.xfail(raises=AssertionError, strict=True, reason=why),
-        )
-        for key, why in KNOWN_PRIVATE_IMPORTS.items()
-    ],
-)
-def test_known_private_import_is_gone(key: tuple[str, str]) -> None:
-    """A known private import, until it is removed (then this passes, failing as a reminder)."""
-    sources = package_sources()
-    still = [v.message for v in violations(sources, LAYERS) if _known(v, key)]
-    assert not still, "\n".join(still)
 
 
 # --------------------------------------------------------------------------- the checker itself

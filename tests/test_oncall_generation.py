@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import EngineError, Shift, Window
-from shiftcalc._oncall import VEvent, _Generator, _localize, occurrence_spans, steady_runs
+from shiftcalc._oncall import VEvent, _Generator, occurrence_spans, pytz_localize, steady_runs
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._tz import as_utc, get_zone, naive_utc
 
@@ -107,8 +107,8 @@ def _vevent(
 ) -> VEvent | None:
     """A VEVENT as OnCall writes it from a wall-clock start, or None where OnCall crashes."""
     try:
-        dtstart = _localize(start, zone, strict=True, field="start")
-        dtend = _localize(
+        dtstart = pytz_localize(start, zone, strict=True, field="start")
+        dtend = pytz_localize(
             start + timedelta(minutes=length_minutes), zone, strict=True, field="end"
         )
     except EngineError:

@@ -53,7 +53,7 @@ def _pytz_zone(name: str) -> pytz.BaseTzInfo:
     return pytz.timezone("UTC" if name.lower() == "etc/utc" else name)
 
 
-def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetime:
+def pytz_localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetime:
     """``wall`` in ``zone`` the way pytz's ``localize`` does it, as a fixed-offset datetime.
 
     ``strict`` is ``is_dst=None`` (OnCall's DTSTART/DTEND: nonexistent and ambiguous times
@@ -85,7 +85,7 @@ def _localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetim
     return attach_offset(wall, offset)
 
 
-def _offset_at(instant: datetime, zone: str) -> timedelta:
+def zone_offset_at(instant: datetime, zone: str) -> timedelta:
     offset = instant.astimezone(get_zone(zone)).utcoffset()
     assert offset is not None
     return offset
@@ -180,8 +180,8 @@ class _Generator:
         if self.until is not None:
             end = min(end, self.until)
         return (
-            _localize(detach(start), zone, strict=True, field=self.fields[0]),
-            _localize(detach(end), zone, strict=True, field=self.fields[1]),
+            pytz_localize(detach(start), zone, strict=True, field=self.fields[0]),
+            pytz_localize(detach(end), zone, strict=True, field=self.fields[1]),
         )
 
     def anchor(self, start: datetime, zone: str) -> _Anchor:
@@ -312,7 +312,7 @@ class _Generator:
         until = self.until
         wall_high = naive_utc(horizon) + _MARGIN
         if until is not None:
-            wall_high = min(wall_high, _until_wall(until, current))
+            wall_high = min(wall_high, until_wall(until, current))
         found: datetime | None = None
         try:
             step = _DAY if interval == 1 else _DAY * interval
@@ -321,7 +321,7 @@ class _Generator:
             wall = datetime.max
         while wall <= wall_high:
             if self.weekdays is None or wall.weekday() in self.weekdays:
-                start = _localize(wall, anchor.zone, strict=False, field="")
+                start = pytz_localize(wall, anchor.zone, strict=False, field="")
                 if until is not None and start > until:
                     pass  # skipped, not the end: a later wall time may be an earlier instant
                 elif start > horizon:
@@ -357,12 +357,12 @@ class _Generator:
             length = anchor.dtend - current
             step = _DAY * (7 * interval)
             wall = detach(current)
-            last = None if until is None else _until_wall(until, current)
+            last = None if until is None else until_wall(until, current)
             while True:
                 wall += step
                 if last is not None and wall > last:
                     break  # where recurring-ical-events stops (_UNTIL_SLACK)
-                start = _localize(wall, anchor.zone, strict=False, field="")
+                start = pytz_localize(wall, anchor.zone, strict=False, field="")
                 if until is not None and start > until:
                     break  # and so are the later ones, a week on
                 if start < earliest:
@@ -836,7 +836,7 @@ def _days_in_month(value: datetime) -> int:
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _until_wall(until: datetime, dtstart: datetime) -> datetime:
+def until_wall(until: datetime, dtstart: datetime) -> datetime:
     """The last naive wall time recurring-ical-events expands to for an RRULE with UNTIL
     ``until`` and DTSTART ``dtstart`` (``_UNTIL_SLACK``): one hour past UNTIL at DTSTART's
     offset."""
@@ -868,7 +868,7 @@ def _expand_starts(
     wall_low = naive_utc(low) - _MARGIN
     wall_high = naive_utc(high) + _MARGIN
     if until is not None:
-        wall_high = min(wall_high, _until_wall(until, dtstart))
+        wall_high = min(wall_high, until_wall(until, dtstart))
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
     walls = _walls_after(rule, detach(dtstart), wall_low)
@@ -881,7 +881,7 @@ def _expand_starts(
             continue
         if wall > wall_high:
             return
-        start = _localize(wall, zone, strict=False, field="")
+        start = pytz_localize(wall, zone, strict=False, field="")
         if until is not None and start > until:
             continue
         if start < low:
@@ -1022,7 +1022,7 @@ def occurrence_spans(
     # writing it, so this gives its own offset).
     wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
     if until is not None:
-        wall_high = min(wall_high, as_utc(_until_wall(until, event.dtstart)))
+        wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
     dtstart_wall = as_utc(detach(event.dtstart))
     walls: Iterable[datetime] = (dtstart_wall,)
     if event.rule is not None:
@@ -1043,7 +1043,7 @@ def occurrence_spans(
             if steady:
                 offset = run_offset
             else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
-                localised = _localize(naive_utc(wall), event.zone, strict=False, field="")
+                localised = pytz_localize(naive_utc(wall), event.zone, strict=False, field="")
                 offset_or_none = localised.utcoffset()
                 assert offset_or_none is not None
                 offset = offset_or_none
@@ -1158,7 +1158,7 @@ def _expand_vevent(event: VEvent, window: Window, limit: int) -> Iterator[Interv
             )
 
 
-def _overlaps(window: Window, start: datetime, end: datetime) -> bool:
+def overlaps(window: Window, start: datetime, end: datetime) -> bool:
     """recurring-ical-events' span test (both bounds of a point window inclusive)."""
     if start == end:
         if window.start == window.end:

@@ -1,0 +1,261 @@
+"""The ``oncall`` profile: what Grafana OnCall computes from a calendar (icalendar 5.0.10 +
+recurring-ical-events 2.1.0 + pytz; ``grafana-oncall-semantics.md`` §2.10, §3.1, §8.2)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from .._errors import EngineError, RecurrenceError
+from .._model import Window
+from .._oncall import overlaps, until_wall
+from .._recurrence import RecurrenceRule
+from .._tz import naive_utc
+from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
+from ._parse import PropertyError
+from ._read import Event, Report, When
+from ._zones import UTC_ZONE, Zone
+
+_SECOND = timedelta(seconds=1)
+_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+
+
+def _oncall_instant(when: When) -> datetime:
+    """A DATE-TIME as icalendar 5 + pytz read it (floating = UTC, TZID localised is_dst=False)."""
+    assert isinstance(when.value, datetime)
+    if when.kind == "zoned" and when.zone is not None:
+        return when.zone.pytz_localize(when.value)
+    return when.value.replace(tzinfo=UTC)
+
+
+def _oncall_zone(when: When) -> Zone:
+    """The zone :func:`_oncall_instant` reads ``when`` in (UTC for UTC and floating values)."""
+    return when.zone if when.kind == "zoned" and when.zone is not None else UTC_ZONE
+
+
+def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
+    until = rule.until
+    if until is None:
+        return None
+    if not isinstance(until, datetime):  # recurring-ical-events appends T000000Z
+        return midnight(until)
+    if until.tzinfo is None:
+        # dateutil refuses a floating UNTIL with a zoned DTSTART; recurring-ical-events then
+        # appends the Z (and a floating DTSTART reads as UTC anyway)
+        return until.replace(tzinfo=UTC)
+    return until
+
+
+def _rule_starts(
+    event: Event,
+    rule: RecurrenceRule,
+    dtstart: datetime,
+    zone: Zone,
+    bounds: tuple[datetime, datetime, datetime | None],
+    limit: int,
+    starts: dict[datetime, datetime],
+) -> None:
+    """Adds to ``starts`` the rule's instances between ``bounds`` (low and high instants, and
+    the last wall time UNTIL allows), keyed by dateutil's value, localised with is_dst=False."""
+    low, high, last = bounds
+    margin = timedelta(days=1)
+    wall_low = shifted(naive_utc(low), -margin)
+    wall_high = shifted(naive_utc(high), margin)
+    if last is not None:
+        wall_high = min(wall_high, last)
+    wall_start = dtstart.replace(tzinfo=None)
+    walls = rule_instances(
+        event,
+        replace(rule, until=None),
+        wall_start,
+        wall_low,
+        wall_high,
+        limit,
+        end_inclusive=True,
+        dtstart_always=True,
+    )
+    for wall in walls:
+        assert isinstance(wall, datetime)
+        if wall != wall_start:  # DTSTART is in already
+            key = (wall - wall_start) + dtstart
+            starts.setdefault(key, zone.pytz_localize(wall))
+
+
+def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> Iterator[Occurrence]:
+    dtstart = _oncall_instant(event.start)
+    zone = _oncall_zone(event.start)
+    if event.end is not None and event.end.kind != "date":
+        length = _oncall_instant(event.end) - dtstart
+    elif event.end is not None:
+        length = midnight(as_date(event.end)) - dtstart
+    else:
+        length = event.duration if event.duration is not None else timedelta(0)
+    search_low = shifted(low, -max(length, timedelta(0)))
+    # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
+    # which is what it sorts and de-duplicates: two wall times that localise to one instant
+    # across a DST gap are two occurrences.
+    starts: dict[datetime, datetime] = {dtstart: dtstart}
+    rule = event.rule
+    until = None if rule is None else _oncall_until(rule, dtstart)
+    # recurring-ical-events re-localises starts, and drops those after UNTIL that are not
+    # RDATEs, only when the event has a pytz zone: that of its first TZID or UTC value
+    # (DTSTART, DTEND, EXDATE, RDATE) in icalendar 5; an all-floating event has none
+    pytz_zoned = any(
+        when is not None and when.kind in ("utc", "zoned")
+        for when in (event.start, event.end, *event.exdates, *(w for w, _ in event.rdates))
+    )
+    if rule is not None:
+        last = None
+        if until is not None:
+            # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
+            # in a pytz zone (as in _oncall), as written for a floating start
+            last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
+        _rule_starts(event, rule, dtstart, zone, (search_low, high, last), limit, starts)
+    # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
+    # looks its ends up by start), a series' own one included
+    period_ends: dict[datetime, timedelta | When] = {}
+    rdates: set[datetime] = set()
+    for when, period in event.rdates:
+        if when.kind == "date":
+            continue
+        start = _oncall_instant(when)
+        starts[start] = start  # dateutil keeps one of equal values: the RDATE's, read as written
+        rdates.add(start)
+        if period is not None and not (isinstance(period, When) and period.kind == "date"):
+            period_ends[start] = period
+    excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
+    for key, start in sorted(starts.items()):
+        # dateutil drops an EXDATE equal to its value, the library one equal to the start
+        if start in excluded or key in excluded or not search_low <= start <= high:
+            continue
+        if pytz_zoned and until is not None and start > until and start not in rdates:
+            continue
+        explicit = period_ends.get(start)
+        # the library's end: the start plus the length (at the start's offset), or a PERIOD's
+        # end as written (then read in its own zone)
+        end_zone = zone
+        if isinstance(explicit, When):
+            raw_end = _oncall_instant(explicit)
+            end_zone = _oncall_zone(explicit)
+        else:
+            raw_end = start + (length if explicit is None else explicit)
+        if raw_end < start:
+            # recurring-ical-events asserts start <= end on every occurrence it looks at
+            raise EngineError(
+                f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND",
+                raw_end.isoformat(),
+                "AssertionError: the event must start before it ends",
+            )
+        offset = raw_end.utcoffset()
+        assert offset is not None
+        # OnCall normalises that end: its wall clock at the offset in force then (so the
+        # master's elapsed length is kept as wall-clock length, as in _oncall)
+        end = raw_end - (end_zone.offset_at(raw_end) - offset)
+        local_day = start.date()
+        yield Occurrence(event, start, end, False, local_day)
+
+
+def _oncall_all_day(
+    event: Event, low: datetime, high: datetime, limit: int
+) -> Iterator[Occurrence]:
+    first = as_date(event.start)
+    if event.end is not None:
+        length = (as_date(event.end) - first).days
+    elif event.duration is not None:
+        length = event.duration.days
+    else:
+        length = 0  # the engine's end = DTSTART (ENGINE QUIRK, see the module docs)
+    days: set[date] = {first}  # DTSTART always counts, UNTIL or not: dates have no zone
+    lo = shifted(low.date(), -timedelta(days=max(length, 0) + 1))
+    hi = shifted(high.date(), timedelta(days=1))
+    rule = event.rule
+    if rule is not None:
+        until = rule.until
+        until_day = (
+            None if until is None else (until.date() if isinstance(until, datetime) else until)
+        )
+        instances = rule_instances(
+            event,
+            replace(rule, until=None),
+            first,
+            lo,
+            hi,
+            limit,
+            end_inclusive=True,
+            dtstart_always=True,
+        )
+        for day in instances:
+            assert isinstance(day, date)
+            if until_day is None or day <= until_day:
+                days.add(day)
+    days.update(as_date(w) for w, _ in event.rdates)
+    excluded = {as_date(w) for w in event.exdates}
+    span = timedelta(days=length)
+    for day in sorted(days):
+        if day in excluded or not lo <= day <= hi:
+            continue
+        yield Occurrence(event, midnight(day), midnight(day + span), True, day)
+
+
+def oncall_occurrences(
+    events: list[Event], window: Window, report: Report, limit: int
+) -> list[Occurrence]:
+    """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
+    low, high = shifted(window.start, -_PADDING), shifted(window.end, _PADDING)
+    # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
+    # replaced occurrence leaves in constant time)
+    latest: dict[tuple[str, date], tuple[int, Occurrence]] = {}
+    order: dict[int, Occurrence] = {}
+    places = itertools.count()
+
+    def add(occ: Occurrence) -> None:
+        # recurring-ical-events compares each occurrence with the last one it kept for the
+        # same UID and day only: a modified instance replaces that one, not every one that day
+        event = occ.event
+        rid = event.recurrence_id
+        key = (event.uid, occ.day if rid is None else as_date(rid))
+        kept = latest.get(key)
+        if kept is not None:
+            place, other = kept
+            modified = rid is not None
+            other_modified = other.event.recurrence_id is not None
+            if modified and not other_modified:
+                del order[place]
+            elif other_modified and not modified:
+                return
+            elif event.sequence is not None and other.event.sequence is not None:
+                if event.sequence < other.event.sequence:
+                    return
+                del order[place]
+        place = next(places)
+        latest[key] = (place, occ)
+        order[place] = occ
+
+    for event in events:
+        expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
+        try:
+            found = list(expand(event, low, high, limit))
+        except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+            report.expansion(event, exc)
+            continue
+        for occ in found:
+            add(occ)
+    result = []
+    for occ in order.values():
+        if occ.event.cancelled:
+            continue
+        if occ.all_day:
+            if overlaps(window, occ.start, occ.end):
+                # §3.1: all-day events end at 23:59:59Z of their last day.
+                if occ.end == midnight(date.min):
+                    reason = "the all-day event ends a second before year 1"
+                    report.expansion(occ.event, PropertyError("DTEND", None, reason))
+                    continue
+                end = occ.end - _SECOND
+                result.append(Occurrence(occ.event, occ.start, end, True, occ.day))
+            continue
+        if overlaps(window, occ.start, occ.end) and occ.start < occ.end:
+            result.append(occ)
+    return result

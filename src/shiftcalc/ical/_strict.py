@@ -1,0 +1,177 @@
+"""The ``strict`` profile: RFC 5545 expansion (floating and all-day values in the calendar's
+zone, half-open whole days, RECURRENCE-ID matched by instant, EXDATE/RDATE/PERIOD)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from .._errors import CalendarError, RecurrenceError
+from .._model import Schedule, Window
+from .._tz import get_zone
+from ._expansion import MAX_OCCURRENCES, Occurrence, as_date, local_date, rule_instances, shifted
+from ._parse import Node, PropertyError
+from ._read import Event, Report, When
+from ._zones import Zone, Zones
+
+
+class StrictContext:
+    """The calendar's zone for floating and all-day values: X-WR-TIMEZONE, else the schedule's."""
+
+    def __init__(self, root: Node, schedule: Schedule, zones: Zones) -> None:
+        self.midnights: dict[date, datetime] = {}
+        name = root.text("X-WR-TIMEZONE")
+        if name is not None and name.strip():
+            try:
+                self.zone: Zone = zones.get(name)
+            except (PropertyError, KeyError):
+                raise CalendarError("VCALENDAR.X-WR-TIMEZONE", name, "unknown time zone") from None
+            return
+        try:
+            get_zone(schedule.time_zone)
+            self.zone = Zone(name=schedule.time_zone)
+        except KeyError:
+            raise CalendarError(
+                "schedule.time_zone", schedule.time_zone, "unknown time zone"
+            ) from None
+
+    def local(self, when: When) -> datetime:
+        """The value in its own zone (RFC 5545 §3.3.5 for skipped and repeated times)."""
+        value = when.value
+        if not isinstance(value, datetime):
+            return self.zone.local(datetime.combine(value, time()))
+        if when.kind == "utc":
+            return value.replace(tzinfo=UTC)
+        if when.kind == "zoned" and when.zone is not None:
+            return when.zone.local(value)
+        return self.zone.local(value)
+
+    def instant(self, when: When) -> datetime:
+        """The value as a UTC instant (arithmetic on zoned datetimes is wall-clock arithmetic)."""
+        return self.local(when).astimezone(UTC)
+
+    def midnight(self, day: date) -> datetime:
+        """The instant the day starts in the calendar's zone (all-day events share few days)."""
+        found = self.midnights.get(day)
+        if found is None:
+            found = self.midnights[day] = self.instant(When(day, "date"))
+        return found
+
+
+def _strict_expand(
+    event: Event, ctx: StrictContext, window: Window, limit: int
+) -> Iterator[tuple[datetime, datetime]]:
+    """Instances of a master VEVENT as (start, end) instants, RFC 5545 (EXDATE/RDATE included)."""
+    if event.start.kind == "date":
+        first = as_date(event.start)
+        if event.end is not None:
+            days = (as_date(event.end) - first).days
+        elif event.duration is not None:
+            days = event.duration.days
+        else:
+            days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
+        lo = shifted(local_date(window.start, ctx.zone.tzinfo), -timedelta(days=max(days, 0) + 1))
+        hi = shifted(local_date(window.end, ctx.zone.tzinfo), timedelta(days=1))
+        exdates = [as_date(w) for w in event.exdates]
+        rdates = [as_date(w) for w, _ in event.rdates]
+        if event.rule is None:
+            instances: list[date] = sorted({first, *rdates} - set(exdates))
+        else:
+            found = rule_instances(
+                event, event.rule, first, lo, hi, limit, exdates=exdates, rdates=rdates
+            )
+            instances = [d for d in found if isinstance(d, date)]
+        length = timedelta(days=days)
+        for day in instances:
+            if lo <= day < hi:
+                yield ctx.midnight(day), ctx.midnight(day + length)
+        return
+    dtstart = ctx.local(event.start)
+    if event.end is not None:
+        length = ctx.instant(event.end) - dtstart.astimezone(UTC)
+    else:
+        length = event.duration if event.duration is not None else timedelta(0)
+    explicit: dict[datetime, datetime] = {}
+    rdates_at: list[datetime] = []
+    for when, period in event.rdates:
+        start = ctx.instant(when)
+        rdates_at.append(start)
+        if isinstance(period, When):
+            explicit[start] = ctx.instant(period)
+        elif isinstance(period, timedelta):
+            explicit[start] = start + period
+    exdates_at = [ctx.instant(w) if w.kind != "date" else as_date(w) for w in event.exdates]
+    low = shifted(window.start, -max(length, *(e - s for s, e in explicit.items()), timedelta(0)))
+    if event.rule is None:
+        excluded = set(exdates_at)
+        starts = sorted(
+            s
+            for s in {dtstart.astimezone(UTC), *rdates_at}
+            if s not in excluded and s.date() not in excluded
+        )
+    else:
+        found = rule_instances(
+            event,
+            event.rule,
+            dtstart,
+            low,
+            window.end,
+            limit,
+            exdates=exdates_at,
+            rdates=rdates_at,
+        )
+        starts = [s for s in found if isinstance(s, datetime)]
+    for start in starts:
+        utc = start.astimezone(UTC)
+        yield utc, explicit.get(utc, utc + length)
+
+
+def strict_occurrences(
+    events: list[Event], ctx: StrictContext, window: Window, report: Report, limit: int
+) -> list[Occurrence]:
+    # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
+    modified: dict[tuple[str, datetime], Event] = {}
+    for event in events:
+        if event.recurrence_id is None:
+            continue
+        key = (event.uid, ctx.instant(event.recurrence_id))
+        other = modified.get(key)
+        if other is None or (event.sequence or 0) >= (other.sequence or 0):
+            modified[key] = event
+    masters = {event.uid: event for event in events if event.recurrence_id is None}
+    result: list[Occurrence] = []
+    for event in events:
+        if event.cancelled:
+            continue  # a cancelled series, or a cancelled instance (its RECURRENCE-ID counts)
+        if event.recurrence_id is not None:
+            if modified.get((event.uid, ctx.instant(event.recurrence_id))) is not event:
+                continue  # superseded by a higher SEQUENCE
+            master = masters.get(event.uid)
+            if event.end is None and event.duration is None and master is not None:
+                event = replace(event, duration=_strict_length(master, ctx))
+            event = replace(event, rule=None, rdates=(), exdates=())
+        try:
+            spans = [
+                (start, end)
+                for start, end in _strict_expand(event, ctx, window, limit)
+                if event.recurrence_id is not None or (event.uid, start) not in modified
+            ]
+        except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+            report.expansion(event, exc)
+            continue
+        all_day = event.start.kind == "date"
+        for start, end in spans:
+            if start < end and start < window.end and window.start < end:
+                result.append(Occurrence(event, start, end, all_day, start.date()))
+    return result
+
+
+def _strict_length(master: Event, ctx: StrictContext) -> timedelta:
+    """The master's duration, for an instance that has no end of its own."""
+    single = replace(master, rule=None, rdates=(), exdates=())
+    spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
+    return spans[0][1] - spans[0][0] if spans else timedelta(0)
+
+
+_ALL = Window(start=datetime(1, 1, 2, tzinfo=UTC), end=datetime(9999, 12, 30, tzinfo=UTC))

@@ -1,0 +1,182 @@
+"""shiftcalc.ical on icalendar: what the package's own layer guards around the dependency.
+
+icalendar parses content lines, values and VTIMEZONEs and writes the export; these tests pin
+what is ours on top of it: TZIDs looked up per calendar (icalendar caches VTIMEZONEs for the
+whole process), its leniencies wrapped (``+0160``, rules of a VTIMEZONE it would expand for
+ever), RFC 5545's reading of skipped times in a VTIMEZONE zone, line numbers, the export.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime
+from typing import Literal
+
+import pytest
+
+from conftest import hang_guard
+from shiftcalc import CalendarError, FinalShift, Schedule, User, Window, resolve
+from shiftcalc.ical import WINDOWS_ZONES, calendar_records, final_shifts_to_ics
+
+PROFILES: tuple[Literal["strict", "oncall"], ...] = ("strict", "oncall")
+WINDOW = Window(start=datetime(2024, 3, 1, tzinfo=UTC), end=datetime(2024, 4, 30, tzinfo=UTC))
+
+
+def _calendar(*events: str, head: str = "") -> str:
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + head + "".join(events) + "END:VCALENDAR\r\n"
+
+
+def _event(*props: str, uid: str = "e1") -> str:
+    return "".join(line + "\r\n" for line in ("BEGIN:VEVENT", f"UID:{uid}", *props, "END:VEVENT"))
+
+
+def _zone(offset: str, rule: str | None = None) -> str:
+    lines = [
+        "BEGIN:VTIMEZONE",
+        "TZID:Custom",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0000",
+        f"TZOFFSETTO:{offset}",
+        *([] if rule is None else [f"RRULE:{rule}"]),
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    return "".join(line + "\r\n" for line in lines)
+
+
+def _starts(text: str, profile: Literal["strict", "oncall"]) -> list[datetime]:
+    schedule = Schedule(type="ical", ical_primary=text)
+    records = calendar_records(text, schedule, WINDOW, profile=profile, overrides=False)
+    return [record.start for record in records]
+
+
+def test_ical_is_a_package_on_icalendar() -> None:
+    package = importlib.import_module("shiftcalc.ical")
+    assert package.__file__ is not None and package.__file__.endswith("__init__.py")
+    assert WINDOWS_ZONES["W. Europe Standard Time"] == "Europe/Berlin"
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    assert WINDOWS_ZONES is WINDOWS_TO_OLSON
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_vtimezones_of_one_calendar_do_not_leak_into_the_next(
+    profile: Literal["strict", "oncall"],
+) -> None:
+    """icalendar caches a VTIMEZONE by TZID for the whole process: two calendars defining
+    ``Custom`` differently each get their own, and a third naming it without defining it is
+    refused."""
+    event = _event("DTSTART;TZID=Custom:20240305T090000", "DURATION:PT1H", "SUMMARY:a")
+    plus_two = _starts(_calendar(event, head=_zone("+0200")), profile)
+    plus_five = _starts(_calendar(event, head=_zone("+0500")), profile)
+    assert plus_two == [datetime(2024, 3, 5, 7, tzinfo=UTC)]
+    assert plus_five == [datetime(2024, 3, 5, 4, tzinfo=UTC)]
+    with pytest.raises(CalendarError, match="unknown time zone") as raised:
+        _starts(_calendar(event), profile)
+    assert raised.value.field == "VEVENT[UID=e1, line 3].DTSTART.TZID"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=7", "FREQ=DAILY"])
+def test_vtimezone_rules_of_too_many_changes_are_refused(
+    profile: Literal["strict", "oncall"], rule: str
+) -> None:
+    """icalendar expands a VTIMEZONE's rule to 2038 in full: a rule of more than 2000 changes
+    of offset is refused by name (it would hang), a yearly one is a zone."""
+    event = _event("DTSTART;TZID=Custom:20240305T090000", "DURATION:PT1H", "SUMMARY:a")
+    with hang_guard(30), pytest.raises(CalendarError, match="changes of offset") as raised:
+        _starts(_calendar(event, head=_zone("+0100", rule)), profile)
+    assert raised.value.field == "VEVENT[UID=e1, line 12].DTSTART.TZID"
+    yearly = _calendar(event, head=_zone("+0100", "FREQ=YEARLY;BYMONTH=3"))
+    assert _starts(yearly, profile) == [datetime(2024, 3, 5, 8, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_vtimezone_without_parts_is_refused(profile: Literal["strict", "oncall"]) -> None:
+    zone = "BEGIN:VTIMEZONE\r\nTZID:Custom\r\nEND:VTIMEZONE\r\n"
+    event = _event("DTSTART;TZID=Custom:20240305T090000", "DURATION:PT1H", "SUMMARY:a")
+    with pytest.raises(CalendarError, match="STANDARD or DAYLIGHT"):
+        _starts(_calendar(event, head=zone), profile)
+
+
+BERLIN_RULES = (
+    "BEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+def test_strict_reads_a_skipped_time_of_a_vtimezone_with_the_offset_before_the_gap() -> None:
+    """02:30 on 31 March does not exist in Berlin: RFC 5545 §3.3.5 reads it with the offset
+    before the gap (01:30Z), as for the IANA zone; dateutil's VTIMEZONE zone alone gives the
+    offset after it (00:30Z)."""
+    for tzid in ("Custom", "Europe/Berlin"):
+        event = _event(f"DTSTART;TZID={tzid}:20240331T023000", "DURATION:PT1H", "SUMMARY:a")
+        starts = _starts(_calendar(event, head=BERLIN_RULES), "strict")
+        assert starts == [datetime(2024, 3, 31, 1, 30, tzinfo=UTC)]
+        # and a daily series through the change keeps its wall clock on both sides
+        series = _event(
+            f"DTSTART;TZID={tzid}:20240330T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=2"
+        )
+        assert _starts(_calendar(series, head=BERLIN_RULES), "strict") == [
+            datetime(2024, 3, 30, 8, tzinfo=UTC),
+            datetime(2024, 3, 31, 7, tzinfo=UTC),
+        ]
+
+
+def test_errors_name_the_physical_line_after_folded_lines() -> None:
+    """Lines are counted as written: a folded DESCRIPTION of three physical lines moves the
+    next VEVENT's BEGIN line by two."""
+    first = _event(
+        "DTSTART:20240305T090000Z", "DESCRIPTION:a long\r\n  folded\r\n  text", "SUMMARY:a"
+    )
+    second = _event("DTSTART:20240305", "RRULE:FREQ=NEVER", uid="e2")
+    with pytest.raises(CalendarError) as raised:
+        _starts(_calendar(first, second), "strict")
+    assert raised.value.field == "VEVENT[UID=e2, line 11].RRULE"
+
+
+def test_a_bad_parameter_is_an_error_naming_its_line() -> None:
+    text = _calendar(_event('DTSTART;TZID="Europe/Berlin:20240305T090000', "SUMMARY:a"))
+    with pytest.raises(CalendarError) as raised:
+        _starts(text, "strict")
+    assert raised.value.field == "line 5"
+
+
+def test_values_icalendar_refuses_are_errors_naming_the_property() -> None:
+    """A PERIOD RDATE of a bad end, an EXDATE of a duration, a SEQUENCE of letters."""
+    cases = {
+        "RDATE": "RDATE;VALUE=PERIOD:20240306T090000Z/tomorrow",
+        "EXDATE": "EXDATE:PT1H",
+        "SEQUENCE": "SEQUENCE:two",
+        "DTEND": "DTEND:20240230T000000Z",
+    }
+    for prop, line in cases.items():
+        text = _calendar(_event("DTSTART:20240305T090000Z", "DURATION:PT1H", line))
+        with pytest.raises(CalendarError) as raised:
+            _starts(text, "strict")
+        assert raised.value.field == f"VEVENT[UID=e1, line 3].{prop}"
+
+
+def test_export_escapes_and_reads_back_names_with_separators() -> None:
+    """Commas, semicolons, backslashes and line breaks in a username are escaped by icalendar
+    and read back as the same name; CN stays quoted."""
+    name = 'Doe, Jane; "JD" \\ ops\nteam'
+    user = User(id="u", username=name, email="jane@example.com")
+    start = datetime(2024, 3, 5, 9, tzinfo=UTC)
+    row = FinalShift(user="u", start=start, end=start.replace(hour=17))
+    text = final_shifts_to_ics([row], Schedule(users=(user,)))
+    assert 'SUMMARY:Doe\\, Jane\\; "JD" \\\\ ops\\nteam\r\n' in text.replace("\r\n ", "")
+    assert "ATTENDEE;CN=\"Doe, Jane; 'JD' \\ ops team\":mailto:jane@example.com" in text.replace(
+        "\r\n ", ""
+    )
+    back = Schedule(type="ical", ical_primary=text)
+    window = Window(start=start, end=start.replace(hour=18))
+    # no directory: the SUMMARY's name and the ATTENDEE's address are the users
+    assert sorted(shift.user for shift in resolve(back, window).shifts) == sorted(
+        [name, "jane@example.com"]
+    )
