@@ -21,7 +21,8 @@ import recurring_ical_events
 
 from shiftcalc import Interval, Window, expand, load_scenario, resolve
 from shiftcalc._merge import merge
-from shiftcalc._oncall import VEvent, shift_vevents
+from shiftcalc.oncall.generation import shift_vevents
+from shiftcalc.oncall.occurrences import VEvent
 
 USERS = [f"user{i:02d}" for i in range(32)]
 

@@ -1,7 +1,7 @@
 """Grafana OnCall's ``_resolve_schedule`` transcribed literally: one queue sorted by rank, a
 rest put back with ``bisect_right`` after the events of equal rank, the blocks recomputed
 from everything resolved at every change of (level, calendar). Slow on purpose; the
-reference that ``shiftcalc._oncall_resolve.resolve_events`` must match step for step.
+reference that ``shiftcalc.oncall.resolution.resolve_events`` must match step for step.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from shiftcalc import Window
-from shiftcalc._oncall_resolve import OncallEvent
+from shiftcalc.oncall.resolution import OncallEvent
 
 
 class _Event(NamedTuple):

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from conftest import hang_guard
 from shiftcalc import Shift, ShiftcalcError
 from shiftcalc._model import WEEKDAYS
-from shiftcalc._oncall import VEvent, _Generator
+from shiftcalc.oncall.generation import _Generator
+from shiftcalc.oncall.occurrences import VEvent
 
 _ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Tokyo"]
 

@@ -51,8 +51,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "expansion",
         "shifts -> intervals -> final shifts, per profile: strict (_expand, _merge),"
-        " oncall (_oncall, _oncall_resolve)",
-        ("_expand", "_merge", "_oncall", "_oncall_resolve"),
+        " oncall (the package oncall: generation, search, occurrences, resolution)",
+        ("_expand", "_merge", "oncall"),
     ),
     Layer(
         "calendars",

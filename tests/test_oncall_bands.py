@@ -18,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import EngineError, Schedule, Shift, ShiftcalcError, Window
-from shiftcalc._oncall import VEvent, occurrence_spans, shift_vevents
-from shiftcalc._oncall_resolve import OncallEvent, _resolve_all, oncall_event, resolve_calendars
+from shiftcalc.oncall.generation import shift_vevents
+from shiftcalc.oncall.occurrences import VEvent, occurrence_spans
+from shiftcalc.oncall.resolution import OncallEvent, _resolve_all, oncall_event, resolve_calendars
 from shiftcalc.strategies import schedules
 
 HOUR = timedelta(hours=1)
@@ -139,7 +140,7 @@ def _expanded_levels(schedule: Schedule) -> list[int]:
         return occurrence_spans(event, *args)  # type: ignore[arg-type]
 
     primary, overrides = shift_vevents(schedule)
-    with patch("shiftcalc._oncall_resolve.occurrence_spans", side_effect=spy):
+    with patch("shiftcalc.oncall.resolution.occurrence_spans", side_effect=spy):
         resolved = resolve_calendars([([], primary), ([], overrides)], WINDOW, (), None)
     assert resolved == _resolve_all([([], primary), ([], overrides)], WINDOW, (), None)
     return levels

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import EngineError, Shift, Window
-from shiftcalc._oncall import VEvent, _Generator, occurrence_spans, pytz_localize, steady_runs
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._tz import as_utc, get_zone, naive_utc
+from shiftcalc.oncall.generation import _Generator
+from shiftcalc.oncall.occurrences import VEvent, occurrence_spans, pytz_localize, steady_runs
 
 
 def _generate(shift: Shift, *, walk: bool) -> list[VEvent]:
@@ -294,7 +295,7 @@ def test_stepping_instances_equals_expanding_the_rule(
     window_start = as_utc(start) + timedelta(days=window_offset_days, hours=5)
     window = Window(start=window_start, end=window_start + timedelta(days=window_days))
     stepped = occurrence_spans(event, window)
-    with patch("shiftcalc._oncall._fixed_step", return_value=None):
+    with patch("shiftcalc.oncall.occurrences._fixed_step", return_value=None):
         assert occurrence_spans(event, window) == stepped
 
 

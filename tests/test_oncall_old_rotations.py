@@ -10,7 +10,9 @@ import pytest
 
 from conftest import hang_guard
 from shiftcalc import Schedule, Shift, User, Window, resolve
-from shiftcalc._oncall import VEvent, _Generator, _UnitWalk
+from shiftcalc.oncall.generation import _Generator
+from shiftcalc.oncall.occurrences import VEvent
+from shiftcalc.oncall.search import UnitWalk
 
 _GROUPS = (("a",), ("b",), ("c",))
 _USERS = tuple(User(id=name, username=name) for name in "abc")
@@ -141,8 +143,8 @@ def test_the_400_year_repetition_counts_what_the_runs_count(rules: dict[str, obj
     last = (generator.last_ineligible() - generator.start) // (
         timedelta(hours=1) if rules["frequency"] == "hourly" else timedelta(days=1)
     )
-    repeated = _UnitWalk(generator, generator.start, last)
-    counted = _UnitWalk(generator, generator.start, last)
+    repeated = UnitWalk(generator, generator.start, last)
+    counted = UnitWalk(generator, generator.start, last)
     counted.period = lambda: 1 << 80  # type: ignore[method-assign]
     with hang_guard(120):
         assert repeated.run() == counted.run()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import oncall_literal
 from shiftcalc import Window
-from shiftcalc._oncall_resolve import OncallEvent, events_of, oncall_event, resolve_events
+from shiftcalc.oncall.resolution import OncallEvent, events_of, oncall_event, resolve_events
 
 BASE = datetime(2025, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)

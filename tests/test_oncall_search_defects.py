@@ -10,7 +10,8 @@ import pytest
 from conftest import hang_guard
 from shiftcalc import EngineError, Schedule, Shift, User, Window, resolve
 from shiftcalc._model import interval_limit
-from shiftcalc._oncall import VEvent, _Generator
+from shiftcalc.oncall.generation import _Generator
+from shiftcalc.oncall.occurrences import VEvent
 
 _GROUPS = (("a",), ("b",), ("c",), ("d",))
 

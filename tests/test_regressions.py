@@ -56,17 +56,17 @@ ONE_HOUR = {
 @pytest.mark.parametrize(
     ("shift", "window"),
     [
-        pytest.param(  # _expand.py: wall_clock(window.end) + 1 day; _oncall.py: end + 16 days
+        pytest.param(  # _expand.py: wall_clock(window.end) + 1 day; oncall: end + 16 days
             ONE_HOUR,
             {"start": "9999-12-31T00:00:00Z", "end": "9999-12-31T01:00:00Z"},
             id="window-at-year-9999",
         ),
-        pytest.param(  # _expand.py: wall_clock(window.start) - ...; _oncall.py: start - 16 days
+        pytest.param(  # _expand.py: wall_clock(window.start) - ...; oncall: start - 16 days
             ONE_HOUR,
             {"start": "0001-01-01T00:00:00Z", "end": "0001-01-01T01:00:00Z"},
             id="window-at-year-1",
         ),
-        pytest.param(  # _expand.py: window wall clock - duration; _oncall.py: start + duration
+        pytest.param(  # _expand.py: window wall clock - duration; oncall: start + duration
             # (10**12 s, 31,700 years, is now refused by the loader: test_loader_defects.py)
             {**ONE_HOUR, "duration": 9_000 * 365 * 86_400},
             {"start": "2024-01-01", "end": "2024-01-02"},

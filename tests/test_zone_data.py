@@ -15,8 +15,8 @@ from importlib import resources
 
 import pytest
 
-from shiftcalc._oncall import _SAMPLE_STEP
 from shiftcalc._tz import MIN_CHANGE_SPACING, NEAR, STEADY_SPAN
+from shiftcalc.oncall.occurrences import _SAMPLE_STEP
 
 _DAY = timedelta(days=1)
 

@@ -31,8 +31,8 @@ from ._model import (
     Window,
     validate,
 )
-from ._oncall import expand_oncall, shift_vevents
-from ._oncall_resolve import final_events, gaps_of, records_of, resolve_calendars, rows_of
+from .oncall.generation import expand_oncall, shift_vevents
+from .oncall.resolution import final_events, gaps_of, records_of, resolve_calendars, rows_of
 
 __all__ = [
     "Handoff",

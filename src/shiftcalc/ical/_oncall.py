@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from .._errors import EngineError, RecurrenceError
 from .._model import Window
-from .._oncall import overlaps, until_wall
 from .._recurrence import RecurrenceRule
 from .._tz import naive_utc
+from ..oncall.occurrences import overlaps, until_wall
 from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
 from ._parse import PropertyError
 from ._read import Event, Report, When

@@ -23,9 +23,9 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from .._errors import RecurrenceError
 from .._model import Profile
-from .._oncall import pytz_localize, zone_offset_at
 from .._recurrence import RecurrenceRule, occurrences
 from .._tz import get_zone, localize
+from ..oncall.occurrences import pytz_localize, zone_offset_at
 from ._parse import Node, PropertyError
 
 WINDOWS_ZONES: Mapping[str, str] = WINDOWS_TO_OLSON

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Final
 
-from ._expand import MAX_OCCURRENCES, too_many_occurrences
-from ._model import FinalEvent, FinalShift, Gap, Interval, ShiftSwap, Window, final_shift_row
-from ._oncall import SteadyRun, VEvent, occurrence_spans, steady_runs
+from .._expand import MAX_OCCURRENCES, too_many_occurrences
+from .._model import FinalEvent, FinalShift, Gap, Interval, ShiftSwap, Window, final_shift_row
+from .occurrences import SteadyRun, VEvent, occurrence_spans, steady_runs
 
 __all__ = [
     "OncallEvent",

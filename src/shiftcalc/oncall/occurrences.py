@@ -1,0 +1,395 @@
+"""VEVENT → occurrences, as recurring-ical-events 2.1.0 + pytz yield them (OnCall's engine).
+
+The only code of the ``oncall`` profile that expands a VEVENT: DTSTART always counts, later
+starts keep DTSTART's wall clock and are localised with pytz's ``is_dst=False``, UNTIL is an
+instant and the expansion stops an hour past it (at DTSTART's offset), an occurrence's end keeps
+the first occurrence's elapsed length as wall-clock length, and a negative length is the
+library's assertion (raised as :class:`EngineError`). ``grafana-oncall-semantics.md`` §2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+import pytz
+
+from .._errors import EngineError
+from .._expand import earlier, later
+from .._model import Window
+from .._recurrence import RecurrenceRule, wall_instances
+from .._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
+
+__all__ = [
+    "LOOKUP_PADDING",
+    "SteadyRun",
+    "VEvent",
+    "expand_starts",
+    "occurrence_spans",
+    "overlaps",
+    "pytz_localize",
+    "steady_runs",
+    "until_wall",
+    "zone_offset_at",
+]
+
+LOOKUP_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
+# recurring-ical-events 2.1.0 hands dateutil UNTIL plus an hour, and dateutil compares each
+# wall-clock start at DTSTART's offset: the expansion stops at the first wall time past that;
+# a start (localised) after UNTIL itself is skipped. With an offset that grew by more than an
+# hour since DTSTART (Troll, Samoa), starts before UNTIL are lost that way.
+_UNTIL_SLACK = timedelta(hours=1)
+# timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
+_ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
+_MARGIN = _DAY  # wall bounds around instants: no zone is a day off UTC
+
+
+@lru_cache(maxsize=256)
+def _pytz_zone(name: str) -> pytz.BaseTzInfo:
+    # OnCall rewrites Etc/UTC to UTC because dateutil breaks on it; the result is the same.
+    return pytz.timezone("UTC" if name.lower() == "etc/utc" else name)
+
+
+def pytz_localize(wall: datetime, zone: str, *, strict: bool, field: str) -> datetime:
+    """``wall`` in ``zone`` the way pytz's ``localize`` does it, as a fixed-offset datetime.
+
+    ``strict`` is ``is_dst=None`` (OnCall's DTSTART/DTEND: nonexistent and ambiguous times
+    crash the engine); otherwise ``is_dst=False`` (the expansion library: standard time).
+    Unambiguous times, nearly all of them, take the fast zoneinfo path.
+    """
+    tz = get_zone(zone)
+    if tz is UTC:
+        return as_utc(wall)
+    offset_at = tz.utcoffset
+    # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
+    # the wall time is neither skipped nor repeated, and is that offset
+    offset = offset_at(earlier(wall, NEAR))
+    if offset is not None and offset == offset_at(later(wall, NEAR)):
+        return attach_offset(wall, offset)
+    pytz_zone = _pytz_zone(zone)
+    try:
+        aware = pytz_zone.localize(wall, is_dst=None if strict else False)
+    except pytz.NonExistentTimeError as exc:
+        raise EngineError(
+            field, wall.isoformat(), f"NonExistentTimeError: {wall} in {zone}"
+        ) from exc
+    except pytz.AmbiguousTimeError as exc:
+        raise EngineError(
+            field, wall.isoformat(), f"AmbiguousTimeError: {wall} in {zone}"
+        ) from exc
+    offset = aware.utcoffset()
+    assert offset is not None
+    return attach_offset(wall, offset)
+
+
+def zone_offset_at(instant: datetime, zone: str) -> timedelta:
+    offset = instant.astimezone(get_zone(zone)).utcoffset()
+    assert offset is not None
+    return offset
+
+
+class VEvent(NamedTuple):
+    """One VEVENT as Grafana OnCall generates it, as a value.
+
+    ``dtstart``/``dtend`` are fixed-offset datetimes (pytz semantics); ``rule`` is ``None`` for
+    one-off events; ``rule_until`` is the RRULE UNTIL instant. A named tuple, not a dataclass:
+    generation builds one per user and turn, and it never leaves the oncall modules.
+    """
+
+    dtstart: datetime
+    dtend: datetime
+    zone: str
+    rule: RecurrenceRule | None
+    rule_until: datetime | None
+    users: tuple[str, ...]
+    level: int
+    is_override: bool
+    web_source: bool
+    rotation_start: datetime  # DTSTAMP: the clipping bound of web-source events (UTC)
+    shift_index: int
+    shift_id: str
+
+
+def until_wall(until: datetime, dtstart: datetime) -> datetime:
+    """The last naive wall time recurring-ical-events expands to for an RRULE with UNTIL
+    ``until`` and DTSTART ``dtstart`` (``_UNTIL_SLACK``): one hour past UNTIL at DTSTART's
+    offset."""
+    offset = dtstart.utcoffset()
+    assert offset is not None
+    return naive_utc(until) + _UNTIL_SLACK + offset
+
+
+def expand_starts(
+    rule: RecurrenceRule | None,
+    dtstart: datetime,
+    zone: str,
+    until: datetime | None,
+    low: datetime,
+    high: datetime,
+) -> Iterator[datetime]:
+    """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them.
+
+    DTSTART always counts; later starts keep DTSTART's wall-clock time and are localised with
+    pytz's ``is_dst=False``; UNTIL is compared as an instant (DTSTART included), and the
+    expansion stops as recurring-ical-events stops it (``_UNTIL_SLACK``).
+    """
+    if until is not None and dtstart > until:
+        return
+    if rule is None:
+        if low <= dtstart <= high:
+            yield dtstart
+        return
+    wall_low = naive_utc(low) - _MARGIN
+    wall_high = naive_utc(high) + _MARGIN
+    if until is not None:
+        wall_high = min(wall_high, until_wall(until, dtstart))
+    if low <= dtstart <= high:
+        yield dtstart  # DTSTART always counts, matching the rule or not
+    walls = _walls_after(rule, detach(dtstart), wall_low)
+    while True:
+        try:
+            wall = next(walls)
+        except (StopIteration, OverflowError):  # OverflowError: the next one is after 9999
+            return
+        if wall < wall_low:
+            continue
+        if wall > wall_high:
+            return
+        start = pytz_localize(wall, zone, strict=False, field="")
+        if until is not None and start > until:
+            continue
+        if start < low:
+            continue
+        if start > high:
+            return
+        yield start
+
+
+SteadyRun = tuple[datetime, datetime, timedelta]
+_SAMPLE_STEP = _DAY  # no change of offset is longer; two steps fit between changes (_tz)
+_NO_RUN: SteadyRun = (datetime.max.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), _ZERO)
+_BEFORE_RUNS = datetime.min.replace(tzinfo=UTC)
+_LAST_READING = datetime.max - 2 * LOOKUP_PADDING - 4 * _SAMPLE_STEP
+
+
+def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
+    """The runs of steady offset of a zone around ``window`` (OnCall's padded range, and the
+    ends of occurrences that start in it), sorted and disjoint.
+
+    The zone's offset is read every day. Three equal readings in a row mean that no change
+    touches the first day: its wall-clock span (a skipped or repeated stretch, at most a day)
+    would end before the third reading and leave the new offset there, and two changes never
+    fit in three days (``_tz``). Walls outside the runs take the careful path.
+    """
+    zone = get_zone(zone_name)
+    if zone is UTC:
+        return [(_BEFORE_RUNS, _NO_RUN[0], _ZERO)]
+    low = earlier(naive_utc(window.start), LOOKUP_PADDING + _MARGIN)
+    # readings go two steps past high: they must exist
+    high = min(naive_utc(window.end), _LAST_READING) + 2 * LOOKUP_PADDING + _MARGIN
+    # readings at low, low + step, ... up to two steps past high (timedelta * int is slow)
+    offset_at = zone.utcoffset
+    readings = [
+        offset_at(wall)
+        for wall in itertools.accumulate(
+            itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2),
+            operator.add,
+            initial=low,
+        )
+    ]
+    # Reading k starts a steady stretch when k + 1 and k + 2 read the same: all k but those
+    # just before and at a change (reading c differs from reading c + 1).
+    changes = [k for k, (a, b) in enumerate(itertools.pairwise(readings)) if a != b]
+    runs: list[SteadyRun] = []
+    first = 0
+    for last in [change - 1 for change in changes] + [len(readings) - 2]:
+        if last > first:  # steady from reading first to reading last
+            offset = readings[first]
+            assert offset is not None
+            runs.append(
+                (as_utc(low + _SAMPLE_STEP * first), as_utc(low + _SAMPLE_STEP * last), offset)
+            )
+        first = last + 2
+    return runs
+
+
+def occurrence_spans(
+    event: VEvent, window: Window, runs: Sequence[SteadyRun] = (), limit: int = sys.maxsize
+) -> list[tuple[datetime, datetime]]:
+    """``(start, end)`` (UTC) of each occurrence of ``event`` that OnCall keeps for ``window``;
+    the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
+    more than ``limit``).
+
+    The hot loop of the oncall profile, so it works in one function, on wall-clock times
+    written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
+    takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
+    rules are those of :func:`_expand_starts` and §2.2.
+    """
+    length = event.dtend - event.dtstart
+    if length < _ZERO:
+        # recurring-ical-events asserts start <= end on every occurrence it looks at: from
+        # midnight (UTC) of the padded window's first day, moved by the (negative) length when
+        # that is after DTSTART, to the padded window's end
+        low = naive_utc(window.start - LOOKUP_PADDING)
+        low = as_utc(datetime.combine(low.date(), time()))
+        if low > event.dtstart:
+            low -= length
+        high = window.end + LOOKUP_PADDING
+        for _ in expand_starts(event.rule, event.dtstart, event.zone, event.rule_until, low, high):
+            raise EngineError(
+                f"shifts[{event.shift_index}].until",
+                detach(event.dtend).isoformat(),  # the until that cut DTEND
+                "AssertionError: the event must start before it ends",
+            )
+        return []
+    until = event.rule_until
+    if until is not None and event.dtstart > until:
+        return []
+    zone = get_zone(event.zone)
+    offset_at = zone.utcoffset
+    ws, we = window.start, window.end
+    # OnCall looks at starts in the padded window, then keeps what overlaps the window. The
+    # padding only serves modified instances, which generated VEVENTs never have: starts a day
+    # (more than any change of offset) beyond what can overlap the window are enough.
+    lowest = earlier(earlier(ws, length), _MARGIN)
+    highest = later(we, _MARGIN)
+    point = ws == we
+    clip = event.rotation_start if event.web_source else None
+    # DTSTART always counts, then the rule's later starts at its wall clock (the wall bounds
+    # are a day wider than the instants). Each start is localised like recurring-ical-events
+    # (pytz's is_dst=False; DTSTART is never skipped or repeated, or OnCall would have crashed
+    # writing it, so this gives its own offset).
+    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
+    if until is not None:
+        wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
+    dtstart_wall = as_utc(detach(event.dtstart))
+    walls: Iterable[datetime] = (dtstart_wall,)
+    if event.rule is not None:
+        walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
+    remaining_runs = iter(runs)
+    run_start = run_end = _BEFORE_RUNS
+    run_offset = _ZERO
+    spans = []
+    try:
+        for wall in walls:
+            if wall > wall_high:
+                break
+            if wall < wall_low:
+                continue
+            while wall >= run_end:
+                run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
+            steady = run_start <= wall
+            if steady:
+                offset = run_offset
+            else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
+                localised = pytz_localize(naive_utc(wall), event.zone, strict=False, field="")
+                offset_or_none = localised.utcoffset()
+                assert offset_or_none is not None
+                offset = offset_or_none
+            try:
+                start = wall - offset
+            except OverflowError:  # before the year 1 in UTC: from the first instant
+                start = _BEFORE_RUNS
+            if until is not None and start > until:
+                continue
+            if start < lowest:
+                continue
+            if start > highest:
+                break
+            end = later(start, length)
+            # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
+            # the end moves by the change of offset between start and end, if any
+            end_wall = later(end, offset)
+            if not (steady and end_wall < run_end):  # else the end is in the start's run
+                naive_end = naive_utc(end_wall)
+                if not (
+                    offset_at(earlier(naive_end, NEAR))
+                    == offset_at(later(naive_end, NEAR))
+                    == offset
+                ):
+                    end_offset = end.astimezone(zone).utcoffset()
+                    assert end_offset is not None
+                    end -= end_offset - offset
+            if clip is not None and start < clip:
+                start = clip
+            if start >= end:
+                continue
+            if point:
+                if not start <= ws < end:
+                    continue
+            elif not (start < we and ws < end):
+                continue
+            spans.append((start, end))
+            if len(spans) > limit:
+                break
+    except OverflowError:
+        pass  # the rule's next instance would be after the year 9999
+    return spans
+
+
+def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
+    """The wall-clock instances of ``rule`` after ``dtstart``, sorted, from about ``low`` on
+    (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
+    both wall clocks written as UTC datetimes, and so are the instances."""
+    try:
+        step = _fixed_step(rule, dtstart)
+        if step is not None:
+            # the first step at or after low (a search starts at DTSTART: no need to divide),
+            # then every step by addition (timedelta * int and // go through Python integers)
+            first = dtstart + (step if dtstart >= low else step * -((dtstart - low) // step))
+    except OverflowError:  # the next instance is after 9999, where dateutil stops: none
+        return iter(())
+    if step is None:
+        if dtstart.tzinfo is not None:
+            naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
+            return map(as_utc, naive)
+        # the rule's own instances include DTSTART when it matches
+        return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
+    # callers stop at the OverflowError of a step past 9999
+    return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
+
+
+def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
+    """The wall-clock distance between consecutive instances of ``rule`` from ``dtstart``,
+    when it is constant: HOURLY or DAILY without BY-parts, WEEKLY whose only BY-part is
+    DTSTART's weekday. OnCall's generated VEVENTs are of these kinds, and stepping is much
+    cheaper than expanding the rule."""
+    if (
+        rule.count is not None
+        or rule.until is not None
+        or rule.bysecond
+        or rule.byminute
+        or rule.byhour
+        or rule.bymonthday
+        or rule.byyearday
+        or rule.byweekno
+        or rule.bymonth
+        or rule.bysetpos
+    ):
+        return None
+    freq = rule.freq
+    if freq == "WEEKLY" and (not rule.byday or rule.byday == ((dtstart.weekday(), None),)):
+        return _DAY * (7 * rule.interval)
+    if rule.byday:
+        return None
+    if freq == "DAILY":
+        return _DAY * rule.interval
+    if freq == "HOURLY":
+        return _HOUR * rule.interval
+    return None
+
+
+def overlaps(window: Window, start: datetime, end: datetime) -> bool:
+    """recurring-ical-events' span test (both bounds of a point window inclusive)."""
+    if start == end:
+        if window.start == window.end:
+            return start == window.start
+        return window.start <= start < window.end
+    if window.start == window.end:
+        return start <= window.start < end
+    return start < window.end and window.start < end
