@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from .._errors import EngineError, RecurrenceError
+from .._errors import RecurrenceError
 from .._model import Window
 from .._recurrence import RecurrenceRule
 from .._tz import naive_utc
-from ..oncall.occurrences import overlaps, until_wall
+from ..oncall.occurrences import overlaps, start_after_end, until_wall, wall_clock_end
 from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
 from ._parse import PropertyError
 from ._read import Event, Report, When
@@ -110,7 +110,7 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         last = None
         if until is not None:
             # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
-            # in a pytz zone (as in _oncall), as written for a floating start
+            # in a pytz zone (as oncall.occurrences does), as written for a floating start
             last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
         _rule_starts(event, rule, dtstart, zone, (search_low, high, last), limit, starts)
     # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
@@ -142,17 +142,11 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         else:
             raw_end = start + (length if explicit is None else explicit)
         if raw_end < start:
-            # recurring-ical-events asserts start <= end on every occurrence it looks at
-            raise EngineError(
-                f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND",
-                raw_end.isoformat(),
-                "AssertionError: the event must start before it ends",
-            )
+            field = f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
+            raise start_after_end(field, raw_end.isoformat())
         offset = raw_end.utcoffset()
         assert offset is not None
-        # OnCall normalises that end: its wall clock at the offset in force then (so the
-        # master's elapsed length is kept as wall-clock length, as in _oncall)
-        end = raw_end - (end_zone.offset_at(raw_end) - offset)
+        end = wall_clock_end(raw_end, offset, end_zone.offset_at(raw_end))
         local_day = start.date()
         yield Occurrence(event, start, end, False, local_day)
 

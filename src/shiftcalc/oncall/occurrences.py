@@ -33,8 +33,10 @@ __all__ = [
     "occurrence_spans",
     "overlaps",
     "pytz_localize",
+    "start_after_end",
     "steady_runs",
     "until_wall",
+    "wall_clock_end",
     "zone_offset_at",
 ]
 
@@ -218,6 +220,35 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
     return runs
 
 
+def start_after_end(field: str, end: str) -> EngineError:
+    """recurring-ical-events asserts start <= end on every occurrence it looks at: OnCall's
+    crash, for a generated VEVENT and an imported one alike (``end`` names the culprit)."""
+    return EngineError(field, end, "AssertionError: the event must start before it ends")
+
+
+def wall_clock_end(end: datetime, start_offset: timedelta, end_offset: timedelta) -> datetime:
+    """An occurrence's end as OnCall keeps it: the first occurrence's elapsed length is kept as
+    wall-clock length (PR #5266), so ``end`` (start plus that length) moves by the change of
+    offset between the start (``start_offset``) and the end (``end_offset``), if any."""
+    return end - (end_offset - start_offset)
+
+
+def _crash_if_expanded(event: VEvent, window: Window, length: timedelta) -> None:
+    """The crash of a VEVENT that ends before it starts, if recurring-ical-events looks at one
+    of its occurrences: from midnight (UTC) of the padded window's first day, moved by the
+    (negative) length when that is after DTSTART, to the padded window's end."""
+    low = naive_utc(window.start - LOOKUP_PADDING)
+    low = as_utc(datetime.combine(low.date(), time()))
+    if low > event.dtstart:
+        low -= length
+    high = window.end + LOOKUP_PADDING
+    for _ in expand_starts(event.rule, event.dtstart, event.zone, event.rule_until, low, high):
+        # the until that cut DTEND
+        raise start_after_end(
+            f"shifts[{event.shift_index}].until", detach(event.dtend).isoformat()
+        )
+
+
 def occurrence_spans(
     event: VEvent, window: Window, runs: Sequence[SteadyRun] = (), limit: int = sys.maxsize
 ) -> list[tuple[datetime, datetime]]:
@@ -228,24 +259,11 @@ def occurrence_spans(
     The hot loop of the oncall profile, so it works in one function, on wall-clock times
     written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
     takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
-    rules are those of :func:`_expand_starts` and §2.2.
+    rules are those of :func:`expand_starts` and §2.2.
     """
     length = event.dtend - event.dtstart
     if length < _ZERO:
-        # recurring-ical-events asserts start <= end on every occurrence it looks at: from
-        # midnight (UTC) of the padded window's first day, moved by the (negative) length when
-        # that is after DTSTART, to the padded window's end
-        low = naive_utc(window.start - LOOKUP_PADDING)
-        low = as_utc(datetime.combine(low.date(), time()))
-        if low > event.dtstart:
-            low -= length
-        high = window.end + LOOKUP_PADDING
-        for _ in expand_starts(event.rule, event.dtstart, event.zone, event.rule_until, low, high):
-            raise EngineError(
-                f"shifts[{event.shift_index}].until",
-                detach(event.dtend).isoformat(),  # the until that cut DTEND
-                "AssertionError: the event must start before it ends",
-            )
+        _crash_if_expanded(event, window, length)
         return []
     until = event.rule_until
     if until is not None and event.dtstart > until:
@@ -302,8 +320,8 @@ def occurrence_spans(
             if start > highest:
                 break
             end = later(start, length)
-            # OnCall keeps the first occurrence's elapsed length as wall-clock length (PR #5266):
-            # the end moves by the change of offset between start and end, if any
+            # wall_clock_end, with its offsets from the runs where it can (the careful path when
+            # the end is outside the start's run and near a change of offset)
             end_wall = later(end, offset)
             if not (steady and end_wall < run_end):  # else the end is in the start's run
                 naive_end = naive_utc(end_wall)
@@ -314,7 +332,7 @@ def occurrence_spans(
                 ):
                     end_offset = end.astimezone(zone).utcoffset()
                     assert end_offset is not None
-                    end -= end_offset - offset
+                    end = wall_clock_end(end, offset, end_offset)
             if clip is not None and start < clip:
                 start = clip
             if start >= end:
