@@ -51,8 +51,9 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "expansion",
         "shifts -> intervals -> final shifts, per profile: strict (_expand, _merge),"
-        " oncall (the package oncall: generation, search, occurrences, resolution)",
-        ("_expand", "_merge", "oncall"),
+        " oncall (the package oncall: generation, search, occurrences, resolution);"
+        " the rotation arithmetic both use (_rotation)",
+        ("_rotation", "_expand", "_merge", "oncall"),
     ),
     Layer(
         "calendars",

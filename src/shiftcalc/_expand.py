@@ -18,6 +18,7 @@ from ._errors import ValidationError
 from ._merge import Span
 from ._model import WEEKDAYS, Interval, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
+from ._rotation import recurrence_rule, rotation_queue, turn_group
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
 __all__ = [
@@ -51,7 +52,6 @@ def too_many_occurrences(index: int, limit: int) -> ValidationError:
     )
 
 
-_FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _MARGIN = timedelta(days=1)  # wall-clock bounds around instants: no zone is a day off UTC
 _ZERO, _HOUR, _DAY = timedelta(0), timedelta(hours=1), timedelta(days=1)
 _MIN_UTC, _MAX_UTC = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
@@ -106,14 +106,7 @@ def shift_rule(shift: Shift) -> RecurrenceRule | None:
     interval = shift.interval or 1
     if shift.type == "rolling_users" and shift.frequency == "daily" and shift.by_day:
         interval = 1
-    return RecurrenceRule(
-        freq=_FREQ[shift.frequency],
-        interval=interval,
-        wkst=WEEKDAYS.index(shift.week_start or "MO"),
-        byday=tuple((WEEKDAYS.index(day), None) for day in shift.by_day),
-        bymonth=shift.by_month,
-        bymonthday=shift.by_monthday,
-    )
+    return recurrence_rule(shift, interval=interval, week_start="MO")
 
 
 def _step_counter(shift: Shift) -> Callable[[datetime], int]:
@@ -161,8 +154,9 @@ def _group_picker(shift: Shift) -> Callable[[datetime], tuple[str, ...]]:
         return lambda wall: ()
     steps = _step_counter(shift)
     interval = shift.interval or 1
-    offset = shift.start_rotation_from_user_index or 0
-    return lambda wall: groups[(steps(wall) // interval + offset) % len(groups)]
+    # strict reads the start index modulo the groups (validation keeps it in range anyway)
+    queue = rotation_queue(groups, (shift.start_rotation_from_user_index or 0) % len(groups))
+    return lambda wall: turn_group(queue, steps(wall) // interval)
 
 
 def expand_shift(

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import WEEKDAYS, Interval, Schedule, Shift, Window
 from .._recurrence import RecurrenceRule
+from .._rotation import rotation_queue, turn_group
 from .occurrences import VEvent, occurrence_spans
 from .search import Anchor, PeriodSearch
 
@@ -30,11 +31,11 @@ class _Generator(PeriodSearch):
 
     def groups(self) -> list[tuple[str, ...]]:
         """The rotation queue: groups rotated by the start index, empty groups left out."""
-        groups = list(self.shift.rolling_users)
-        k = self.shift.start_rotation_from_user_index
-        if k is not None:
-            groups = groups[k:] + groups[:k]
-        return [group for group in groups if group]
+        # OnCall drops empty groups after rotating the queue (strict refuses them)
+        queue = rotation_queue(
+            self.shift.rolling_users, self.shift.start_rotation_from_user_index or 0
+        )
+        return [group for group in queue if group]
 
     def vevent(
         self,
@@ -91,7 +92,7 @@ class _Generator(PeriodSearch):
         if start is not None:
             start, turn = self.skip_ineligible(start)
         while True:
-            users = queue[turn % len(queue)]
+            users = turn_group(queue, turn)
             turn += 1
             if start is None:
                 return events

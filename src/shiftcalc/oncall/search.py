@@ -18,12 +18,12 @@ from .._errors import EngineError
 from .._expand import earlier, later
 from .._model import WEEKDAYS, Shift
 from .._recurrence import RecurrenceRule
+from .._rotation import recurrence_rule
 from .._tz import as_utc, detach, naive_utc
 from .occurrences import expand_starts, pytz_localize, until_wall
 
 __all__ = ["Anchor", "PeriodSearch", "UnitWalk", "as_utc_pretend"]
 
-_FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 _WEB_OVERRIDE_LEVEL = 99
 # timedelta(days=n) parses keywords on every call; the hot paths multiply these instead
 _HOUR, _DAY = timedelta(hours=1), timedelta(days=1)
@@ -73,19 +73,13 @@ class PeriodSearch:
     def rule(
         self, interval: int, freq: str | None = None, by_day: tuple[str, ...] = ()
     ) -> RecurrenceRule:
+        """The shift's RRULE with ``interval`` (and ``freq``, ``by_day`` if given), memoised:
+        WKST defaults to SU in OnCall (MO in strict)."""
         key = (interval, freq, by_day)
         rule = self._rules.get(key)
         if rule is None:
-            shift = self.shift
-            assert shift.frequency is not None
-            days = by_day or shift.by_day
-            rule = self._rules[key] = RecurrenceRule(
-                freq=freq or _FREQ[shift.frequency],
-                interval=interval,
-                wkst=self.week_start,
-                byday=tuple((WEEKDAYS.index(day), None) for day in days),
-                bymonth=shift.by_month,
-                bymonthday=shift.by_monthday,
+            rule = self._rules[key] = recurrence_rule(
+                self.shift, interval=interval, week_start="SU", freq=freq, by_day=by_day
             )
         return rule
 
