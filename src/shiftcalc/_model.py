@@ -39,6 +39,7 @@ __all__ = [
     "ShiftType",
     "SkippedComponent",
     "Source",
+    "SwapSplit",
     "User",
     "Window",
     "validate",
@@ -512,6 +513,30 @@ class ShiftSwap:
                 fail(name, value, "expected an aware datetime")
         if self.swap_end < self.swap_start:
             fail("swap_end", self.swap_end.isoformat(), MSG_SWAP_ORDER)
+
+    def split(self, start: datetime, end: datetime) -> SwapSplit | None:
+        """``[start, end)`` cut at the swap's bounds: the part before the swap (or ``None``),
+        the part during it (handed over), the part after it (or ``None``); ``None`` when the
+        span does not overlap the swap.
+
+        Both profiles split this way; which swaps and spans take part, and who is on call
+        during the swap, are each profile's own rules (``_merge.split_for_swaps``,
+        ``oncall.resolution.apply_swaps``).
+        """
+        swap_start, swap_end = self.swap_start, self.swap_end
+        if not (start < swap_end and swap_start < end):
+            return None
+        return (
+            (start, swap_start) if start < swap_start else None,
+            (max(start, swap_start), min(end, swap_end)),
+            (swap_end, end) if end > swap_end else None,
+        )
+
+
+# ShiftSwap.split's answer: before, during, after the swap (half-open (start, end) spans)
+SwapSplit = tuple[
+    tuple[datetime, datetime] | None, tuple[datetime, datetime], tuple[datetime, datetime] | None
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

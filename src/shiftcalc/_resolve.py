@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
-from ._merge import merge, merge_spans, span_of
+from ._merge import merge, merge_spans, span_of, split_for_swaps
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -25,7 +25,6 @@ from ._model import (
     Profile,
     Schedule,
     Shift,
-    ShiftSwap,
     SkippedComponent,
     UnresolvedName,
     Window,
@@ -210,37 +209,6 @@ def _date_range(window: Window) -> Iterator[None]:
         raise ValidationError("window", span, reason) from None
 
 
-def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
-    """Strict swaps: the beneficiary's time inside a taken swap goes to the benefactor."""
-    for swap in swaps:
-        if swap.benefactor is None:
-            continue  # an open request changes nobody's shifts
-        result: list[Interval] = []
-        for item in intervals:
-            if swap.beneficiary not in item.users or not (
-                item.start < swap.swap_end and swap.swap_start < item.end
-            ):
-                result.append(item)
-                continue
-            if item.start < swap.swap_start:
-                result.append(replace(item, end=swap.swap_start))
-            users = tuple(
-                dict.fromkeys(swap.benefactor if u == swap.beneficiary else u for u in item.users)
-            )
-            result.append(
-                replace(
-                    item,
-                    start=max(item.start, swap.swap_start),
-                    end=min(item.end, swap.swap_end),
-                    users=users,
-                )
-            )
-            if item.end > swap.swap_end:
-                result.append(replace(item, start=swap.swap_end))
-        intervals = result
-    return intervals
-
-
 def resolve(
     schedule: Schedule,
     window: Window,
@@ -323,7 +291,7 @@ def _resolve(
             + ical_overrides
             + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
-        merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
+        merged = merge(split_for_swaps(intervals, schedule.swaps), window)
     else:
         found = [span_of(interval) for interval in ical_primary + ical_overrides]
         found += strict_spans(
