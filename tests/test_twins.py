@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from shiftcalc import Interval, ShiftSwap
+from shiftcalc import Interval, Profile, Schedule, ShiftSwap, ValidationError, Window, resolve
 from shiftcalc._merge import split_for_swaps
+from shiftcalc.ical import calendar_records
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -63,3 +65,56 @@ def test_strict_swap_split_hands_the_middle_over_and_names_a_benefactor_once() -
 def test_strict_open_swap_request_splits_nothing() -> None:
     interval = _interval(("alice",))
     assert split_for_swaps([interval], [_swap(2, 5, benefactor=None)]) == [interval]
+
+
+# --------------------------------------------------------------------------- window -> UTC
+
+_CALENDAR = "\r\n".join(
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//shiftcalc//twins//EN",
+        "BEGIN:VEVENT",
+        "UID:twins-1",
+        "DTSTAMP:20240101T000000Z",
+        "DTSTART:20240301T090000Z",
+        "DURATION:PT1H",
+        "RRULE:FREQ=DAILY",
+        "SUMMARY:alice",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+)
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_calendar_records_reads_a_zoned_window_as_its_utc_instants(profile: Profile) -> None:
+    schedule = Schedule(type="ical", ical_primary=_CALENDAR)
+    start = datetime(2024, 3, 2, 12, tzinfo=UTC)
+    utc = Window(start=start, end=start + 3 * 24 * H)
+    zone = ZoneInfo("America/New_York")
+    zoned = Window(start=utc.start.astimezone(zone), end=utc.end.astimezone(zone))
+    records = calendar_records(_CALENDAR, schedule, zoned, profile=profile, overrides=False)
+    assert records == calendar_records(_CALENDAR, schedule, utc, profile=profile, overrides=False)
+    assert len(records) == 3
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        Window(start=datetime(2024, 3, 2), end=datetime(2024, 3, 3)),  # naive
+        Window(start=datetime(2024, 3, 3, tzinfo=UTC), end=datetime(2024, 3, 2, tzinfo=UTC)),
+        Window(
+            start=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+            end=datetime(2024, 3, 2, tzinfo=UTC),
+        ),
+    ],
+    ids=["naive", "reversed", "before-year-1-in-utc"],
+)
+def test_calendar_records_refuses_the_windows_resolve_refuses(window: Window) -> None:
+    schedule = Schedule(type="ical", ical_primary=_CALENDAR)
+    with pytest.raises(ValidationError, match="window"):
+        calendar_records(_CALENDAR, schedule, window, profile="oncall", overrides=False)
+    with pytest.raises(ValidationError, match="window"):
+        resolve(schedule, window)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, NoReturn
 
@@ -42,6 +42,8 @@ __all__ = [
     "SwapSplit",
     "User",
     "Window",
+    "utc_instant",
+    "utc_window",
     "validate",
 ]
 
@@ -614,6 +616,32 @@ class Window:
     def duration(self) -> timedelta:
         """The window's length."""
         return self.end - self.start
+
+
+def utc_instant(value: object, field: str) -> datetime:
+    """A caller's instant, read once where it enters: as UTC.
+
+    Arithmetic on a zoned datetime works on its wall clock and drops ``fold``, and comparisons
+    of two values of one zone ignore ``fold`` too, so the repeated hour of a fall-back night
+    would mean its first instance; in UTC every instant means itself.
+    """
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValidationError(field, value, "an aware datetime is required")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        reason = "the instant is outside the years 1 to 9999 in UTC"
+        raise ValidationError(field, value.isoformat(), reason) from None
+
+
+def utc_window(window: Window) -> Window:
+    """``window`` with its bounds in UTC (:func:`utc_instant`): the one conversion of a
+    caller's window, for resolution and calendar queries alike."""
+    start = utc_instant(window.start, "window.start")
+    end = utc_instant(window.end, "window.end")
+    if end < start:
+        raise ValidationError("window.end", window.end, "the window ends before it starts")
+    return Window(start=start, end=end)
 
 
 Rank = tuple[int, int]
