@@ -13,13 +13,32 @@ intervals, never on their order: owners are sorted, and rows are sorted by (star
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import itemgetter
 
-from ._model import FinalEvent, FinalShift, Gap, Interval, Rank, Window, final_shift_row, rank_of
+from ._model import (
+    FinalEvent,
+    FinalShift,
+    Gap,
+    Interval,
+    Rank,
+    ShiftSwap,
+    Window,
+    final_shift_row,
+    rank_of,
+)
 
-__all__ = ["Merged", "Piece", "Span", "merge", "merge_spans", "pieces", "span_of"]
+__all__ = [
+    "Merged",
+    "Piece",
+    "Span",
+    "merge",
+    "merge_spans",
+    "pieces",
+    "span_of",
+    "split_for_swaps",
+]
 
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
 # names of unresolvable users covering it (None: not covered by any empty interval).
@@ -184,3 +203,32 @@ def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
         ]
     )
     return Merged(shifts=shifts, gaps=tuple(gaps), pieces=tuple(timeline))
+
+
+def split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
+    """Strict swaps, in order: the beneficiary's time inside a taken swap goes to the benefactor.
+
+    The split is :meth:`ShiftSwap.split`, as in the oncall profile; the strict rules are here:
+    an open request (no benefactor) changes nobody's shifts, and a benefactor already on the
+    interval is named once (oncall: an open request still splits, gaps are never split, and
+    the users are not deduplicated; ``oncall.resolution.apply_swaps``).
+    """
+    for swap in swaps:
+        if swap.benefactor is None:
+            continue
+        beneficiary, benefactor = swap.beneficiary, swap.benefactor
+        result: list[Interval] = []
+        for item in intervals:
+            split = swap.split(item.start, item.end) if beneficiary in item.users else None
+            if split is None:
+                result.append(item)
+                continue
+            before, (start, end), after = split
+            if before is not None:
+                result.append(replace(item, end=before[1]))
+            users = tuple(dict.fromkeys(benefactor if u == beneficiary else u for u in item.users))
+            result.append(replace(item, start=start, end=end, users=users))
+            if after is not None:
+                result.append(replace(item, start=after[0]))
+        intervals = result
+    return intervals

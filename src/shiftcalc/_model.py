@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, NoReturn
 
@@ -39,8 +39,11 @@ __all__ = [
     "ShiftType",
     "SkippedComponent",
     "Source",
+    "SwapSplit",
     "User",
     "Window",
+    "utc_instant",
+    "utc_window",
     "validate",
 ]
 
@@ -513,6 +516,30 @@ class ShiftSwap:
         if self.swap_end < self.swap_start:
             fail("swap_end", self.swap_end.isoformat(), MSG_SWAP_ORDER)
 
+    def split(self, start: datetime, end: datetime) -> SwapSplit | None:
+        """``[start, end)`` cut at the swap's bounds: the part before the swap (or ``None``),
+        the part during it (handed over), the part after it (or ``None``); ``None`` when the
+        span does not overlap the swap.
+
+        Both profiles split this way; which swaps and spans take part, and who is on call
+        during the swap, are each profile's own rules (``_merge.split_for_swaps``,
+        ``oncall.resolution.apply_swaps``).
+        """
+        swap_start, swap_end = self.swap_start, self.swap_end
+        if not (start < swap_end and swap_start < end):
+            return None
+        return (
+            (start, swap_start) if start < swap_start else None,
+            (max(start, swap_start), min(end, swap_end)),
+            (swap_end, end) if end > swap_end else None,
+        )
+
+
+# ShiftSwap.split's answer: before, during, after the swap (half-open (start, end) spans)
+SwapSplit = tuple[
+    tuple[datetime, datetime] | None, tuple[datetime, datetime], tuple[datetime, datetime] | None
+]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
@@ -589,6 +616,32 @@ class Window:
     def duration(self) -> timedelta:
         """The window's length."""
         return self.end - self.start
+
+
+def utc_instant(value: object, field: str) -> datetime:
+    """A caller's instant, read once where it enters: as UTC.
+
+    Arithmetic on a zoned datetime works on its wall clock and drops ``fold``, and comparisons
+    of two values of one zone ignore ``fold`` too, so the repeated hour of a fall-back night
+    would mean its first instance; in UTC every instant means itself.
+    """
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValidationError(field, value, "an aware datetime is required")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        reason = "the instant is outside the years 1 to 9999 in UTC"
+        raise ValidationError(field, value.isoformat(), reason) from None
+
+
+def utc_window(window: Window) -> Window:
+    """``window`` with its bounds in UTC (:func:`utc_instant`): the one conversion of a
+    caller's window, for resolution and calendar queries alike."""
+    start = utc_instant(window.start, "window.start")
+    end = utc_instant(window.end, "window.end")
+    if end < start:
+        raise ValidationError("window.end", window.end, "the window ends before it starts")
+    return Window(start=start, end=end)
 
 
 Rank = tuple[int, int]

@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
-from ._merge import merge, merge_spans, span_of
+from ._merge import merge, merge_spans, span_of, split_for_swaps
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -25,10 +25,11 @@ from ._model import (
     Profile,
     Schedule,
     Shift,
-    ShiftSwap,
     SkippedComponent,
     UnresolvedName,
     Window,
+    utc_instant,
+    utc_window,
     validate,
 )
 from .oncall.generation import expand_oncall, shift_vevents
@@ -92,42 +93,18 @@ _MIN_UTC = datetime.min.replace(tzinfo=UTC)
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 
 
-def _instant(value: object, field: str) -> datetime:
-    """A caller's instant, read once where it enters: as UTC.
-
-    Arithmetic on a zoned datetime works on its wall clock and drops ``fold``, and comparisons
-    of two values of one zone ignore ``fold`` too, so the repeated hour of a fall-back night
-    would mean its first instance; in UTC every instant means itself.
-    """
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValidationError(field, value, "an aware datetime is required")
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        reason = "the instant is outside the years 1 to 9999 in UTC"
-        raise ValidationError(field, value.isoformat(), reason) from None
-
-
 def _later(instant: datetime, delta: timedelta) -> datetime:
     """``instant + delta`` (UTC), or the last representable instant when that is past it."""
     return instant + delta if _MAX_UTC - instant > delta else _MAX_UTC
 
 
-def _utc_window(window: Window) -> Window:
-    start = _instant(window.start, "window.start")
-    end = _instant(window.end, "window.end")
-    if end < start:
-        raise ValidationError("window.end", window.end, "the window ends before it starts")
-    return Window(start=start, end=end)
-
-
 def _utc_swaps(schedule: Schedule) -> Schedule:
-    """``schedule`` with its swaps' bounds in UTC (see :func:`_instant`)."""
+    """``schedule`` with its swaps' bounds in UTC (see :func:`utc_instant`)."""
     swaps = tuple(
         replace(
             swap,
-            swap_start=_instant(swap.swap_start, f"swaps[{i}].swap_start"),
-            swap_end=_instant(swap.swap_end, f"swaps[{i}].swap_end"),
+            swap_start=utc_instant(swap.swap_start, f"swaps[{i}].swap_start"),
+            swap_end=utc_instant(swap.swap_end, f"swaps[{i}].swap_end"),
         )
         for i, swap in enumerate(schedule.swaps)
     )
@@ -187,7 +164,7 @@ def expand(
     ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
     _check(schedule, profile, max_occurrences)
-    window = _utc_window(window)
+    window = utc_window(window)
     with _date_range(window):
         ical_primary, ical_overrides = _ical_records(schedule, window, profile)
         if profile == "oncall":
@@ -208,37 +185,6 @@ def _date_range(window: Window) -> Iterator[None]:
         span = f"{window.start.isoformat()}/{window.end.isoformat()}"
         reason = f"the computation leaves the years 1 to 9999 ({exc})"
         raise ValidationError("window", span, reason) from None
-
-
-def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
-    """Strict swaps: the beneficiary's time inside a taken swap goes to the benefactor."""
-    for swap in swaps:
-        if swap.benefactor is None:
-            continue  # an open request changes nobody's shifts
-        result: list[Interval] = []
-        for item in intervals:
-            if swap.beneficiary not in item.users or not (
-                item.start < swap.swap_end and swap.swap_start < item.end
-            ):
-                result.append(item)
-                continue
-            if item.start < swap.swap_start:
-                result.append(replace(item, end=swap.swap_start))
-            users = tuple(
-                dict.fromkeys(swap.benefactor if u == swap.beneficiary else u for u in item.users)
-            )
-            result.append(
-                replace(
-                    item,
-                    start=max(item.start, swap.swap_start),
-                    end=min(item.end, swap.swap_end),
-                    users=users,
-                )
-            )
-            if item.end > swap.swap_end:
-                result.append(replace(item, start=swap.swap_end))
-        intervals = result
-    return intervals
 
 
 def resolve(
@@ -277,8 +223,8 @@ def resolve(
     [('alice', 1, 8), ('bob', 8, 15)]
     """
     _check(schedule, profile, max_occurrences)
-    window = _utc_window(window)
-    now = None if now is None else _instant(now, "now")
+    window = utc_window(window)
+    now = None if now is None else utc_instant(now, "now")
     schedule = _utc_swaps(schedule)
     with _date_range(window):
         return _resolve(
@@ -323,7 +269,7 @@ def _resolve(
             + ical_overrides
             + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
-        merged = merge(_split_for_swaps(intervals, schedule.swaps), window)
+        merged = merge(split_for_swaps(intervals, schedule.swaps), window)
     else:
         found = [span_of(interval) for interval in ical_primary + ical_overrides]
         found += strict_spans(
@@ -372,7 +318,7 @@ def on_call_at(
     which nobody is on call at the exact instant of a hand-off.
     """
     _check(schedule, profile)
-    at = _instant(at, "at")
+    at = utc_instant(at, "at")
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events
         return tuple(
@@ -408,7 +354,7 @@ def next_handoffs(
         raise ValidationError("count", count, "must be at least 1")
     found: list[Handoff] = []
     span = timedelta(days=7)
-    start = _instant(after, "after")
+    start = utc_instant(after, "after")
     limit = _later(start, horizon)
     while not found or len(found) < count:
         end = min(_later(start, span), limit)
@@ -453,8 +399,8 @@ def take_oncall(
     """
     taker_id = _user_id(schedule, taker, "taker")
     relieved_id = _user_id(schedule, relieved, "relieved")
-    at = _instant(at, "at")
-    end = None if until is None else _instant(until, "until")
+    at = utc_instant(at, "at")
+    end = None if until is None else utc_instant(until, "until")
     if end is not None and end <= at:
         raise ValidationError("until", until, "must be after the take-over instant")
     resolution = resolve(schedule, Window(start=at, end=_later(at, _TAKE_HORIZON)))

@@ -33,6 +33,7 @@ from .._model import (
     Source,
     UnresolvedName,
     Window,
+    utc_window,
 )
 from ._expansion import MAX_OCCURRENCES
 from ._names import Users, candidates, shift_id
@@ -93,7 +94,7 @@ def calendar_records(
         raise CalendarError("max_occurrences", max_occurrences, "expected an integer")
     if max_occurrences < 1:
         raise CalendarError("max_occurrences", max_occurrences, "must be at least 1")
-    window = Window(start=window.start.astimezone(UTC), end=window.end.astimezone(UTC))
+    window = utc_window(window)
     root = parse_calendar(text)
     zones = Zones(root, profile)
     report = Report(on_error, skipped)

@@ -12,14 +12,19 @@ from .._errors import RecurrenceError
 from .._model import Window
 from .._recurrence import RecurrenceRule
 from .._tz import naive_utc
-from ..oncall.occurrences import overlaps, start_after_end, until_wall, wall_clock_end
+from ..oncall.occurrences import (
+    LOOKUP_PADDING,
+    overlaps,
+    start_after_end,
+    until_wall,
+    wall_clock_end,
+)
 from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
 from ._parse import PropertyError
 from ._read import Event, Report, When
 from ._zones import UTC_ZONE, Zone
 
 _SECOND = timedelta(seconds=1)
-_PADDING = timedelta(days=16)  # OnCall expands the window ± 16 days (§2.10)
 
 
 def _oncall_instant(when: When) -> datetime:
@@ -197,7 +202,7 @@ def oncall_occurrences(
     events: list[Event], window: Window, report: Report, limit: int
 ) -> list[Occurrence]:
     """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
-    low, high = shifted(window.start, -_PADDING), shifted(window.end, _PADDING)
+    low, high = shifted(window.start, -LOOKUP_PADDING), shifted(window.end, LOOKUP_PADDING)
     # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
     # replaced occurrence leaves in constant time)
     latest: dict[tuple[str, date], tuple[int, Occurrence]] = {}

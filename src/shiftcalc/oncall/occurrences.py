@@ -13,7 +13,7 @@ import itertools
 import operator
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -256,10 +256,13 @@ def occurrence_spans(
     the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
     more than ``limit``).
 
-    The hot loop of the oncall profile, so it works in one function, on wall-clock times
+    The hot loop of the oncall profile, so the loop works in one function, on wall-clock times
     written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
     takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
-    rules are those of :func:`expand_starts` and §2.2.
+    rules are those of :func:`expand_starts` and §2.2. Its phases: the crashes and empty
+    answers (here), the bounds (:func:`_start_bounds`), the wall-clock starts
+    (:func:`_walls_of`), then per start its offset and end, with the careful paths near a
+    change of offset (:func:`_careful_offset`, :func:`_careful_end`) out of the loop.
     """
     length = event.dtend - event.dtstart
     if length < _ZERO:
@@ -269,26 +272,11 @@ def occurrence_spans(
     if until is not None and event.dtstart > until:
         return []
     zone = get_zone(event.zone)
-    offset_at = zone.utcoffset
     ws, we = window.start, window.end
-    # OnCall looks at starts in the padded window, then keeps what overlaps the window. The
-    # padding only serves modified instances, which generated VEVENTs never have: starts a day
-    # (more than any change of offset) beyond what can overlap the window are enough.
-    lowest = earlier(earlier(ws, length), _MARGIN)
-    highest = later(we, _MARGIN)
+    lowest, highest, wall_low, wall_high = _start_bounds(event, window, length)
     point = ws == we
     clip = event.rotation_start if event.web_source else None
-    # DTSTART always counts, then the rule's later starts at its wall clock (the wall bounds
-    # are a day wider than the instants). Each start is localised like recurring-ical-events
-    # (pytz's is_dst=False; DTSTART is never skipped or repeated, or OnCall would have crashed
-    # writing it, so this gives its own offset).
-    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
-    if until is not None:
-        wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
-    dtstart_wall = as_utc(detach(event.dtstart))
-    walls: Iterable[datetime] = (dtstart_wall,)
-    if event.rule is not None:
-        walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
+    walls = _walls_of(event, wall_low)
     remaining_runs = iter(runs)
     run_start = run_end = _BEFORE_RUNS
     run_offset = _ZERO
@@ -302,13 +290,7 @@ def occurrence_spans(
             while wall >= run_end:
                 run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
             steady = run_start <= wall
-            if steady:
-                offset = run_offset
-            else:  # near a DST change, perhaps in its gap or fold: as pytz localises it
-                localised = pytz_localize(naive_utc(wall), event.zone, strict=False, field="")
-                offset_or_none = localised.utcoffset()
-                assert offset_or_none is not None
-                offset = offset_or_none
+            offset = run_offset if steady else _careful_offset(wall, event.zone)
             try:
                 start = wall - offset
             except OverflowError:  # before the year 1 in UTC: from the first instant
@@ -320,19 +302,9 @@ def occurrence_spans(
             if start > highest:
                 break
             end = later(start, length)
-            # wall_clock_end, with its offsets from the runs where it can (the careful path when
-            # the end is outside the start's run and near a change of offset)
             end_wall = later(end, offset)
             if not (steady and end_wall < run_end):  # else the end is in the start's run
-                naive_end = naive_utc(end_wall)
-                if not (
-                    offset_at(earlier(naive_end, NEAR))
-                    == offset_at(later(naive_end, NEAR))
-                    == offset
-                ):
-                    end_offset = end.astimezone(zone).utcoffset()
-                    assert end_offset is not None
-                    end = wall_clock_end(end, offset, end_offset)
+                end = _careful_end(end, end_wall, offset, zone)
             if clip is not None and start < clip:
                 start = clip
             if start >= end:
@@ -348,6 +320,58 @@ def occurrence_spans(
     except OverflowError:
         pass  # the rule's next instance would be after the year 9999
     return spans
+
+
+def _start_bounds(
+    event: VEvent, window: Window, length: timedelta
+) -> tuple[datetime, datetime, datetime, datetime]:
+    """The instants a kept start lies between, and the wall clocks (as UTC datetimes) the
+    rule's starts are looked for between: ``(lowest, highest, wall_low, wall_high)``.
+
+    OnCall looks at starts in the padded window, then keeps what overlaps the window. The
+    padding only serves modified instances, which generated VEVENTs never have: starts a day
+    (more than any change of offset) beyond what can overlap the window are enough. The wall
+    bounds are a day wider than the instants, and stop where recurring-ical-events stops for
+    UNTIL (:func:`until_wall`).
+    """
+    lowest = earlier(earlier(window.start, length), _MARGIN)
+    highest = later(window.end, _MARGIN)
+    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
+    until = event.rule_until
+    if until is not None:
+        wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
+    return lowest, highest, wall_low, wall_high
+
+
+def _walls_of(event: VEvent, wall_low: datetime) -> Iterable[datetime]:
+    """DTSTART's wall clock (it always counts), then the rule's later starts at its wall
+    clock from about ``wall_low`` on, as UTC datetimes."""
+    dtstart_wall = as_utc(detach(event.dtstart))
+    walls: Iterable[datetime] = (dtstart_wall,)
+    if event.rule is not None:
+        walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
+    return walls
+
+
+def _careful_offset(wall: datetime, zone: str) -> timedelta:
+    """The offset of a start near a change of offset, perhaps in its gap or fold: as
+    recurring-ical-events localises it (pytz's is_dst=False; DTSTART is never skipped or
+    repeated, or OnCall would have crashed writing it, so this gives its own offset)."""
+    offset = pytz_localize(naive_utc(wall), zone, strict=False, field="").utcoffset()
+    assert offset is not None
+    return offset
+
+
+def _careful_end(end: datetime, end_wall: datetime, offset: timedelta, zone: tzinfo) -> datetime:
+    """:func:`wall_clock_end` of an occurrence whose end is outside its start's steady run:
+    ``end`` unless the offset near ``end_wall`` differs from the start's ``offset``."""
+    offset_at = zone.utcoffset
+    naive_end = naive_utc(end_wall)
+    if offset_at(earlier(naive_end, NEAR)) == offset_at(later(naive_end, NEAR)) == offset:
+        return end
+    end_offset = end.astimezone(zone).utcoffset()
+    assert end_offset is not None
+    return wall_clock_end(end, offset, end_offset)
 
 
 def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:

@@ -216,20 +216,25 @@ def apply_swaps(
             continue
         result: list[OncallEvent] = []
         for event in events:
-            start, end, users = event[START], event[END], event[USERS]
-            touches = start < swap.swap_end and swap.swap_start < end
-            if event[IS_GAP] or not touches or swap.beneficiary not in users:
+            users = event[USERS]
+            # the split is ShiftSwap.split, as in strict; the oncall rules are the swaps
+            # loaded above, gaps left alone, an open request splitting too (its middle keeps
+            # the beneficiary) and no deduplication of users (strict: _merge.split_for_swaps)
+            split = None
+            if not event[IS_GAP] and swap.beneficiary in users:
+                split = swap.split(event[START], event[END])
+            if split is None:
                 result.append(event)
                 continue
-            if start < swap.swap_start:
-                result.append(_with_span(event, start, swap.swap_start))
+            before, (middle_start, middle_end), after = split
+            if before is not None:
+                result.append(_with_span(event, *before))
             middle_users = users
             if swap.benefactor is not None:
                 middle_users = tuple(
                     swap.benefactor if user == swap.beneficiary else user for user in users
                 )
             _, _, _, level, calendar_type, shift_id, all_day, missing, is_gap = event
-            middle_start, middle_end = max(start, swap.swap_start), min(end, swap.swap_end)
             result.append(
                 (
                     middle_start,
@@ -243,8 +248,8 @@ def apply_swaps(
                     is_gap,
                 )
             )
-            if end > swap.swap_end:
-                result.append(_with_span(event, swap.swap_end, end))
+            if after is not None:
+                result.append(_with_span(event, *after))
         events = result
     return events
 
