@@ -288,6 +288,14 @@ def check_text(value: Any, field: str) -> None:
         fail(field, value, "expected a string")
 
 
+def _check_names(values: Any, field: str) -> None:
+    """A tuple of user names; the per-name check (and its message) only when one is wrong."""
+    _check_tuple(values, field)
+    if not all(type(value) is str and value for value in values):
+        for i, value in enumerate(values):
+            check_name(value, f"{field}[{i}]")
+
+
 def _check_tuple(value: Any, field: str) -> None:
     if not isinstance(value, tuple):
         fail(field, value, "expected a tuple")
@@ -336,14 +344,10 @@ def _check_shift(shift: Shift) -> None:
     ):
         _check_tuple(getattr(shift, name), name)
         check(getattr(shift, name))
-    _check_tuple(shift.users, "users")
-    for i, user in enumerate(shift.users):
-        check_name(user, f"users[{i}]")
+    _check_names(shift.users, "users")
     _check_tuple(shift.rolling_users, "rolling_users")
     for g, group in enumerate(shift.rolling_users):
-        _check_tuple(group, f"rolling_users[{g}]")
-        for j, user in enumerate(group):
-            check_name(user, f"rolling_users[{g}][{j}]")
+        _check_names(group, f"rolling_users[{g}]")
     check_start_index(shift.start_rotation_from_user_index)
     check_source(shift.source)
 

@@ -687,7 +687,14 @@ def _with_type_resets(
 
 
 def _fields_of(value: _Common | _Recurrence | _Assignment) -> dict[str, Any]:
-    return {field.name: getattr(value, field.name) for field in dataclass_fields(value)}
+    return {name: getattr(value, name) for name in _FIELD_NAMES[type(value)]}
+
+
+# dataclasses.fields() builds its answer on every call: the phases' field names, once
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    kind: tuple(field.name for field in dataclass_fields(kind))
+    for kind in (_Common, _Recurrence, _Assignment)
+}
 
 
 def _build(prefix: str, factory: Callable[..., _T], **fields: Any) -> _T:
