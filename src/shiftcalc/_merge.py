@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
-from ._model import FinalEvent, FinalShift, Gap, Interval, Rank, Window, final_shift_row, rank_of
+from ._model import (
+    FinalEvent,
+    FinalShift,
+    Gap,
+    Interval,
+    OriginRef,
+    Rank,
+    Window,
+    final_shift_row,
+    rank_of,
+)
 
 __all__ = ["Merged", "Piece", "Span", "merge", "merge_spans", "pieces", "span_of"]
 
@@ -29,15 +39,23 @@ _first = itemgetter(0)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
-# users (for an interval with no users). The merger owns its input type: expansions that feed
-# it directly (_expand.strict_spans) build these.
-Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...]]
+# users (for an interval with no users); last, where it came from (the sweep ignores it: a
+# later explain finds the spans covering an instant). The merger owns its input type:
+# expansions that feed it directly (_expand.strict_spans) build these.
+Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...], OriginRef | None]
 
 
 def span_of(interval: Interval) -> Span:
     """The sweep's view of an interval."""
     rank = rank_of(interval.is_override, interval.level)
-    return (interval.start, interval.end, interval.users, rank, interval.missing_users)
+    return (
+        interval.start,
+        interval.end,
+        interval.users,
+        rank,
+        interval.missing_users,
+        interval.origin,
+    )
 
 
 def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
@@ -71,7 +89,7 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     i, n = 0, len(bounds)
     while True:
         while i < n:
-            at, step, (_, _, named, rank, missing_users) = bounds[i]
+            at, step, (_, _, named, rank, missing_users, _) = bounds[i]
             if at != here:
                 break
             i += 1

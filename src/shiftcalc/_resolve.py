@@ -29,6 +29,7 @@ from ._model import (
     SkippedComponent,
     UnresolvedName,
     Window,
+    swapped,
     validate,
 )
 from .oncall.generation import expand_oncall, shift_vevents
@@ -212,7 +213,7 @@ def _date_range(window: Window) -> Iterator[None]:
 
 def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:
     """Strict swaps: the beneficiary's time inside a taken swap goes to the benefactor."""
-    for swap in swaps:
+    for index, swap in enumerate(swaps):
         if swap.benefactor is None:
             continue  # an open request changes nobody's shifts
         result: list[Interval] = []
@@ -233,6 +234,7 @@ def _split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> l
                     start=max(item.start, swap.swap_start),
                     end=min(item.end, swap.swap_end),
                     users=users,
+                    origin=swapped(item.origin, index, swap),
                 )
             )
             if item.end > swap.swap_end:

@@ -1,0 +1,129 @@
+"""Provenance: every interval and record says where it came from (``Origin``).
+
+For random schedules in both profiles, each origin names the shift (or iCal VEVENT) that
+produced it, an occurrence start that is an occurrence of that shift, the rotation group whose
+users are on call, and the swap that replaced someone; golden cases pin turn numbers, groups
+and a RECURRENCE-ID instance.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+
+from shiftcalc import Schedule, Shift, ShiftSwap, Window
+from shiftcalc._expand import expand_shift, expand_strict, strict_spans
+from shiftcalc._model import Interval, Origin, SwapMark, origin_of
+from shiftcalc._resolve import _split_for_swaps, expand
+from shiftcalc.strategies import Scenario, scenarios
+
+_US = timedelta(microseconds=1)
+
+
+def _zone(schedule: Schedule, shift: Shift) -> str:
+    return shift.time_zone or schedule.time_zone
+
+
+def _check_shift_origin(schedule: Schedule, interval: Interval, origin: Origin) -> None:
+    """The origin names the shift that produced ``interval``, an occurrence of it, and the
+    group on call."""
+    assert origin.kind == "shift"
+    shift = schedule.shifts[origin.shift_index]
+    assert origin.shift_id == (shift.id or f"shift-{origin.shift_index}") == interval.shift_id
+    assert origin.occurrence_start.utcoffset() == timedelta(0)
+    # the occurrence start is one of the shift's occurrences (strict expansion, alone)
+    point = Window(start=origin.occurrence_start, end=origin.occurrence_start + _US)
+    starts = {
+        item.start
+        for item in expand_shift(shift, _zone(schedule, shift), point, index=origin.shift_index)
+    }
+    assert origin.occurrence_start in starts
+    if shift.type == "rolling_users" and interval.users:
+        assert origin.turn is not None and origin.group is not None
+        count = len(shift.rolling_users)
+        first = (shift.start_rotation_from_user_index or 0) % count
+        assert origin.group == (origin.turn + first) % count
+        assert set(interval.users) <= set(shift.rolling_users[origin.group])
+
+
+@settings(max_examples=60)
+@given(scenarios(max_shifts=4, max_days=4))
+def test_every_strict_interval_names_its_shift_occurrence_and_group(scenario: Scenario) -> None:
+    schedule, window = scenario.schedule, scenario.window
+    intervals = expand_strict(schedule, window)
+    for interval in intervals:
+        assert interval.origin is not None
+        assert interval.origin.occurrence_start == interval.start
+        _check_shift_origin(schedule, interval, interval.origin)
+    # the merger's spans carry the same origins, in the same order
+    spans = strict_spans(schedule, window)
+    assert [origin_of(span[5]) for span in spans if span[5] is not None] == [
+        interval.origin for interval in intervals
+    ]
+
+
+@settings(max_examples=60)
+@given(scenarios(max_shifts=4, max_days=4))
+def test_a_strict_swap_piece_names_its_swap(scenario: Scenario) -> None:
+    schedule, window = scenario.schedule, scenario.window
+    intervals = expand_strict(schedule, window)
+    pieces = _split_for_swaps(intervals, schedule.swaps)
+    for piece in pieces:
+        assert piece.origin is not None
+        for mark in piece.origin.swaps:
+            swap = schedule.swaps[mark.index]
+            assert (mark.beneficiary, mark.benefactor) == (swap.beneficiary, swap.benefactor)
+            assert swap.swap_start <= piece.start and piece.end <= swap.swap_end
+            assert mark.benefactor in piece.users
+
+
+def _weekly_rotation(start_index: int = 1) -> Schedule:
+    shift = Shift(
+        type="rolling_users",
+        id="weekly",
+        start=datetime(2024, 1, 1, 9),
+        duration=timedelta(days=7),
+        frequency="weekly",
+        week_start="MO",
+        rolling_users=(("alice",), ("bob",), ("carol",)),
+        start_rotation_from_user_index=start_index,
+    )
+    return Schedule(shifts=(shift,))
+
+
+def test_a_weekly_rotation_numbers_its_turns_and_groups() -> None:
+    window = Window(start=datetime(2024, 1, 15, tzinfo=UTC), end=datetime(2024, 2, 5, tzinfo=UTC))
+    intervals = expand(_weekly_rotation(), window)
+    got = [
+        (i.users, i.origin.turn, i.origin.group, i.origin.occurrence_start)
+        for i in intervals
+        if i.origin is not None
+    ]
+    assert got == [
+        (("carol",), 1, 2, datetime(2024, 1, 8, 9, tzinfo=UTC)),
+        (("alice",), 2, 0, datetime(2024, 1, 15, 9, tzinfo=UTC)),
+        (("bob",), 3, 1, datetime(2024, 1, 22, 9, tzinfo=UTC)),
+        (("carol",), 4, 2, datetime(2024, 1, 29, 9, tzinfo=UTC)),
+    ]
+    assert all(i.origin and i.origin.shift_id == "weekly" for i in intervals)
+
+
+def test_a_strict_swap_marks_the_piece_it_hands_over() -> None:
+    swap = ShiftSwap(
+        beneficiary="alice",
+        benefactor="dave",
+        swap_start=datetime(2024, 1, 16, tzinfo=UTC),
+        swap_end=datetime(2024, 1, 17, tzinfo=UTC),
+    )
+    window = Window(
+        start=datetime(2024, 1, 15, 9, tzinfo=UTC), end=datetime(2024, 1, 22, 9, tzinfo=UTC)
+    )
+    intervals = expand_strict(_weekly_rotation(), window)
+    pieces = _split_for_swaps(intervals, (swap,))
+    swapped = [p for p in pieces if p.origin is not None and p.origin.swaps]
+    assert [(p.users, p.start.day, p.end.day) for p in swapped] == [(("dave",), 16, 17)]
+    origin = swapped[0].origin
+    assert origin is not None and origin.swaps == (SwapMark(0, "alice", "dave"),)
+    assert origin.occurrence_start == datetime(2024, 1, 15, 9, tzinfo=UTC)
+    assert origin.turn == 2 and origin.group == 0
