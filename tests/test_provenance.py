@@ -12,10 +12,20 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 
-from shiftcalc import Schedule, Shift, ShiftSwap, Window
+from shiftcalc import EngineError, Schedule, Shift, ShiftSwap, Window
 from shiftcalc._expand import expand_shift, expand_strict, strict_spans
 from shiftcalc._model import Interval, Origin, SwapMark, origin_of
 from shiftcalc._resolve import _split_for_swaps, expand
+from shiftcalc.oncall.generation import shift_vevents
+from shiftcalc.oncall.resolution import (
+    END,
+    IS_GAP,
+    ORIGIN,
+    SHIFT_ID,
+    START,
+    USERS,
+    resolve_calendars,
+)
 from shiftcalc.strategies import Scenario, scenarios
 
 _US = timedelta(microseconds=1)
@@ -127,3 +137,68 @@ def test_a_strict_swap_marks_the_piece_it_hands_over() -> None:
     assert origin is not None and origin.swaps == (SwapMark(0, "alice", "dave"),)
     assert origin.occurrence_start == datetime(2024, 1, 15, 9, tzinfo=UTC)
     assert origin.turn == 2 and origin.group == 0
+
+
+@settings(max_examples=60)
+@given(scenarios(max_shifts=4, max_days=4, profile="oncall"))
+def test_every_oncall_record_names_its_shift_and_group(scenario: Scenario) -> None:
+    schedule, window = scenario.schedule, scenario.window
+    try:
+        records = expand(schedule, window, profile="oncall")
+    except EngineError:
+        return  # OnCall's own crash (a DST-ambiguous start...): nothing to name
+    for record in records:
+        origin = record.origin
+        assert origin is not None and origin.kind == "shift"
+        shift = schedule.shifts[origin.shift_index]
+        assert origin.shift_id == record.shift_id == (shift.id or f"shift-{origin.shift_index}")
+        assert origin.occurrence_start == record.start
+        if shift.type in ("rolling_users", "override") and shift.rolling_users:
+            assert origin.group is not None
+            assert set(record.users) <= set(shift.rolling_users[origin.group])
+
+
+@settings(max_examples=60)
+@given(scenarios(max_shifts=4, max_days=4, profile="oncall"))
+def test_oncall_events_keep_their_origin_through_merge_swaps_and_cuts(
+    scenario: Scenario,
+) -> None:
+    schedule, window = scenario.schedule, scenario.window
+    try:
+        primary, overrides = shift_vevents(schedule)
+        events = resolve_calendars([([], primary), ([], overrides)], window, schedule.swaps, None)
+    except EngineError:
+        return  # OnCall's own crash: nothing to name
+    for event in events:
+        ref = event[ORIGIN]
+        if event[IS_GAP]:
+            assert ref is None
+            continue
+        assert ref is not None
+        origin = origin_of(ref)
+        shift = schedule.shifts[origin.shift_index]
+        assert origin.shift_id == event[SHIFT_ID]
+        # a cut or swap piece lies inside its occurrence, which starts no later
+        assert origin.occurrence_start <= event[START]
+        for mark in origin.swaps:
+            swap = schedule.swaps[mark.index]
+            assert (mark.beneficiary, mark.benefactor) == (swap.beneficiary, swap.benefactor)
+            assert swap.swap_start <= event[START] and event[END] <= swap.swap_end
+        if origin.group is not None and not origin.swaps:
+            assert set(event[USERS]) <= set(shift.rolling_users[origin.group])
+
+
+def test_an_oncall_weekly_rotation_names_each_group() -> None:
+    window = Window(start=datetime(2024, 1, 15, tzinfo=UTC), end=datetime(2024, 2, 5, tzinfo=UTC))
+    records = expand(_weekly_rotation(), window, profile="oncall")
+    got = sorted(
+        (r.origin.occurrence_start, r.users, r.origin.group)
+        for r in records
+        if r.origin is not None
+    )
+    assert got == [
+        (datetime(2024, 1, 8, 9, tzinfo=UTC), ("carol",), 2),
+        (datetime(2024, 1, 15, 9, tzinfo=UTC), ("alice",), 0),
+        (datetime(2024, 1, 22, 9, tzinfo=UTC), ("bob",), 1),
+        (datetime(2024, 1, 29, 9, tzinfo=UTC), ("carol",), 2),
+    ]
