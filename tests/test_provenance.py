@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shiftcalc import EngineError, Schedule, Shift, ShiftSwap, Window
+from shiftcalc import EngineError, Profile, Schedule, Shift, ShiftcalcError, ShiftSwap, Window
 from shiftcalc._expand import expand_shift, expand_strict, strict_spans
 from shiftcalc._model import Interval, Origin, SwapMark, origin_of
 from shiftcalc._resolve import _split_for_swaps, expand
+from shiftcalc.ical import calendar_records
 from shiftcalc.oncall.generation import shift_vevents
 from shiftcalc.oncall.resolution import (
     END,
@@ -27,6 +30,8 @@ from shiftcalc.oncall.resolution import (
     resolve_calendars,
 )
 from shiftcalc.strategies import Scenario, scenarios
+from test_fuzz_ical import calendars as ical_calendars
+from test_fuzz_ical import windows as ical_windows
 
 _US = timedelta(microseconds=1)
 
@@ -202,3 +207,67 @@ def test_an_oncall_weekly_rotation_names_each_group() -> None:
         (datetime(2024, 1, 22, 9, tzinfo=UTC), ("bob",), 1),
         (datetime(2024, 1, 29, 9, tzinfo=UTC), ("carol",), 2),
     ]
+
+
+_RECURRING_WITH_AN_EXCEPTION = "\r\n".join(
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//provenance//EN",
+        "BEGIN:VEVENT",
+        "UID:daily",
+        "DTSTART:20240101T090000Z",
+        "DTEND:20240101T170000Z",
+        "RRULE:FREQ=DAILY;COUNT=3",
+        "SUMMARY:alice",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:daily",
+        "RECURRENCE-ID:20240102T090000Z",
+        "DTSTART:20240102T100000Z",
+        "DTEND:20240102T180000Z",
+        "SUMMARY:bob",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+)
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_an_ical_recurrence_id_instance_names_its_component(profile: Profile) -> None:
+    window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 4, tzinfo=UTC))
+    records = calendar_records(
+        _RECURRING_WITH_AN_EXCEPTION, Schedule(), window, profile=profile, overrides=False
+    )
+    got = sorted(
+        (r.origin.occurrence_start, r.users, r.origin.uid, r.origin.recurrence_id, r.origin.line)
+        for r in records
+        if r.origin is not None
+    )
+    assert len(got) == len(records) == 3
+    instance = datetime(2024, 1, 2, 9, tzinfo=UTC)
+    assert got == [
+        (datetime(2024, 1, 1, 9, tzinfo=UTC), ("alice",), "daily", None, 4),
+        (datetime(2024, 1, 2, 10, tzinfo=UTC), ("bob",), "daily", instance, 11),
+        (datetime(2024, 1, 3, 9, tzinfo=UTC), ("alice",), "daily", None, 4),
+    ]
+    assert all(
+        r.origin is not None and r.origin.kind == "ical" and r.origin.calendar == "primary"
+        for r in records
+    )
+
+
+@settings(max_examples=40)
+@given(ical_calendars(), ical_windows(), st.sampled_from(["strict", "oncall"]))
+def test_every_ical_record_names_its_vevent(text: str, window: Window, profile: Profile) -> None:
+    try:
+        records = calendar_records(text, Schedule(), window, profile=profile, overrides=True)
+    except ShiftcalcError:
+        return
+    uids = {line[4:] for line in text.replace("\r\n ", "").splitlines() if line.startswith("UID:")}
+    for record in records:
+        origin = record.origin
+        assert origin is not None and origin.kind == "ical" and origin.calendar == "overrides"
+        assert origin.occurrence_start == record.start
+        assert origin.uid in uids or (origin.uid == "" and not uids)
