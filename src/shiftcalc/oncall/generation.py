@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window
@@ -61,13 +62,14 @@ class _Generator(PeriodSearch):
             self.rotation_start,
             self.index,
             self.shift_id,
-            self.origin_base(),
+            self.origin_base,
             turn,
         )
 
+    @cached_property
     def origin_base(self) -> OriginBase:
         """What the VEVENTs' occurrences have in their origin: for a rotation, the index in
-        ``rolling_users`` of each turn's group (the queue of :meth:`groups`)."""
+        ``rolling_users`` of each turn's group (the queue of :meth:`groups`); once per shift."""
         shift = self.shift
         indices = rotation_queue(
             range(len(shift.rolling_users)), shift.start_rotation_from_user_index or 0
