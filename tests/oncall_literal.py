@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from shiftcalc import Window
+from shiftcalc._model import OriginRef
 from shiftcalc.oncall.resolution import OncallEvent
 
 
@@ -27,6 +28,7 @@ class _Event(NamedTuple):
     all_day: bool
     missing_users: tuple[str, ...]
     is_gap: bool
+    origin: OriginRef | None  # provenance: carried along, never read
 
     @property
     def is_override(self) -> bool:

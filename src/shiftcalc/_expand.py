@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._errors import ValidationError
 from ._merge import Span
-from ._model import WEEKDAYS, Interval, Schedule, Shift, Window, rank_of
+from ._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
 from ._rotation import recurrence_rule, rotation_queue, turn_group
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
@@ -142,21 +142,30 @@ def _step_counter(shift: Shift) -> Callable[[datetime], int]:
     return lambda wall: (wall.year - start.year) * 12 + wall.month - start.month
 
 
-def _group_picker(shift: Shift) -> Callable[[datetime], tuple[str, ...]]:
-    """The users on call for an occurrence of a rolling-users ``shift`` starting at a wall time.
-
-    Occurrences fall every I periods (I the interval), so the turn (0 for the first) is the
-    period index over I; a daily rotation with ``by_day`` gives each group I selected days.
-    The group is the turn's, counted from ``start_rotation_from_user_index``.
-    """
-    groups = shift.rolling_users
-    if not groups:
-        return lambda wall: ()
+def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
+    """The turn (0 for the first) of an occurrence of a rolling-users ``shift`` starting at a
+    wall time: occurrences fall every I periods (I the interval), so it is the period index
+    over I; a daily rotation with ``by_day`` gives each turn I selected days."""
     steps = _step_counter(shift)
     interval = shift.interval or 1
-    # strict reads the start index modulo the groups (validation keeps it in range anyway)
-    queue = rotation_queue(groups, (shift.start_rotation_from_user_index or 0) % len(groups))
-    return lambda wall: turn_group(queue, steps(wall) // interval)
+    return lambda wall: steps(wall) // interval
+
+
+def _first_group(shift: Shift) -> int:
+    """The group of a rotation's first turn: the start index modulo the groups."""
+    return (shift.start_rotation_from_user_index or 0) % max(len(shift.rolling_users), 1)
+
+
+def origin_base(shift: Shift, index: int) -> OriginBase:
+    """What every occurrence of ``shift`` (at ``index``) has in its origin: for a rotation,
+    turn t's group is (t + start_rotation_from_user_index) mod N (strict reads the start
+    index modulo the groups; validation keeps it in range anyway)."""
+    groups: tuple[int, ...] = ()
+    if shift.type == "rolling_users" and shift.rolling_users:
+        groups = tuple(rotation_queue(range(len(shift.rolling_users)), _first_group(shift)))
+    return OriginBase(
+        kind="shift", shift_index=index, shift_id=shift.id or f"shift-{index}", groups=groups
+    )
 
 
 def expand_shift(
@@ -168,8 +177,9 @@ def expand_shift(
     durations: DurationMode = "wall",
 ) -> Iterator[Interval]:
     """The intervals of one shift that overlap ``window``, in start order."""
-    shift_id = shift.id or f"shift-{index}"
-    for start, end, users in spans(shift, zone_name, window, durations=durations):
+    base = origin_base(shift, index)
+    shift_id = base.shift_id
+    for start, end, users, turn in spans(shift, zone_name, window, durations=durations):
         yield Interval(
             start=start,
             end=end,
@@ -179,13 +189,16 @@ def expand_shift(
             shift_index=index,
             shift_id=shift_id,
             source=shift.source,
+            origin=base.at(start, turn),
         )
 
 
 def spans(
     shift: Shift, zone_name: str, window: Window, *, durations: DurationMode = "wall"
-) -> Iterator[tuple[datetime, datetime, tuple[str, ...]]]:
-    """``(start, end, users)`` of each occurrence of ``shift`` overlapping ``window`` (UTC)."""
+) -> Iterator[tuple[datetime, datetime, tuple[str, ...], int | None]]:
+    """``(start, end, users, turn)`` of each occurrence of ``shift`` overlapping ``window``
+    (UTC; ``turn`` for rotations, else None). ``start`` is the occurrence's own start: only
+    ``end`` is clipped (by ``until``)."""
     zone = get_zone(zone_name)
     rule = shift_rule(shift)
     until = None if shift.until is None else _utc_or_edge(localize(shift.until, zone))
@@ -197,7 +210,8 @@ def spans(
         walls: Iterable[datetime] = [shift.start] if wall_low <= shift.start <= wall_high else []
     else:
         walls = wall_instances(rule, shift.start, after=max(wall_low, shift.start))
-    group_of = _group_picker(shift) if shift.type == "rolling_users" else None
+    turn_of = _turn_counter(shift) if shift.type == "rolling_users" else None
+    queue = rotation_queue(shift.rolling_users, _first_group(shift))
     users = shift.users
     if shift.type == "override" and shift.rolling_users:
         # every user an override lists is on call (OnCall itself keeps only the first group)
@@ -247,7 +261,13 @@ def spans(
             end = min(end, until)
         if end <= start or end <= window_start:
             continue
-        yield start, end, users if group_of is None else group_of(wall)
+        if turn_of is None:
+            yield start, end, users, None
+        elif queue:
+            turn = turn_of(wall)
+            yield start, end, turn_group(queue, turn), turn
+        else:
+            yield start, end, (), None
 
 
 def _edge_span(
@@ -277,9 +297,12 @@ def strict_spans(
         rank = rank_of(shift.is_override, shift.level)
         zone = shift.time_zone or schedule.time_zone
         room = max_occurrences - len(found) + 1
+        base = origin_base(shift, index)
         found += [
-            (start, end, users, rank, ())
-            for start, end, users in islice(spans(shift, zone, window, durations=durations), room)
+            (start, end, users, rank, (), (base, start, turn))
+            for start, end, users, turn in islice(
+                spans(shift, zone, window, durations=durations), room
+            )
         ]
         if len(found) > max_occurrences:
             raise too_many_occurrences(index, max_occurrences)

@@ -22,11 +22,13 @@ from ._model import (
     FinalShift,
     Gap,
     Interval,
+    OriginRef,
     Rank,
     ShiftSwap,
     Window,
     final_shift_row,
     rank_of,
+    swapped,
 )
 
 __all__ = [
@@ -48,15 +50,23 @@ _first = itemgetter(0)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
-# users (for an interval with no users). The merger owns its input type: expansions that feed
-# it directly (_expand.strict_spans) build these.
-Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...]]
+# users (for an interval with no users); last, where it came from (the sweep ignores it: a
+# later explain finds the spans covering an instant). The merger owns its input type:
+# expansions that feed it directly (_expand.strict_spans) build these.
+Span = tuple[datetime, datetime, tuple[str, ...], Rank, tuple[str, ...], OriginRef | None]
 
 
 def span_of(interval: Interval) -> Span:
     """The sweep's view of an interval."""
     rank = rank_of(interval.is_override, interval.level)
-    return (interval.start, interval.end, interval.users, rank, interval.missing_users)
+    return (
+        interval.start,
+        interval.end,
+        interval.users,
+        rank,
+        interval.missing_users,
+        interval.origin,
+    )
 
 
 def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
@@ -90,7 +100,7 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     i, n = 0, len(bounds)
     while True:
         while i < n:
-            at, step, (_, _, named, rank, missing_users) = bounds[i]
+            at, step, (_, _, named, rank, missing_users, _) = bounds[i]
             if at != here:
                 break
             i += 1
@@ -213,7 +223,7 @@ def split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> li
     interval is named once (oncall: an open request still splits, gaps are never split, and
     the users are not deduplicated; ``oncall.resolution.apply_swaps``).
     """
-    for swap in swaps:
+    for index, swap in enumerate(swaps):
         if swap.benefactor is None:
             continue
         beneficiary, benefactor = swap.beneficiary, swap.benefactor
@@ -227,7 +237,8 @@ def split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> li
             if before is not None:
                 result.append(replace(item, end=before[1]))
             users = tuple(dict.fromkeys(benefactor if u == beneficiary else u for u in item.users))
-            result.append(replace(item, start=start, end=end, users=users))
+            origin = swapped(item.origin, index, swap)
+            result.append(replace(item, start=start, end=end, users=users, origin=origin))
             if after is not None:
                 result.append(replace(item, start=after[0]))
         intervals = result

@@ -9,8 +9,8 @@ datetime, and every interval is half-open ``[start, end)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, NoReturn
 
@@ -31,6 +31,9 @@ __all__ = [
     "Frequency",
     "Gap",
     "Interval",
+    "Origin",
+    "OriginBase",
+    "OriginRef",
     "Profile",
     "Schedule",
     "ScheduleType",
@@ -39,9 +42,12 @@ __all__ = [
     "ShiftType",
     "SkippedComponent",
     "Source",
+    "SwapMark",
     "SwapSplit",
     "User",
     "Window",
+    "origin_of",
+    "swapped",
     "utc_instant",
     "utc_window",
     "validate",
@@ -661,13 +667,105 @@ def rank_of(is_override: bool, level: int) -> Rank:
     return (1 if is_override else 0, level)
 
 
+@dataclass(frozen=True, slots=True)
+class SwapMark:
+    """A taken swap that put ``benefactor`` on a piece in place of ``beneficiary``;
+    ``index`` is the swap's position in ``Schedule.swaps``."""
+
+    index: int
+    beneficiary: str
+    benefactor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Where an occurrence came from (provenance), carried through expansion and resolution.
+
+    ``kind`` ``"shift"``: the shift at ``shift_index`` of the schedule (``shift_id`` its id, or
+    ``shift-<index>``); for a rotation, ``turn`` (0 for the rotation's first turn: strict counts
+    it from ``start``; oncall numbers the VEVENTs OnCall writes, one per turn of its queue) and
+    ``group``, the index of the group on call in ``rolling_users``. ``kind`` ``"ical"``: the
+    VEVENT ``uid`` (as written), its RECURRENCE-ID (``recurrence_id``, as written: a naive
+    wall time, a UTC instant or a date), the ``calendar`` it came from and its ``line``.
+    ``occurrence_start`` is the occurrence's own start (UTC), before any clipping, cut or
+    split; ``swaps`` the taken swaps that replaced a user on this piece, in order.
+    """
+
+    kind: Literal["shift", "ical"]
+    occurrence_start: datetime
+    shift_index: int = -1
+    shift_id: str | None = None
+    turn: int | None = None
+    group: int | None = None
+    uid: str | None = None
+    recurrence_id: datetime | date | None = None
+    calendar: Literal["primary", "overrides"] | None = None
+    line: int | None = None
+    swaps: tuple[SwapMark, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OriginBase:
+    """What the occurrences of one shift, generated VEVENT or iCal component share of their
+    :class:`Origin`, built once per source; ``groups`` maps a rotation's turn to its group
+    index (turn t has group ``groups[t % len(groups)]``)."""
+
+    kind: Literal["shift", "ical"]
+    shift_index: int = -1
+    shift_id: str | None = None
+    groups: tuple[int, ...] = ()
+    uid: str | None = None
+    recurrence_id: datetime | date | None = None
+    calendar: Literal["primary", "overrides"] | None = None
+    line: int | None = None
+
+    def at(self, occurrence_start: datetime, turn: int | None = None) -> Origin:
+        """The origin of the occurrence starting at ``occurrence_start`` (in ``turn``)."""
+        groups = self.groups
+        return Origin(
+            kind=self.kind,
+            occurrence_start=occurrence_start,
+            shift_index=self.shift_index,
+            shift_id=self.shift_id,
+            turn=turn,
+            group=groups[turn % len(groups)] if turn is not None and groups else None,
+            uid=self.uid,
+            recurrence_id=self.recurrence_id,
+            calendar=self.calendar,
+            line=self.line,
+        )
+
+
+OriginRef = Origin | tuple[OriginBase, datetime, int | None]
+"""Provenance as the hot paths carry it: an :class:`Origin`, or ``(base, occurrence start,
+turn)``, a plain tuple that costs a twentieth of an Origin to make (:func:`origin_of`)."""
+
+
+def swapped(ref: OriginRef | None, index: int, swap: ShiftSwap) -> Origin | None:
+    """The origin of the piece the taken swap at ``index`` gave its benefactor."""
+    if ref is None or swap.benefactor is None:
+        return None if ref is None else origin_of(ref)
+    origin = origin_of(ref)
+    mark = SwapMark(index, swap.beneficiary, swap.benefactor)
+    return replace(origin, swaps=(*origin.swaps, mark))
+
+
+def origin_of(ref: OriginRef) -> Origin:
+    """The :class:`Origin` a reference stands for."""
+    if isinstance(ref, Origin):
+        return ref
+    base, occurrence_start, turn = ref
+    return base.at(occurrence_start, turn)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Interval:
     """One expanded occurrence: who is on call ``[start, end)`` (UTC) at which rank.
 
     ``shift_index`` is the position of the shift in its schedule (``-1`` for iCal events);
     ``shift_id`` the shift's id (or the iCal UID). ``missing_users`` are names that matched no
-    user (such intervals are *empty* when ``users`` is empty too).
+    user (such intervals are *empty* when ``users`` is empty too). ``origin`` is where the
+    occurrence came from (every expansion fills it; ``None`` for hand-built intervals).
     """
 
     start: datetime
@@ -680,6 +778,7 @@ class Interval:
     all_day: bool = False
     missing_users: tuple[str, ...] = ()
     source: Source | None = None
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,11 +9,14 @@ drops them from the queue after rotating it; strict refuses them).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from ._model import WEEKDAYS, Shift
 from ._recurrence import RecurrenceRule
 
 __all__ = ["FREQ", "recurrence_rule", "rotation_queue", "turn_group"]
+
+_T = TypeVar("_T")
 
 FREQ = {"hourly": "HOURLY", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 """The API's frequencies as RRULE FREQ values."""
@@ -41,7 +44,7 @@ def recurrence_rule(
     )
 
 
-def rotation_queue(groups: Sequence[tuple[str, ...]], start_index: int) -> list[tuple[str, ...]]:
+def rotation_queue(groups: Sequence[_T], start_index: int) -> list[_T]:
     """The rotation groups in turn order: rotated to begin at ``start_index``, by list slicing
     as OnCall does it (an index past the end rotates nothing)."""
     groups = list(groups)

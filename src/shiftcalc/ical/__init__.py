@@ -27,6 +27,7 @@ from typing import Literal
 from .._errors import CalendarError
 from .._model import (
     Interval,
+    OriginBase,
     Profile,
     Schedule,
     SkippedComponent,
@@ -39,7 +40,7 @@ from ._expansion import MAX_OCCURRENCES
 from ._names import Users, candidates, shift_id
 from ._oncall import oncall_occurrences
 from ._parse import parse_calendar
-from ._read import Event, Report, read_events
+from ._read import Event, Report, When, read_events
 from ._strict import StrictContext, strict_occurrences
 from ._write import final_shifts_to_ics
 from ._zones import WINDOWS_ZONES, Zones
@@ -114,8 +115,9 @@ def calendar_records(
         head = heads.get(event.index)
         if head is None:
             head = heads[event.index] = _head(event, profile, users, calendar, unresolved)
-        groups, missing, shift_id, source = head
+        groups, missing, shift_id, source, base = head
         start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
+        origin = base.at(start)  # one per occurrence, shared by its records
         for group in groups:
             append(
                 Interval(
@@ -128,12 +130,13 @@ def calendar_records(
                     all_day=occ.all_day,
                     missing_users=missing,
                     source=source,
+                    origin=origin,
                 )
             )
     return records
 
 
-_Head = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], str | None, Source | None]
+_Head = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], str | None, Source | None, OriginBase]
 
 
 def _head(
@@ -144,7 +147,8 @@ def _head(
     unresolved: list[UnresolvedName] | None,
 ) -> _Head:
     """What every record of ``event`` shares: one user group per record (``()`` for the one
-    record of an event that matches nobody), the missing names, the shift id and the source.
+    record of an event that matches nobody), the missing names, the shift id, the source and
+    what their origins share.
 
     Reports each name that matches nobody to ``unresolved`` (once per event).
     """
@@ -167,7 +171,25 @@ def _head(
                 )
     shift, source = shift_id(event, profile)
     groups = tuple((user,) for user in dict.fromkeys(matched)) or ((),)
-    return groups, tuple(missing), shift, source
+    base = OriginBase(
+        kind="ical",
+        shift_id=shift,
+        uid=event.uid,
+        recurrence_id=_as_written(event.recurrence_id),
+        calendar=calendar,
+        line=event.line,
+    )
+    return groups, tuple(missing), shift, source, base
+
+
+def _as_written(when: When | None) -> datetime | date | None:
+    """A RECURRENCE-ID as written: a UTC one as an aware instant, else its naive wall time
+    (its TZID's or floating) or its date."""
+    if when is None:
+        return None
+    if when.kind == "utc" and isinstance(when.value, datetime):
+        return when.value.replace(tzinfo=UTC)
+    return when.value
 
 
 def first_day(text: str) -> date | None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
-from .._model import WEEKDAYS, Interval, Schedule, Shift, Window
+from .._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window
 from .._recurrence import RecurrenceRule
 from .._rotation import rotation_queue, turn_group
 from .occurrences import VEvent, occurrence_spans
@@ -43,8 +44,10 @@ class _Generator(PeriodSearch):
         users: tuple[str, ...],
         rule: RecurrenceRule | None,
         times: tuple[datetime, datetime] | None = None,
+        turn: int | None = None,
     ) -> VEvent:
-        """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known."""
+        """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known;
+        ``turn`` the rotation queue's turn it holds."""
         dtstart, dtend = self.event_times(start, self.zone) if times is None else times
         return VEvent(  # positional, in field order: a keyword call costs twice as much
             dtstart,
@@ -59,6 +62,21 @@ class _Generator(PeriodSearch):
             self.rotation_start,
             self.index,
             self.shift_id,
+            self.origin_base,
+            turn,
+        )
+
+    @cached_property
+    def origin_base(self) -> OriginBase:
+        """What the VEVENTs' occurrences have in their origin: for a rotation, the index in
+        ``rolling_users`` of each turn's group (the queue of :meth:`groups`); once per shift."""
+        shift = self.shift
+        indices = rotation_queue(
+            range(len(shift.rolling_users)), shift.start_rotation_from_user_index or 0
+        )
+        groups = tuple(i for i in indices if shift.rolling_users[i])
+        return OriginBase(
+            kind="shift", shift_index=self.index, shift_id=self.shift_id, groups=groups
         )
 
     def generate(self) -> list[VEvent]:
@@ -67,7 +85,7 @@ class _Generator(PeriodSearch):
         if not queue:
             return []
         if shift.frequency is None:
-            return [self.vevent(self.start, queue[0], None)]
+            return [self.vevent(self.start, queue[0], None, turn=0)]
 
         anchor = self.anchor(self.start, "UTC")
         start: datetime | None
@@ -99,7 +117,7 @@ class _Generator(PeriodSearch):
             if (self.web and start + shift.duration > self.rotation_start) or (
                 start >= self.rotation_start
             ):
-                event = self.vevent(start, users, event_rule)
+                event = self.vevent(start, users, event_rule, turn=turn - 1)
                 events.append(event)
                 anchor = Anchor(event.dtstart, event.dtend, self.zone)
                 made += 1
@@ -141,7 +159,7 @@ class _Generator(PeriodSearch):
         week_interval = max(cycle // len(shift.by_day), 1)
         rules = {day: self.rule(week_interval, "WEEKLY", (day,)) for day in shift.by_day}
         return [
-            self.vevent(event_start, queue[group_index], rules[day], event_times)
+            self.vevent(event_start, queue[group_index], rules[day], event_times, group_index)
             for (group_index, day, _), event_start, event_times in zip(
                 combinations, starts, times, strict=True
             )
@@ -197,6 +215,7 @@ def _expand_vevent(event: VEvent, window: Window, limit: int) -> Iterator[Interv
                 shift_index=event.shift_index,
                 shift_id=event.shift_id,
                 source="web" if event.web_source else "api",
+                origin=None if event.origin is None else event.origin.at(start, event.turn),
             )
 
 

@@ -21,7 +21,7 @@ import pytz
 
 from .._errors import EngineError
 from .._expand import earlier, later
-from .._model import Window
+from .._model import OriginBase, Window
 from .._recurrence import RecurrenceRule, wall_instances
 from .._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
 
@@ -115,6 +115,8 @@ class VEvent(NamedTuple):
     rotation_start: datetime  # DTSTAMP: the clipping bound of web-source events (UTC)
     shift_index: int
     shift_id: str
+    origin: OriginBase | None = None  # where its occurrences came from (provenance)
+    turn: int | None = None  # a rotation's turn in OnCall's queue that this VEVENT holds
 
 
 def until_wall(until: datetime, dtstart: datetime) -> datetime:

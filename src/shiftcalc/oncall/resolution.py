@@ -16,7 +16,17 @@ from operator import itemgetter
 from typing import Final
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
-from .._model import FinalEvent, FinalShift, Gap, Interval, ShiftSwap, Window, final_shift_row
+from .._model import (
+    FinalEvent,
+    FinalShift,
+    Gap,
+    Interval,
+    OriginRef,
+    ShiftSwap,
+    Window,
+    final_shift_row,
+    swapped,
+)
 from .occurrences import SteadyRun, VEvent, occurrence_spans, steady_runs
 
 __all__ = [
@@ -35,12 +45,23 @@ _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute
 
 
 # An event record as OnCall's resolution sees it: (start, end, users, level, calendar_type,
-# shift_id, all_day, missing_users, is_gap), calendar_type 0 for primary, 1 for overrides and
-# None for gaps. A plain tuple, not a named one or a dataclass: resolution makes one per
+# shift_id, all_day, missing_users, is_gap, origin), calendar_type 0 for primary, 1 for
+# overrides and None for gaps, origin where it came from (None for gaps; a merged record keeps
+# its first record's; a cut keeps its event's; a swapped middle adds the swap's mark).
+# A plain tuple, not a named one or a dataclass: resolution makes one per
 # occurrence and cut, and a plain tuple is three times cheaper to make. It never leaves this
 # module (FinalEvent does).
 OncallEvent = tuple[
-    datetime, datetime, tuple[str, ...], int, int | None, str | None, bool, tuple[str, ...], bool
+    datetime,
+    datetime,
+    tuple[str, ...],
+    int,
+    int | None,
+    str | None,
+    bool,
+    tuple[str, ...],
+    bool,
+    OriginRef | None,
 ]
 # its fields' positions (Final, so that type checkers know each field's type)
 START: Final = 0
@@ -52,6 +73,7 @@ SHIFT_ID: Final = 5
 ALL_DAY: Final = 6
 MISSING_USERS: Final = 7
 IS_GAP: Final = 8
+ORIGIN: Final = 9
 _start = itemgetter(START)
 _all_day = itemgetter(ALL_DAY)
 
@@ -67,9 +89,21 @@ def oncall_event(
     all_day: bool = False,
     missing_users: tuple[str, ...] = (),
     is_gap: bool = False,
+    origin: OriginRef | None = None,
 ) -> OncallEvent:
     """An :data:`OncallEvent` with its fields named."""
-    return (start, end, users, level, calendar_type, shift_id, all_day, missing_users, is_gap)
+    return (
+        start,
+        end,
+        users,
+        level,
+        calendar_type,
+        shift_id,
+        all_day,
+        missing_users,
+        is_gap,
+        origin,
+    )
 
 
 def _event_of(record: Interval) -> OncallEvent:
@@ -82,6 +116,7 @@ def _event_of(record: Interval) -> OncallEvent:
         record.shift_id,
         all_day=record.all_day,
         missing_users=record.missing_users,
+        origin=record.origin,
     )
 
 
@@ -113,12 +148,24 @@ def _records(
         users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
         calendar_type = 1 if item.is_override else 0
         level, shift_id = item.level, item.shift_id
+        base, turn = item.origin, item.turn
         spans = occurrence_spans(item, window, zone_runs, room[0])
         room[0] -= len(spans)
         if room[0] < 0:
             raise too_many_occurrences(item.shift_index, room[1])
         records += [
-            (start, end, user, level, calendar_type, shift_id, False, (), False)
+            (
+                start,
+                end,
+                user,
+                level,
+                calendar_type,
+                shift_id,
+                False,
+                (),
+                False,
+                None if base is None else (base, start, turn),
+            )
             for start, end in spans
             for user in users
         ]
@@ -138,7 +185,7 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     ordered = sorted(records, key=_start)
 
     def gap(start: datetime, end: datetime) -> OncallEvent:
-        return (start, end, (), 0, None, None, False, (), True)
+        return (start, end, (), 0, None, None, False, (), True, None)
 
     first_start = ordered[0][START]
     if first_start > window.start:
@@ -170,7 +217,7 @@ def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
             missing = last[MISSING_USERS] + tuple(
                 u for u in event[MISSING_USERS] if u not in last[MISSING_USERS]
             )
-            start, end, _, level, calendar_type, shift_id, all_day, _, is_gap = last
+            start, end, _, level, calendar_type, shift_id, all_day, _, is_gap, origin = last
             last = merged[-1] = (
                 start,
                 end,
@@ -181,6 +228,7 @@ def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
                 all_day,
                 missing,
                 is_gap,
+                origin,
             )
         else:
             last = event
@@ -206,7 +254,7 @@ def apply_swaps(
     An untaken request that is past due (``now`` after its start) is ignored, as OnCall does;
     without ``now`` every request counts.
     """
-    for swap in swaps:
+    for index, swap in enumerate(swaps):
         if swap.benefactor is None and now is not None and now > swap.swap_start:
             continue
         # OnCall loads the swaps that start before the window and end in or after its start,
@@ -234,7 +282,7 @@ def apply_swaps(
                 middle_users = tuple(
                     swap.benefactor if user == swap.beneficiary else user for user in users
                 )
-            _, _, _, level, calendar_type, shift_id, all_day, missing, is_gap = event
+            _, _, _, level, calendar_type, shift_id, all_day, missing, is_gap, origin = event
             result.append(
                 (
                     middle_start,
@@ -246,6 +294,7 @@ def apply_swaps(
                     all_day,
                     missing,
                     is_gap,
+                    swapped(origin, index, swap),
                 )
             )
             if after is not None:
@@ -346,7 +395,7 @@ class _Sweep:
         while head < len(queue):
             event = queue[head]
             head += 1
-            start, end, users, level, calendar_type, _, _, _, is_gap = event
+            start, end, users, level, calendar_type, _, _, _, is_gap, _ = event
             if not users and not is_gap:
                 continue  # empty events never block lower levels
             if start >= we or end <= ws:
@@ -501,9 +550,18 @@ def final_events(events: Sequence[OncallEvent]) -> tuple[FinalEvent, ...]:
             all_day=all_day,
             missing_users=missing_users,
         )
-        for start, end, users, level, calendar_type, shift_id, all_day, missing_users, is_gap in (
-            events
-        )
+        for (
+            start,
+            end,
+            users,
+            level,
+            calendar_type,
+            shift_id,
+            all_day,
+            missing_users,
+            is_gap,
+            _,
+        ) in events
     )
 
 
@@ -530,7 +588,7 @@ def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, 
                 calendar_type == 1,
                 shift_id,
             )
-            for start, end, users, level, calendar_type, shift_id, _, _, is_gap in events
+            for start, end, users, level, calendar_type, shift_id, _, _, is_gap, _ in events
             if not is_gap
             for user in users
         ]
