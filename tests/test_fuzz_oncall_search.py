@@ -9,25 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import hang_guard
+from oncall_walk import generate
 from shiftcalc import Shift, ShiftcalcError
 from shiftcalc._model import WEEKDAYS
-from shiftcalc.oncall.generation import _Generator
 from shiftcalc.oncall.occurrences import VEvent
 
 _ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Tokyo"]
 
 
-def _generate(shift: Shift, *, walk: bool) -> list[VEvent]:
-    generator = _Generator(shift, shift.time_zone or "UTC", 0, "shift")
-    if walk:
-        # OnCall's own way: every period from start, one after the other
-        generator.skip_ineligible = lambda start: (start, 0)  # type: ignore[method-assign]
-    return generator.generate()
-
-
 def _outcome(shift: Shift, *, walk: bool) -> list[VEvent] | tuple[str, str]:
     try:
-        return _generate(shift, walk=walk)
+        return generate(shift, walk=walk)
     except ShiftcalcError as exc:  # the engine's crashes must be the same both ways
         return (type(exc).__name__, str(exc))
 

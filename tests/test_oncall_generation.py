@@ -9,19 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oncall_walk import generate
 from shiftcalc import EngineError, Shift, Window
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._tz import as_utc, get_zone, naive_utc
 from shiftcalc.oncall.generation import _Generator
 from shiftcalc.oncall.occurrences import VEvent, occurrence_spans, pytz_localize, steady_runs
-
-
-def _generate(shift: Shift, *, walk: bool) -> list[VEvent]:
-    generator = _Generator(shift, shift.time_zone or "UTC", 0, "shift")
-    if walk:
-        # OnCall's own way: every period from start, one after the other
-        generator.skip_ineligible = lambda start: (start, 0)  # type: ignore[method-assign]
-    return generator.generate()
 
 
 @settings(deadline=None)
@@ -61,15 +54,15 @@ def test_skipping_ineligible_periods_equals_the_walk(
         source=source,  # type: ignore[arg-type]
     )
     try:
-        walked = _generate(shift, walk=True)
+        walked = generate(shift, walk=True)
     except Exception as exc:  # the engine's crashes (DST) must be the same both ways
         try:
-            _generate(shift, walk=False)
+            generate(shift, walk=False)
         except Exception as other:
             assert (type(exc), str(exc)) == (type(other), str(other))
             return
         raise
-    assert _generate(shift, walk=False) == walked
+    assert generate(shift, walk=False) == walked
 
 
 def test_a_rotation_start_years_later_is_not_walked() -> None:
@@ -85,7 +78,7 @@ def test_a_rotation_start_years_later_is_not_walked() -> None:
         start_rotation_from_user_index=0,
         time_zone="Europe/Berlin",
     )
-    events = _generate(shift, walk=False)
+    events = generate(shift, walk=False)
     # OnCall's periods before eligibility are UTC hours from start; the first at or after
     # rotation_start is number k, and period k belongs to group k mod 3
     k = (datetime(2025, 3, 1) - datetime(2015, 1, 5, 9)) // timedelta(hours=1)
@@ -94,7 +87,7 @@ def test_a_rotation_start_years_later_is_not_walked() -> None:
     assert [event.dtstart.replace(tzinfo=None) for event in events] == [
         datetime(2025, 3, 1, 0) + timedelta(hours=i) for i in range(3)
     ]
-    assert events == _generate(shift, walk=True)
+    assert events == generate(shift, walk=True)
 
 
 def _vevent(
