@@ -2,7 +2,7 @@
 
 ::
 
-    shiftcalc final-shifts [SCENARIO.json|-] [--profile strict|oncall]
+    shiftcalc final-shifts [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall]
                            [--format json|csv|ics|table|hours|quality] [--window START END]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
@@ -303,7 +303,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Compute the final shifts of a scenario file ('-', or no file with "
         "input piped in, reads standard input; 'shiftcalc demo' runs the bundled example).",
     )
-    final.add_argument("scenario", nargs="?", metavar="SCENARIO.json", help="scenario file or -")
+    final.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO.json",
+        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
+    )
     final.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     final.add_argument("--format", choices=FORMATS, default=None, help="default: json")
     final.add_argument(
