@@ -331,3 +331,65 @@ def test_join_refuses_windows_that_do_not_meet() -> None:
     with pytest.raises(shiftcalc.ValidationError):
         one.join(three)
     assert isinstance(one, Diff)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def write(path: Any, data: dict[str, Any]) -> str:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def files(tmp_path: Any) -> tuple[str, str]:
+    moved = json.loads(json.dumps(BASE))
+    moved["shifts"][0]["start"] = "2024-01-02T10:00:00"
+    return write(tmp_path / "before.json", BASE), write(tmp_path / "after.json", moved)
+
+
+def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    from shiftcalc.__main__ import main
+
+    status = main(["diff", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_cli_identical_exits_0(files: tuple[str, str], capsys: Any) -> None:
+    status, out, _ = run_cli(capsys, files[0], files[0])
+    assert status == 0
+    assert out.startswith("identical over 2024-01-08T00:00:00Z to 2024-02-05T00:00:00Z")
+
+
+def test_cli_different_exits_1_in_every_format(files: tuple[str, str], capsys: Any) -> None:
+    status, out, _ = run_cli(capsys, *files, "--format", "json")
+    assert status == 1
+    document = json.loads(out)
+    assert document["identical"] is False
+    assert document["first_difference"] == "2024-01-08T09:00:00Z"
+    assert document["handoffs"]["moved"][0]["by_hours"] == 25.0
+    status, out, _ = run_cli(capsys, *files, "--format", "csv", "--profile", "oncall")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0] == ",".join(shiftcalc._diff.CSV_COLUMNS)
+    assert lines[1] == "change,2024-01-08T09:00:00Z,2024-01-09T10:00:00Z,bob,alice,,,,,,"
+    status, out, _ = run_cli(capsys, *files)
+    assert status == 1
+    assert "moved    2024-01-08 09:00 GMT -> 2024-01-09 10:00 GMT (+1d 1h)  alice -> bob" in out
+
+
+def test_cli_window_option_narrows_the_comparison(files: tuple[str, str], capsys: Any) -> None:
+    status, _, _ = run_cli(capsys, *files, "--window", "2024-01-10", "2024-01-15")
+    assert status == 0
+
+
+def test_cli_bad_input_exits_2(files: tuple[str, str], capsys: Any, tmp_path: Any) -> None:
+    status, _, err = run_cli(capsys, files[0], str(tmp_path / "missing.json"))
+    assert status == 2
+    assert "no such file" in err
+    bad = write(tmp_path / "bad.json", {**BASE, "window": {"start": "x", "end": "y"}})
+    status, _, err = run_cli(capsys, files[0], bad)
+    assert status == 2 and "window" in err
+    status, _, err = run_cli(capsys, *files, "--window", "2024-01-10", "nope")
+    assert status == 2 and "--window" in err

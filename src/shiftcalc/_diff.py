@@ -572,3 +572,227 @@ def diff(
 
 def _now(value: Schedule | Scenario) -> datetime | None:
     return value.now if isinstance(value, Scenario) else None
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _names(before: Schedule, after: Schedule) -> dict[str, str]:
+    """Usernames by id: ``after``'s directory first, then ``before``'s (users are compared by
+    id; a user only one directory knows is still shown by name)."""
+    names = {user.id: user.username for user in before.users}
+    names.update((user.id, user.username) for user in after.users)
+    return names
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()[:19] + "Z"
+
+
+def _hours(value: timedelta) -> float:
+    return round(value.total_seconds() / 3600, 4)
+
+
+def diff_document(result: Diff, before: Schedule, after: Schedule) -> dict[str, object]:
+    """The diff as a JSON-ready document: instants in UTC (``...Z``), users by username in the
+    stretches and hand-offs, by id and username in ``users``, hours as numbers."""
+    names = _names(before, after)
+
+    def who(users: Users) -> list[str]:
+        return [names.get(user, user) for user in users]
+
+    def handoff(h: Handoff) -> dict[str, object]:
+        return {"at": _utc(h.at), "before": who(h.before), "after": who(h.after)}
+
+    return {
+        "identical": result.identical,
+        "profile": result.profile,
+        "window": {"start": _utc(result.window.start), "end": _utc(result.window.end)},
+        "first_difference": None
+        if result.first_difference is None
+        else _utc(result.first_difference),
+        "changes": [
+            {
+                "start": _utc(c.start),
+                "end": _utc(c.end),
+                "before": who(c.before),
+                "after": who(c.after),
+            }
+            for c in result.changes
+        ],
+        "users": [
+            {
+                "user_pk": d.user,
+                "username": names.get(d.user, d.user),
+                "gained_hours": _hours(d.gained),
+                "lost_hours": _hours(d.lost),
+                "weighted_gained": d.weighted_gained,
+                "weighted_lost": d.weighted_lost,
+            }
+            for d in result.users
+        ],
+        "handoffs": {
+            "added": [handoff(h) for h in result.added],
+            "removed": [handoff(h) for h in result.removed],
+            "moved": [
+                {
+                    "from": _utc(m.was),
+                    "to": _utc(m.now),
+                    "by_hours": _hours(m.by),
+                    "before": who(m.before),
+                    "after": who(m.after),
+                }
+                for m in result.moved
+            ],
+        },
+    }
+
+
+CSV_COLUMNS = (
+    "kind",
+    "start",
+    "end",
+    "before",
+    "after",
+    "user_pk",
+    "username",
+    "gained_hours",
+    "lost_hours",
+    "weighted_gained",
+    "weighted_lost",
+)
+"""The diff's CSV columns. ``kind`` is ``change`` (a changed stretch: start, end, before,
+after), ``added``/``removed`` (a hand-off: start is its instant), ``moved`` (start is where
+the hand-off was, end where it is now), ``user`` (user_pk, username and the hours). Users in
+before/after are usernames joined by ``;``; instants are UTC; unused cells are empty."""
+
+
+def diff_csv(result: Diff, before: Schedule, after: Schedule) -> str:
+    """The diff as CSV (columns: :data:`CSV_COLUMNS`), in the order changes, hand-offs
+    (removed, added, moved), users."""
+    import csv
+    import io
+
+    names = _names(before, after)
+
+    def who(users: Users) -> str:
+        return ";".join(names.get(user, user) for user in users)
+
+    lines: list[tuple[object, ...]] = []
+    for c in result.changes:
+        lines.append(("change", _utc(c.start), _utc(c.end), who(c.before), who(c.after)))
+    for kind, handoffs in (("removed", result.removed), ("added", result.added)):
+        for h in handoffs:
+            lines.append((kind, _utc(h.at), "", who(h.before), who(h.after)))
+    for m in result.moved:
+        lines.append(("moved", _utc(m.was), _utc(m.now), who(m.before), who(m.after)))
+    for d in result.users:
+        name = names.get(d.user, d.user)
+        gained, lost = _hours(d.gained), _hours(d.lost)
+        w_gained = "" if d.weighted_gained is None else round(d.weighted_gained, 4)
+        w_lost = "" if d.weighted_lost is None else round(d.weighted_lost, 4)
+        lines.append(("user", "", "", "", "", d.user, name, gained, lost, w_gained, w_lost))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(line + ("",) * (len(CSV_COLUMNS) - len(line)) for line in lines)
+    return buffer.getvalue()
+
+
+def _local_text(value: datetime, zone: tzinfo) -> str:
+    local = _local(value, zone)
+    return f"{local.isoformat(' ', 'minutes')[:16]} {local.tzname() or ''}".rstrip()
+
+
+def _span_text(value: timedelta) -> str:
+    """``+1d 1h``, ``-2h30m``, ``+45m``."""
+    sign = "-" if value < _ZERO else "+"
+    minutes = int(abs(value).total_seconds()) // 60
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}d"] if days else []
+    if hours or minutes or not days:
+        parts.append(f"{hours}h{minutes:02d}m" if minutes else f"{hours}h")
+    return sign + " ".join(parts)
+
+
+def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
+    """The diff for people: the changed stretches (times in ``after``'s zone and in UTC),
+    hours per user, then the hand-offs added, removed and moved."""
+    names = _names(before, after)
+    try:
+        zone: tzinfo = get_zone(after.time_zone)
+    except KeyError:
+        zone = UTC
+
+    def who(users: Users) -> str:
+        return ", ".join(names.get(user, user) for user in users) or "(nobody)"
+
+    span = f"{_utc(result.window.start)} to {_utc(result.window.end)} ({result.profile})"
+    if result.identical:
+        return f"identical over {span}\n"
+    zone_name = after.time_zone
+    rows: list[tuple[str, ...]] = [
+        (
+            f"start ({zone_name})",
+            f"end ({zone_name})",
+            "start (UTC)",
+            "end (UTC)",
+            "before",
+            "after",
+        ),
+    ]
+    for c in result.changes:
+        rows.append(
+            (
+                _local_text(c.start, zone),
+                _local_text(c.end, zone),
+                _utc(c.start)[:16].replace("T", " "),
+                _utc(c.end)[:16].replace("T", " "),
+                who(c.before),
+                who(c.after),
+            )
+        )
+    text = [f"differs over {span}, first at {_utc(result.changes[0].start)}", ""]
+    text += _columns(rows)
+    users = [("user", "gained", "lost", "net")]
+    for d in result.users:
+        net = d.gained - d.lost
+        users.append(
+            (
+                names.get(d.user, d.user),
+                _hours_text(d.gained),
+                _hours_text(d.lost),
+                ("+" if net >= _ZERO else "-") + _hours_text(abs(net)),
+            )
+        )
+    text += ["", *_columns(users)]
+    handoffs = [
+        f"removed  {_local_text(h.at, zone)}  {who(h.before)} -> {who(h.after)}"
+        for h in result.removed
+    ]
+    handoffs += [
+        f"added    {_local_text(h.at, zone)}  {who(h.before)} -> {who(h.after)}"
+        for h in result.added
+    ]
+    handoffs += [
+        f"moved    {_local_text(m.was, zone)} -> {_local_text(m.now, zone)} ({_span_text(m.by)})"
+        f"  {who(m.before)} -> {who(m.after)}"
+        for m in result.moved
+    ]
+    if handoffs:
+        text += ["", "hand-offs:", *handoffs]
+    return "\n".join(text) + "\n"
+
+
+def _hours_text(value: timedelta) -> str:
+    return f"{_hours(value):g}h"
+
+
+def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows = [rows[0], tuple("-" * w for w in widths), *rows[1:]]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
