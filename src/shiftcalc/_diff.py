@@ -307,6 +307,8 @@ def _pair(
     used: set[int] = set()
     moved: list[MovedHandoff] = []
     for members in groups.values():
+        if len({side for _, side, _ in members}) < 2:
+            continue  # only removed or only added: nothing to pair (the common case)
         members.sort(key=lambda member: (member[0], member[1]))
         for i, j in _nearest_pairs([(at, side) for at, side, _ in members]):
             a, b = members[i][2], members[j][2]
@@ -431,9 +433,13 @@ def _factor(at: datetime, weights: Weights, zone: tzinfo) -> float:
 def _handoffs(sequence: Sequence[Piece], side: int) -> dict[datetime, Handoff]:
     """The hand-offs of one side: where its on-call set changes inside the window."""
     found: dict[datetime, Handoff] = {}
-    for (_, _, *was), (at, _, *now) in itertools.pairwise(sequence):
-        if was[side] != now[side]:
-            found[at] = Handoff(at=at, before=was[side], after=now[side])
+    column = 2 + side
+    previous: Users | None = None
+    for piece in sequence:
+        users: Users = piece[column]  # type: ignore[assignment]  # columns 2, 3 are Users
+        if previous is not None and users != previous:
+            found[piece[0]] = Handoff(at=piece[0], before=previous, after=users)
+        previous = users
     return found
 
 
