@@ -67,8 +67,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "documents",
-        "scenario I/O and validation (_scenario); the writers (_output); the quality report",
-        ("_scenario", "_output", "_quality"),
+        "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
+        " the diff of two schedules (_diff)",
+        ("_scenario", "_output", "_quality", "_diff"),
     ),
     Layer(
         "namespace",

@@ -10,6 +10,7 @@ from dataclasses import is_dataclass as _is_dataclass
 from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
+from ._diff import Change, Diff, MovedHandoff, UserDelta, Weights, diff
 from ._errors import (
     CalendarError,
     EngineError,
@@ -71,6 +72,8 @@ def __getattr__(name: str) -> str:
 __all__ = [
     # types: values, scenarios, type aliases and errors
     "CalendarError",
+    "Change",
+    "Diff",
     "DurationMode",
     "EngineError",
     "FinalEvent",
@@ -79,6 +82,7 @@ __all__ = [
     "Gap",
     "Handoff",
     "Interval",
+    "MovedHandoff",
     "NotOnCallError",
     "Profile",
     "QualityReport",
@@ -96,11 +100,14 @@ __all__ = [
     "Source",
     "UnresolvedName",
     "User",
+    "UserDelta",
     "ValidationError",
+    "Weights",
     "Window",
     # metadata
     "__version__",
     # functions: scenarios in and out, the pipeline, queries, results out
+    "diff",
     "dump_scenario",
     "expand",
     "final_shifts",

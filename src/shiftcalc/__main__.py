@@ -4,6 +4,8 @@
 
     shiftcalc final-shifts [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall]
                            [--format json|csv|ics|table|hours|quality] [--window START END]
+    shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
+                   [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -29,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._model import PROFILES, Profile, Window
 from ._output import (
@@ -52,9 +55,11 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_DIFFERENT = 1  # diff: the schedules differ (as diff(1) says it)
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug of shiftcalc's, not of the input
 FORMATS = ("json", "csv", "ics", "table", "hours", "quality")
+DIFF_FORMATS = ("table", "json", "csv")
 EXAMPLE = "oncall-team.json"
 # An RRULE with neither COUNT nor UNTIL, asked for without --count or --between, prints this
 # many instances and says so on standard error, instead of running to the year 9999.
@@ -213,6 +218,22 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``diff BEFORE AFTER``: exit 0 when identical over the window, 1 when they differ."""
+    if args.before == "-" and args.after == "-":
+        raise ValidationError("AFTER.json", "-", "only one of BEFORE and AFTER can be '-'")
+    window = _window_option(args.window, args.profile)
+    before = _read_scenario(_read_text(args.before, stdin), args.profile, window)
+    after = _read_scenario(_read_text(args.after, stdin), args.profile, window)
+    result = diff(before, after, after.window, profile=args.profile)
+    writer = {"table": diff_table, "json": None, "csv": diff_csv}[args.format]
+    if writer is None:
+        out.write(to_json(diff_document(result, before.schedule, after.schedule)))
+    else:
+        out.write(writer(result, before.schedule, after.schedule))
+    return EXIT_OK if result.identical else EXIT_DIFFERENT
+
+
 def _split_values(values: Sequence[str] | None) -> list[str]:
     """``--exdate A,B --exdate C`` → ``[A, B, C]``."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
@@ -330,6 +351,23 @@ def _parser() -> argparse.ArgumentParser:
         help="iCal components that cannot be used: fail (default) or skip with a warning",
     )
 
+    compare = commands.add_parser(
+        "diff",
+        help="what a change does: who is on call differently",
+        description="Compare the final shifts of two scenarios over a window (default: "
+        "AFTER's). Exit status 0 when identical, 1 when they differ, 2 on bad input.",
+    )
+    compare.add_argument("before", metavar="BEFORE.json", help="scenario file or -")
+    compare.add_argument("after", metavar="AFTER.json", help="scenario file or -")
+    compare.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    compare.add_argument("--format", choices=DIFF_FORMATS, default="table", help="default: table")
+    compare.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="compare over this window instead of AFTER's (instants or dates)",
+    )
+
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
 
     occ = commands.add_parser(
@@ -361,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "occurrences":
             return _occurrences(args, out)
+        if args.command == "diff":
+            return _diff(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,

@@ -1,0 +1,804 @@
+"""What a change to a schedule does: the diff of two schedules' final shifts over a window.
+
+Both schedules are resolved (same profile, same window) and compared as step functions: at
+each instant, the *set of users on call* is the set of users one of whose final-shift rows
+covers it (half-open rows; a user's rows are taken as their union, so in ``oncall`` a
+zero-length row counts for nothing and overlapping rows of one user count once). The
+comparison is one sweep over the sorted row boundaries of both schedules; users are compared
+by id (the two schedules may have different directories and zones).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from ._errors import ValidationError
+from ._model import FinalShift, Profile, Schedule, Window, utc_window
+from ._resolve import Handoff, resolve
+from ._scenario import Scenario
+from ._tz import get_zone
+
+__all__ = ["Change", "Diff", "MovedHandoff", "UserDelta", "Weights", "diff"]
+
+Users = tuple[str, ...]
+_ZERO = timedelta(0)
+_DAY = timedelta(days=1)
+MAX_WEIGHTED_DAYS = 36_525
+"""Weighted hours are summed day by day: changed time of at most 100 years is weighted."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Weights:
+    """Fairness weights: how much an hour of nights and weekends counts.
+
+    An hour whose wall-clock time in ``zone`` (None: the zone of the schedule after the
+    change) is in ``[night_start, night_end)`` — across midnight when ``night_end <=
+    night_start`` — counts ``night_factor``; an hour on a Saturday or Sunday counts
+    ``weekend_factor``; an hour that is both counts their product; any other hour counts 1.
+    """
+
+    night_start: time = time(22)
+    night_end: time = time(6)
+    night_factor: float = 1.0
+    weekend_factor: float = 1.0
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("night_start", "night_end"):
+            value = getattr(self, name)
+            if not isinstance(value, time) or value.tzinfo is not None:
+                raise ValidationError(f"weights.{name}", value, "expected a naive time of day")
+        for name in ("night_factor", "weekend_factor"):
+            value = getattr(self, name)
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok or not 0 <= value < float("inf"):
+                raise ValidationError(f"weights.{name}", value, "expected a finite number >= 0")
+        if self.zone is not None:
+            try:
+                get_zone(self.zone)
+            except (KeyError, TypeError, ValueError):
+                raise ValidationError("weights.zone", self.zone, "unknown time zone") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """A changed stretch ``[start, end)``: ``before`` were on call, now ``after`` are (ids,
+    sorted; both constant over the stretch, and never equal)."""
+
+    start: datetime
+    end: datetime
+    before: Users
+    after: Users
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserDelta:
+    """What the change does to one user: time on call gained and lost (and weighted, in
+    weighted hours, when the diff was given :class:`Weights`)."""
+
+    user: str
+    gained: timedelta
+    lost: timedelta
+    weighted_gained: float | None = None
+    weighted_lost: float | None = None
+
+    @property
+    def net_hours(self) -> float:
+        """Hours gained minus hours lost."""
+        return (self.gained - self.lost).total_seconds() / 3600
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MovedHandoff:
+    """A hand-off from ``before`` to ``after`` that the change moves from ``was`` to ``now``
+    (``by = now - was``)."""
+
+    was: datetime
+    now: datetime
+    before: Users
+    after: Users
+
+    @property
+    def by(self) -> timedelta:
+        """How far it moves (negative: earlier)."""
+        return self.now - self.was
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diff:
+    """The difference of two schedules over ``window`` (see :func:`diff`).
+
+    ``opening`` and ``closing`` are the users on call (before, after) at the window's start and
+    just before its end: what :meth:`join` needs to see the hand-offs at the seam.
+    """
+
+    profile: Profile
+    window: Window
+    changes: tuple[Change, ...]
+    users: tuple[UserDelta, ...]
+    added: tuple[Handoff, ...]
+    removed: tuple[Handoff, ...]
+    moved: tuple[MovedHandoff, ...]
+    opening: tuple[Users, Users] = ((), ())
+    closing: tuple[Users, Users] = ((), ())
+    weights: Weights | None = field(default=None, repr=False)
+
+    @property
+    def identical(self) -> bool:
+        """Whether the same users are on call at every instant of the window."""
+        return not self.changes
+
+    @property
+    def first_difference(self) -> datetime | None:
+        """The first instant at which the users on call differ (None when identical)."""
+        return self.changes[0].start if self.changes else None
+
+    def join(self, later: Diff) -> Diff:
+        """The diff over this window followed by ``later``'s (which must start where this one
+        ends): the same value as diffing over the joined window."""
+        if later.window.start != self.window.end or later.profile != self.profile:
+            raise ValidationError(
+                "later.window.start", later.window.start, "must be this diff's window end"
+            )
+        if later.weights != self.weights:
+            raise ValidationError("later.weights", later.weights, "must be this diff's weights")
+        changes = list(self.changes)
+        for change in later.changes:
+            last = changes[-1] if changes else None
+            if (
+                last
+                and last.end == change.start
+                and (last.before, last.after)
+                == (
+                    change.before,
+                    change.after,
+                )
+            ):
+                changes[-1] = Change(
+                    start=last.start, end=change.end, before=last.before, after=last.after
+                )
+            else:
+                changes.append(change)
+        seam = self.window.end
+        removed = [
+            *self.removed,
+            *later.removed,
+            *_unpair(self.moved, 0),
+            *_unpair(later.moved, 0),
+        ]
+        added = [*self.added, *later.added, *_unpair(self.moved, 1), *_unpair(later.moved, 1)]
+        if self.window.start < seam < later.window.end:  # an empty half has no seam
+            old = _handoff(seam, self.closing[0], later.opening[0])
+            new = _handoff(seam, self.closing[1], later.opening[1])
+            if old is not None and old != new:
+                removed.append(old)
+            if new is not None and old != new:
+                added.append(new)
+        removed.sort(key=_handoff_key)
+        added.sort(key=_handoff_key)
+        kept_removed, kept_added, moved = _pair(changes, removed, added)
+        empty_first = self.window.start == seam
+        empty_last = later.window.end == seam
+        return Diff(
+            profile=self.profile,
+            window=Window(start=self.window.start, end=later.window.end),
+            changes=tuple(changes),
+            users=_sum_users(self.users, later.users),
+            added=kept_added,
+            removed=kept_removed,
+            moved=moved,
+            opening=later.opening if empty_first else self.opening,
+            closing=self.closing if empty_last else later.closing,
+            weights=self.weights,
+        )
+
+
+def _unpair(moved: Iterable[MovedHandoff], side: int) -> Iterator[Handoff]:
+    """The removed (side 0) or added (side 1) hand-off of each moved one."""
+    for move in moved:
+        at = move.was if side == 0 else move.now
+        yield Handoff(at=at, before=move.before, after=move.after)
+
+
+def _handoff(at: datetime, before: Users, after: Users) -> Handoff | None:
+    return Handoff(at=at, before=before, after=after) if before != after else None
+
+
+def _handoff_key(handoff: Handoff) -> tuple[datetime, Users, Users]:
+    return handoff.at, handoff.before, handoff.after
+
+
+def _sum_users(first: Sequence[UserDelta], second: Sequence[UserDelta]) -> tuple[UserDelta, ...]:
+    totals: dict[str, UserDelta] = {}
+    for delta in itertools.chain(first, second):
+        old = totals.get(delta.user)
+        totals[delta.user] = delta if old is None else _add(old, delta)
+    return tuple(totals[user] for user in sorted(totals))
+
+
+def _add(a: UserDelta, b: UserDelta) -> UserDelta:
+    def plus(x: float | None, y: float | None) -> float | None:
+        return None if x is None or y is None else x + y
+
+    return UserDelta(
+        user=a.user,
+        gained=a.gained + b.gained,
+        lost=a.lost + b.lost,
+        weighted_gained=plus(a.weighted_gained, b.weighted_gained),
+        weighted_lost=plus(a.weighted_lost, b.weighted_lost),
+    )
+
+
+# --------------------------------------------------------------------------- the sweep
+
+
+def _boundaries(
+    rows: Sequence[FinalShift], window: Window, side: int
+) -> list[tuple[datetime, int, int, str]]:
+    """``(instant, side, +1/-1, user)`` for each row's clipped start and end; empty rows (and
+    oncall rows that end before they start) have none."""
+    found: list[tuple[datetime, int, int, str]] = []
+    ws, we = window.start, window.end
+    for row in rows:
+        start = max(row.start, ws)
+        end = min(row.end, we)
+        if start < end:
+            found.append((start, side, 1, row.user))
+            found.append((end, side, -1, row.user))
+    return found
+
+
+Piece = tuple[datetime, datetime, Users, Users]
+
+
+def pieces(
+    before: Sequence[FinalShift], after: Sequence[FinalShift], window: Window
+) -> Iterator[Piece]:
+    """The window cut where either on-call set changes: ``(start, end, before, after)``,
+    covering the window without holes (empty sets where nobody is on call)."""
+    events = _boundaries(before, window, 0) + _boundaries(after, window, 1)
+    events.sort(key=lambda event: event[0])
+    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    sets: list[Users] = [(), ()]
+    at = window.start
+    for instant, group in itertools.groupby(events, key=lambda event: event[0]):
+        touched = [False, False]
+        for _, side, step, user in group:
+            count = counts[side].get(user, 0) + step
+            if count:
+                counts[side][user] = count
+            else:
+                del counts[side][user]
+            touched[side] = True
+        now = [tuple(sorted(counts[i])) if touched[i] else sets[i] for i in (0, 1)]
+        if now != sets:
+            if instant > at:
+                yield at, instant, sets[0], sets[1]
+            at, sets = instant, now
+    if window.end > at:
+        yield at, window.end, sets[0], sets[1]
+
+
+# --------------------------------------------------------------------------- pairing
+
+
+def _pair(
+    changes: Sequence[Change], removed: Sequence[Handoff], added: Sequence[Handoff]
+) -> tuple[tuple[Handoff, ...], tuple[Handoff, ...], tuple[MovedHandoff, ...]]:
+    """Pair removed and added hand-offs into moved ones.
+
+    The rule: a removed and an added hand-off pair when they have the same users before and
+    after, and lie in the same changed region (a maximal run of touching changed stretches,
+    its ends included: every changed hand-off lies in exactly one). Among the candidates, the
+    nearest pair is taken first (ties: the earlier), then the next nearest of those left, and
+    so on; what is left stays removed or added.
+    """
+    region_of = _regions(changes)
+    groups: dict[tuple[int, Users, Users], list[tuple[datetime, int, Handoff]]] = {}
+    for side, handoffs in ((0, removed), (1, added)):
+        for handoff in handoffs:
+            key = (region_of(handoff.at), handoff.before, handoff.after)
+            groups.setdefault(key, []).append((handoff.at, side, handoff))
+    used: set[int] = set()
+    moved: list[MovedHandoff] = []
+    for members in groups.values():
+        if len({side for _, side, _ in members}) < 2:
+            continue  # only removed or only added: nothing to pair (the common case)
+        members.sort(key=lambda member: (member[0], member[1]))
+        for i, j in _nearest_pairs([(at, side) for at, side, _ in members]):
+            a, b = members[i][2], members[j][2]
+            was, now = (a, b) if members[i][1] == 0 else (b, a)
+            used.update((id(a), id(b)))
+            moved.append(MovedHandoff(was=was.at, now=now.at, before=a.before, after=a.after))
+    moved.sort(key=lambda move: (min(move.was, move.now), move.was, move.before, move.after))
+    return (
+        tuple(h for h in removed if id(h) not in used),
+        tuple(h for h in added if id(h) not in used),
+        tuple(moved),
+    )
+
+
+def _regions(changes: Sequence[Change]) -> _RegionOf:
+    """A function: instant -> the index of the changed region whose closure holds it."""
+    bounds: list[tuple[datetime, datetime]] = []
+    for change in changes:
+        if bounds and bounds[-1][1] == change.start:
+            bounds[-1] = (bounds[-1][0], change.end)
+        else:
+            bounds.append((change.start, change.end))
+    return _RegionOf(bounds)
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionOf:
+    bounds: list[tuple[datetime, datetime]]
+
+    def __call__(self, at: datetime) -> int:
+        i = bisect.bisect_right(self.bounds, (at, datetime.max.replace(tzinfo=UTC)))
+        # the region starting at or before ``at``; -1 for an instant in no region (none is)
+        return i - 1 if i and self.bounds[i - 1][1] >= at else -1
+
+
+def _nearest_pairs(members: Sequence[tuple[datetime, int]]) -> Iterator[tuple[int, int]]:
+    """Greedy nearest matching of sides 0 and 1 on a sorted line: the closest opposite pair is
+    always adjacent among those left, so a heap of adjacent pairs finds each in log time."""
+    n = len(members)
+    left = list(range(-1, n - 1))
+    right = list(range(1, n + 1))
+    alive = [True] * n
+    heap: list[tuple[timedelta, datetime, int, int]] = []
+
+    def push(i: int, j: int) -> None:
+        if i >= 0 and j < n and members[i][1] != members[j][1]:
+            heapq.heappush(heap, (members[j][0] - members[i][0], members[i][0], i, j))
+
+    for i in range(n - 1):
+        push(i, i + 1)
+    while heap:
+        _, _, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j] and right[i] == j):
+            continue
+        alive[i] = alive[j] = False
+        yield i, j
+        a, b = left[i], right[j]
+        if a >= 0:
+            right[a] = b
+        if b < n:
+            left[b] = a
+        push(a, b)
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def _weighted_hours(start: datetime, end: datetime, weights: Weights, zone: tzinfo) -> float:
+    """Weighted hours of ``[start, end)``, cut at local midnights and night bounds."""
+    total = 0.0
+    day = _local(start, zone).date()
+    while True:
+        instants = sorted(
+            {_instant(day, cut, zone) for cut in (time(0), weights.night_start, weights.night_end)}
+            | {_instant(day, None, zone)}
+        )
+        for a, b in itertools.pairwise(instants):
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                total += (hi - lo).total_seconds() / 3600 * _factor(lo, weights, zone)
+        if instants[-1] >= end or day == date.max:
+            return total
+        day += _DAY
+
+
+_MAX_UTC = datetime.max.replace(tzinfo=UTC)
+_MIN_UTC = datetime.min.replace(tzinfo=UTC)
+
+
+def _local(at: datetime, zone: tzinfo) -> datetime:
+    try:
+        return at.astimezone(zone)
+    except OverflowError:  # the zone's wall clock leaves the years 1 to 9999 there
+        return at
+
+
+def _instant(day: date, clock: time | None, zone: tzinfo) -> datetime:
+    """``clock`` on ``day`` in ``zone`` as UTC (None: the next midnight), clamped to the
+    representable instants."""
+    try:
+        if clock is None:
+            return datetime.combine(day + _DAY, time(0), zone).astimezone(UTC)
+        return datetime.combine(day, clock, zone).astimezone(UTC)
+    except OverflowError:
+        return _MAX_UTC if clock is None or day.year > 1 else _MIN_UTC
+
+
+def _night(clock: time, weights: Weights) -> bool:
+    start, end = weights.night_start, weights.night_end
+    return start <= clock < end if start < end else clock >= start or clock < end
+
+
+def _factor(at: datetime, weights: Weights, zone: tzinfo) -> float:
+    local = _local(at, zone)
+    factor = weights.night_factor if _night(local.time(), weights) else 1.0
+    return factor * (weights.weekend_factor if local.weekday() >= 5 else 1.0)
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def _handoffs(sequence: Sequence[Piece], side: int) -> dict[datetime, Handoff]:
+    """The hand-offs of one side: where its on-call set changes inside the window."""
+    found: dict[datetime, Handoff] = {}
+    column = 2 + side
+    previous: Users | None = None
+    for piece in sequence:
+        users: Users = piece[column]  # type: ignore[assignment]  # columns 2, 3 are Users
+        if previous is not None and users != previous:
+            found[piece[0]] = Handoff(at=piece[0], before=previous, after=users)
+        previous = users
+    return found
+
+
+def _user_deltas(
+    changes: Sequence[Change], weights: Weights | None, zone: tzinfo
+) -> tuple[UserDelta, ...]:
+    gained: dict[str, timedelta] = {}
+    lost: dict[str, timedelta] = {}
+    w_gained: dict[str, float] = {}
+    w_lost: dict[str, float] = {}
+    for change in changes:
+        length = change.end - change.start
+        weighted = _weighted_hours(change.start, change.end, weights, zone) if weights else 0.0
+        for user in set(change.after) - set(change.before):
+            gained[user] = gained.get(user, _ZERO) + length
+            w_gained[user] = w_gained.get(user, 0.0) + weighted
+        for user in set(change.before) - set(change.after):
+            lost[user] = lost.get(user, _ZERO) + length
+            w_lost[user] = w_lost.get(user, 0.0) + weighted
+    return tuple(
+        UserDelta(
+            user=user,
+            gained=gained.get(user, _ZERO),
+            lost=lost.get(user, _ZERO),
+            weighted_gained=w_gained.get(user, 0.0) if weights else None,
+            weighted_lost=w_lost.get(user, 0.0) if weights else None,
+        )
+        for user in sorted(gained.keys() | lost.keys())
+    )
+
+
+def compare(
+    before: Sequence[FinalShift],
+    after: Sequence[FinalShift],
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    weights: Weights | None = None,
+    zone: str = "UTC",
+) -> Diff:
+    """The diff of two lists of final-shift rows over ``window`` (see :func:`diff`)."""
+    window = utc_window(window)
+    if weights is not None and not isinstance(weights, Weights):
+        raise ValidationError("weights", weights, "expected a shiftcalc.Weights or None")
+    sequence = list(pieces(before, after, window))
+    changes = _changes(sequence)
+    if weights is not None:
+        changed_days = sum((c.end - c.start for c in changes), _ZERO) / _DAY + 2 * len(changes)
+        if changed_days > MAX_WEIGHTED_DAYS:
+            reason = f"weighted hours are summed day by day: at most {MAX_WEIGHTED_DAYS} days"
+            raise ValidationError("weights", weights, reason)
+    old, new = _handoffs(sequence, 0), _handoffs(sequence, 1)
+    removed = sorted((h for at, h in old.items() if new.get(at) != h), key=_handoff_key)
+    added = sorted((h for at, h in new.items() if old.get(at) != h), key=_handoff_key)
+    kept_removed, kept_added, moved = _pair(changes, removed, added)
+    display = get_zone(weights.zone if weights and weights.zone else zone)
+    first = sequence[0] if sequence else None
+    last = sequence[-1] if sequence else None
+    return Diff(
+        profile=profile,
+        window=window,
+        changes=tuple(changes),
+        users=_user_deltas(changes, weights, display),
+        added=kept_added,
+        removed=kept_removed,
+        moved=moved,
+        opening=(first[2], first[3]) if first else ((), ()),
+        closing=(last[2], last[3]) if last else ((), ()),
+        weights=weights,
+    )
+
+
+def _changes(sequence: Sequence[Piece]) -> list[Change]:
+    changes: list[Change] = []
+    for start, end, old, new in sequence:
+        if old == new:
+            continue
+        # pieces differ in at least one set, so two touching changed pieces never repeat a pair
+        changes.append(Change(start=start, end=end, before=old, after=new))
+    return changes
+
+
+def _schedule_of(value: Schedule | Scenario, name: str) -> Schedule:
+    if isinstance(value, Scenario):
+        return value.schedule
+    if isinstance(value, Schedule):
+        return value
+    raise ValidationError(name, type(value).__name__, "expected a Schedule or a Scenario")
+
+
+def diff(
+    before: Schedule | Scenario,
+    after: Schedule | Scenario,
+    window: Window | None = None,
+    *,
+    profile: Profile = "strict",
+    weights: Weights | None = None,
+) -> Diff:
+    """What changes from ``before`` to ``after`` over ``window``: who is on call when.
+
+    Both are resolved in ``profile`` over ``window`` (None: ``after``'s window when it is a
+    :class:`Scenario`) and compared user id by user id. The result lists the changed stretches
+    in time order, the time each user gains and loses (weighted too, with ``weights``, in the
+    zone of ``weights`` or else of ``after``'s schedule) and the hand-offs added, removed and
+    moved (see DESIGN.md, "Diff", for the rules).
+
+    >>> from datetime import datetime, timedelta, UTC
+    >>> from shiftcalc import Schedule, Shift, Window
+    >>> week = Shift(type="rolling_users", start=datetime(2024, 1, 1, 9),
+    ...              duration=timedelta(days=7), frequency="weekly", week_start="MO",
+    ...              rolling_users=(("alice",), ("bob",)), start_rotation_from_user_index=0)
+    >>> window = Window(start=datetime(2024, 1, 1, 9, tzinfo=UTC),
+    ...                 end=datetime(2024, 1, 15, 9, tzinfo=UTC))
+    >>> diff(Schedule(shifts=(week,)), Schedule(shifts=(week,)), window).identical
+    True
+    """
+    old_schedule = _schedule_of(before, "before")
+    new_schedule = _schedule_of(after, "after")
+    if window is None:
+        if not isinstance(after, Scenario):
+            raise ValidationError("window", None, "required unless `after` is a Scenario")
+        window = after.window
+    if not isinstance(window, Window):
+        raise ValidationError("window", window, "expected a Window")
+    old = resolve(old_schedule, window, profile=profile, now=_now(before))
+    new = resolve(new_schedule, window, profile=profile, now=_now(after))
+    return compare(
+        old.shifts,
+        new.shifts,
+        window,
+        profile=profile,
+        weights=weights,
+        zone=new_schedule.time_zone,
+    )
+
+
+def _now(value: Schedule | Scenario) -> datetime | None:
+    return value.now if isinstance(value, Scenario) else None
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _names(before: Schedule, after: Schedule) -> dict[str, str]:
+    """Usernames by id: ``after``'s directory first, then ``before``'s (users are compared by
+    id; a user only one directory knows is still shown by name)."""
+    names = {user.id: user.username for user in before.users}
+    names.update((user.id, user.username) for user in after.users)
+    return names
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()[:19] + "Z"
+
+
+def _hours(value: timedelta) -> float:
+    return round(value.total_seconds() / 3600, 4)
+
+
+def diff_document(result: Diff, before: Schedule, after: Schedule) -> dict[str, object]:
+    """The diff as a JSON-ready document: instants in UTC (``...Z``), users by username in the
+    stretches and hand-offs, by id and username in ``users``, hours as numbers."""
+    names = _names(before, after)
+
+    def who(users: Users) -> list[str]:
+        return [names.get(user, user) for user in users]
+
+    def handoff(h: Handoff) -> dict[str, object]:
+        return {"at": _utc(h.at), "before": who(h.before), "after": who(h.after)}
+
+    return {
+        "identical": result.identical,
+        "profile": result.profile,
+        "window": {"start": _utc(result.window.start), "end": _utc(result.window.end)},
+        "first_difference": None
+        if result.first_difference is None
+        else _utc(result.first_difference),
+        "changes": [
+            {
+                "start": _utc(c.start),
+                "end": _utc(c.end),
+                "before": who(c.before),
+                "after": who(c.after),
+            }
+            for c in result.changes
+        ],
+        "users": [
+            {
+                "user_pk": d.user,
+                "username": names.get(d.user, d.user),
+                "gained_hours": _hours(d.gained),
+                "lost_hours": _hours(d.lost),
+                "weighted_gained": d.weighted_gained,
+                "weighted_lost": d.weighted_lost,
+            }
+            for d in result.users
+        ],
+        "handoffs": {
+            "added": [handoff(h) for h in result.added],
+            "removed": [handoff(h) for h in result.removed],
+            "moved": [
+                {
+                    "from": _utc(m.was),
+                    "to": _utc(m.now),
+                    "by_hours": _hours(m.by),
+                    "before": who(m.before),
+                    "after": who(m.after),
+                }
+                for m in result.moved
+            ],
+        },
+    }
+
+
+CSV_COLUMNS = (
+    "kind",
+    "start",
+    "end",
+    "before",
+    "after",
+    "user_pk",
+    "username",
+    "gained_hours",
+    "lost_hours",
+    "weighted_gained",
+    "weighted_lost",
+)
+"""The diff's CSV columns. ``kind`` is ``change`` (a changed stretch: start, end, before,
+after), ``added``/``removed`` (a hand-off: start is its instant), ``moved`` (start is where
+the hand-off was, end where it is now), ``user`` (user_pk, username and the hours). Users in
+before/after are usernames joined by ``;``; instants are UTC; unused cells are empty."""
+
+
+def diff_csv(result: Diff, before: Schedule, after: Schedule) -> str:
+    """The diff as CSV (columns: :data:`CSV_COLUMNS`), in the order changes, hand-offs
+    (removed, added, moved), users."""
+    import csv
+    import io
+
+    names = _names(before, after)
+
+    def who(users: Users) -> str:
+        return ";".join(names.get(user, user) for user in users)
+
+    lines: list[tuple[object, ...]] = []
+    for c in result.changes:
+        lines.append(("change", _utc(c.start), _utc(c.end), who(c.before), who(c.after)))
+    for kind, handoffs in (("removed", result.removed), ("added", result.added)):
+        for h in handoffs:
+            lines.append((kind, _utc(h.at), "", who(h.before), who(h.after)))
+    for m in result.moved:
+        lines.append(("moved", _utc(m.was), _utc(m.now), who(m.before), who(m.after)))
+    for d in result.users:
+        name = names.get(d.user, d.user)
+        gained, lost = _hours(d.gained), _hours(d.lost)
+        w_gained = "" if d.weighted_gained is None else round(d.weighted_gained, 4)
+        w_lost = "" if d.weighted_lost is None else round(d.weighted_lost, 4)
+        lines.append(("user", "", "", "", "", d.user, name, gained, lost, w_gained, w_lost))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(line + ("",) * (len(CSV_COLUMNS) - len(line)) for line in lines)
+    return buffer.getvalue()
+
+
+def _local_text(value: datetime, zone: tzinfo) -> str:
+    local = _local(value, zone)
+    return f"{local.isoformat(' ', 'minutes')[:16]} {local.tzname() or ''}".rstrip()
+
+
+def _span_text(value: timedelta) -> str:
+    """``+1d 1h``, ``-2h30m``, ``+45m``."""
+    sign = "-" if value < _ZERO else "+"
+    minutes = int(abs(value).total_seconds()) // 60
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}d"] if days else []
+    if hours or minutes or not days:
+        parts.append(f"{hours}h{minutes:02d}m" if minutes else f"{hours}h")
+    return sign + " ".join(parts)
+
+
+def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
+    """The diff for people: the changed stretches (times in ``after``'s zone and in UTC),
+    hours per user, then the hand-offs added, removed and moved."""
+    names = _names(before, after)
+    try:
+        zone: tzinfo = get_zone(after.time_zone)
+    except KeyError:
+        zone = UTC
+
+    def who(users: Users) -> str:
+        return ", ".join(names.get(user, user) for user in users) or "(nobody)"
+
+    span = f"{_utc(result.window.start)} to {_utc(result.window.end)} ({result.profile})"
+    if result.identical:
+        return f"identical over {span}\n"
+    zone_name = after.time_zone
+    rows: list[tuple[str, ...]] = [
+        (
+            f"start ({zone_name})",
+            f"end ({zone_name})",
+            "start (UTC)",
+            "end (UTC)",
+            "before",
+            "after",
+        ),
+    ]
+    for c in result.changes:
+        rows.append(
+            (
+                _local_text(c.start, zone),
+                _local_text(c.end, zone),
+                _utc(c.start)[:16].replace("T", " "),
+                _utc(c.end)[:16].replace("T", " "),
+                who(c.before),
+                who(c.after),
+            )
+        )
+    text = [f"differs over {span}, first at {_utc(result.changes[0].start)}", ""]
+    text += _columns(rows)
+    users = [("user", "gained", "lost", "net")]
+    for d in result.users:
+        net = d.gained - d.lost
+        users.append(
+            (
+                names.get(d.user, d.user),
+                _hours_text(d.gained),
+                _hours_text(d.lost),
+                ("+" if net >= _ZERO else "-") + _hours_text(abs(net)),
+            )
+        )
+    text += ["", *_columns(users)]
+    handoffs = [
+        f"removed  {_local_text(h.at, zone)}  {who(h.before)} -> {who(h.after)}"
+        for h in result.removed
+    ]
+    handoffs += [
+        f"added    {_local_text(h.at, zone)}  {who(h.before)} -> {who(h.after)}"
+        for h in result.added
+    ]
+    handoffs += [
+        f"moved    {_local_text(m.was, zone)} -> {_local_text(m.now, zone)} ({_span_text(m.by)})"
+        f"  {who(m.before)} -> {who(m.after)}"
+        for m in result.moved
+    ]
+    if handoffs:
+        text += ["", "hand-offs:", *handoffs]
+    return "\n".join(text) + "\n"
+
+
+def _hours_text(value: timedelta) -> str:
+    return f"{_hours(value):g}h"
+
+
+def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows = [rows[0], tuple("-" * w for w in widths), *rows[1:]]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
