@@ -387,9 +387,9 @@ def test_cli_window_option_narrows_the_comparison(files: tuple[str, str], capsys
 def test_cli_bad_input_exits_2(files: tuple[str, str], capsys: Any, tmp_path: Any) -> None:
     status, _, err = run_cli(capsys, files[0], str(tmp_path / "missing.json"))
     assert status == 2
-    assert "no such file" in err
+    assert err.startswith("shiftcalc: error: AFTER scenario: no such file")
     bad = write(tmp_path / "bad.json", {**BASE, "window": {"start": "x", "end": "y"}})
-    status, _, err = run_cli(capsys, files[0], bad)
-    assert status == 2 and "window" in err
+    status, _, err = run_cli(capsys, bad, files[1])
+    assert status == 2 and err.startswith("shiftcalc: error: BEFORE window.start: ")
     status, _, err = run_cli(capsys, *files, "--window", "2024-01-10", "nope")
     assert status == 2 and "--window" in err

@@ -223,8 +223,8 @@ def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.before == "-" and args.after == "-":
         raise ValidationError("AFTER.json", "-", "only one of BEFORE and AFTER can be '-'")
     window = _window_option(args.window, args.profile)
-    before = _read_scenario(_read_text(args.before, stdin), args.profile, window)
-    after = _read_scenario(_read_text(args.after, stdin), args.profile, window)
+    before = _diff_side("BEFORE", args.before, stdin, args.profile, window)
+    after = _diff_side("AFTER", args.after, stdin, args.profile, window)
     result = diff(before, after, after.window, profile=args.profile)
     writer = {"table": diff_table, "json": None, "csv": diff_csv}[args.format]
     if writer is None:
@@ -232,6 +232,16 @@ def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     else:
         out.write(writer(result, before.schedule, after.schedule))
     return EXIT_OK if result.identical else EXIT_DIFFERENT
+
+
+def _diff_side(
+    label: str, path: str, stdin: TextIO, profile: str, window: Window | None
+) -> Scenario:
+    """One side of ``diff``, its errors named by the side (``AFTER shifts[0].duration``)."""
+    try:
+        return _read_scenario(_read_text(path, stdin), profile, window)
+    except ValidationError as exc:
+        raise type(exc)(f"{label} {exc.field}", exc.value, exc.reason) from None
 
 
 def _split_values(values: Sequence[str] | None) -> list[str]:
