@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
+from ._expand import later
 from ._model import PROFILES, Profile, Window
 from ._output import (
     final_shifts_document,
@@ -133,10 +134,7 @@ def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenar
         if day is None:
             raise ValidationError("scenario", "BEGIN:VCALENDAR", "the calendar has no VEVENT")
         start = datetime.combine(day, time(), tzinfo=UTC)
-        try:
-            end = start + CALENDAR_WINDOW
-        except OverflowError:  # a calendar that starts in the last weeks of 9999
-            end = datetime.max.replace(tzinfo=UTC)
+        end = later(start, CALENDAR_WINDOW)  # a calendar may start in the last weeks of 9999
         window = Window(start=start, end=end)
         sys.stderr.write(
             f"shiftcalc: note: window {start:%Y-%m-%d} to {end:%Y-%m-%d}, four weeks from the "
@@ -282,22 +280,24 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
     end: datetime | date | None = None
     if args.between is not None:
         start, end = (parse_instance(value, zone) for value in args.between)
-        if _later(start, end):
-            raise ValidationError(
-                "--between", args.between[1], f"END is before START {args.between[0]}"
-            )
     if args.count is not None and args.count < 0:
         raise ValidationError("--count", args.count, "expected a number >= 0")
     limit = DEFAULT_LIMIT if _unbounded(args.rrule, args) else args.count
-    instances: Iterator[Any] = occurrences(
-        args.rrule,
-        dtstart,
-        start=start,
-        end=end,
-        end_inclusive=args.between is not None,
-        exdates=exdates,
-        rdates=rdates,
-    )
+    try:
+        instances: Iterator[Any] = occurrences(
+            args.rrule,
+            dtstart,
+            start=start,
+            end=end,
+            end_inclusive=args.between is not None,
+            exdates=exdates,
+            rdates=rdates,
+        )
+    except ValidationError as exc:
+        if exc.field != "end":  # the engine refuses an end before its start: --between's
+            raise
+        reason = f"END is before START {args.between[0]}"
+        raise ValidationError("--between", args.between[1], reason) from None
     written = 0
     for instance in itertools.islice(instances, limit):
         out.write(format_instance(instance) + "\n")
@@ -308,16 +308,6 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
             "(use --count N or --between START END)\n"
         )
     return EXIT_OK
-
-
-def _later(start: datetime | date, end: datetime | date) -> bool:
-    """Whether ``end`` is before ``start`` (values of one kind, as parse_instance gives them)."""
-    if isinstance(start, datetime) != isinstance(end, datetime):
-        return False  # a date against a date-time: the recurrence engine says what it means
-    try:
-        return bool(end < start)
-    except TypeError:  # floating against zoned: the engine refuses the pair with its reason
-        return False
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
-from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, strict_spans
+from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
 from ._merge import merge, merge_spans, span_of, split_for_swaps
 from ._model import (
     FinalEvent,
@@ -89,13 +89,7 @@ def _check(schedule: Schedule, profile: str, max_occurrences: int = MAX_OCCURREN
         raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
 
 
-_MIN_UTC = datetime.min.replace(tzinfo=UTC)
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
-
-
-def _later(instant: datetime, delta: timedelta) -> datetime:
-    """``instant + delta`` (UTC), or the last representable instant when that is past it."""
-    return instant + delta if _MAX_UTC - instant > delta else _MAX_UTC
 
 
 def _utc_swaps(schedule: Schedule) -> Schedule:
@@ -355,9 +349,9 @@ def next_handoffs(
     found: list[Handoff] = []
     span = timedelta(days=7)
     start = utc_instant(after, "after")
-    limit = _later(start, horizon)
+    limit = later(start, horizon)
     while not found or len(found) < count:
-        end = min(_later(start, span), limit)
+        end = min(later(start, span), limit)
         events = resolve(schedule, Window(start=start, end=end)).events
         found = []
         for before, now in itertools.pairwise(events):
@@ -403,7 +397,7 @@ def take_oncall(
     end = None if until is None else utc_instant(until, "until")
     if end is not None and end <= at:
         raise ValidationError("until", until, "must be after the take-over instant")
-    resolution = resolve(schedule, Window(start=at, end=_later(at, _TAKE_HORIZON)))
+    resolution = resolve(schedule, Window(start=at, end=later(at, _TAKE_HORIZON)))
     current = [
         row for row in resolution.shifts if row.user == relieved_id and row.start <= at < row.end
     ]
