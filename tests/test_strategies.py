@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from shiftcalc import Scenario, Schedule, Shift, ShiftSwap, User, Window
+from shiftcalc import EngineError, Scenario, Schedule, Shift, ShiftSwap, User, Window, resolve
 from shiftcalc._hypothesis_plugin import _register
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._scenario import dump_scenario, load_scenario
@@ -35,6 +35,35 @@ def test_scenarios_round_trip(profile: str, data: st.DataObject) -> None:
     """Every scenario drawn loads back, unchanged, in its own profile."""
     scenario = data.draw(scenarios(profile=profile))  # type: ignore[arg-type]
     assert load_scenario(dump_scenario(scenario), profile=profile) == scenario  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(deadline=None)
+@given(data=st.data())
+def test_resolvable_scenarios_resolve(profile: str, data: st.DataObject) -> None:
+    """``resolvable=True`` drops the scenarios Grafana OnCall's engine crashes on."""
+    scenario = data.draw(scenarios(profile=profile, resolvable=True))  # type: ignore[arg-type]
+    resolve(scenario.schedule, scenario.window, profile=profile)  # type: ignore[arg-type]
+
+
+def test_engine_crashes_are_drawn_by_default() -> None:
+    """Without ``resolvable`` the oncall scenarios include engine crashes (an embedder must
+    handle them): a derandomised search finds one."""
+
+    def crashes(scenario: Scenario) -> bool:
+        try:
+            resolve(scenario.schedule, scenario.window, profile="oncall")
+        except EngineError:
+            return True
+        return False
+
+    found = find(
+        scenarios(profile="oncall"),
+        crashes,
+        settings=settings(max_examples=2000, derandomize=True, database=None),
+    )
+    with pytest.raises(EngineError):
+        resolve(found.schedule, found.window, profile="oncall")
 
 
 @settings(deadline=None)
