@@ -284,6 +284,63 @@ def pieces(
         yield at, window.end, sets[0], sets[1]
 
 
+def differing_part(
+    before: Sequence[FinalShift], after: Sequence[FinalShift], window: Window
+) -> Window:
+    """The part of ``window`` the sweep must cover: outside it both sides are on call alike,
+    with no hand-off on either side that the other lacks. Empty when the sides are alike.
+
+    A schedule change is usually local: the row lists share a prefix and a suffix of rows with
+    the same (start, end, user), the only fields the sweep reads, and the rows between them
+    (on either side) span ``[first, last)``. Outside it only shared rows count, so the sets
+    are equal; the part reaches back to the last boundary of a shared row before ``first``
+    (and on to the first after ``last``), so that the hand-offs at ``first`` and ``last``
+    have the sets they change from. Cost: a comparison per row instead of the sweep.
+    """
+    head = _shared(before, after)
+    tail = _shared(before[head:][::-1], after[head:][::-1])
+    changed = [*before[head : len(before) - tail], *after[head : len(after) - tail]]
+    ws, we = window.start, window.end
+    first = max(ws, min((row.start for row in changed), default=we))
+    last = min(we, max((row.end for row in changed), default=ws))
+    if first >= last:
+        return Window(start=ws, end=ws)
+    shared = [*before[:head], *before[len(before) - tail :]]
+    bounds = [t for row in shared for t in (row.start, row.end)]
+    return Window(
+        start=max([ws, *(t for t in bounds if t < first)]),
+        end=min([we, *(t for t in bounds if t > last)]),
+    )
+
+
+def _shared(before: Sequence[FinalShift], after: Sequence[FinalShift]) -> int:
+    """How many leading rows the sides share, by (start, end, user)."""
+    count = 0
+    for old, new in zip(before, after, strict=False):
+        if old.start != new.start or old.end != new.end or old.user != new.user:
+            break
+        count += 1
+    return count
+
+
+def _overlapping(rows: Sequence[FinalShift], part: Window) -> list[FinalShift]:
+    return [row for row in rows if row.start < part.end and row.end > part.start]
+
+
+def _users_at(rows: Sequence[FinalShift], window: Window, instant: datetime) -> Users:
+    """Who the sweep has on call at ``instant`` of ``window`` (at its end: just before it)."""
+    ws, we = window.start, window.end
+    if instant == ws:
+        on = {row.user for row in rows if row.start <= ws < min(row.end, we)}
+    else:
+        on = {row.user for row in rows if max(row.start, ws) < we <= row.end}
+    return tuple(sorted(on))
+
+
+def _ends(piece: Piece) -> tuple[Users, Users]:
+    return piece[2], piece[3]
+
+
 # --------------------------------------------------------------------------- pairing
 
 
@@ -484,7 +541,8 @@ def compare(
     window = utc_window(window)
     if weights is not None and not isinstance(weights, Weights):
         raise ValidationError("weights", weights, "expected a shiftcalc.Weights or None")
-    sequence = list(pieces(before, after, window))
+    part = differing_part(before, after, window)
+    sequence = list(pieces(_overlapping(before, part), _overlapping(after, part), part))
     changes = _changes(sequence)
     if weights is not None:
         changed_days = sum((c.end - c.start for c in changes), _ZERO) / _DAY + 2 * len(changes)
@@ -496,8 +554,6 @@ def compare(
     added = sorted((h for at, h in new.items() if old.get(at) != h), key=_handoff_key)
     kept_removed, kept_added, moved = _pair(changes, removed, added)
     display = get_zone(weights.zone if weights and weights.zone else zone)
-    first = sequence[0] if sequence else None
-    last = sequence[-1] if sequence else None
     return Diff(
         profile=profile,
         window=window,
@@ -506,8 +562,12 @@ def compare(
         added=kept_added,
         removed=kept_removed,
         moved=moved,
-        opening=(first[2], first[3]) if first else ((), ()),
-        closing=(last[2], last[3]) if last else ((), ()),
+        opening=_ends(sequence[0])
+        if sequence and part.start == window.start
+        else (_users_at(before, window, window.start),) * 2,
+        closing=_ends(sequence[-1])
+        if sequence and part.end == window.end
+        else (_users_at(before, window, window.end),) * 2,
         weights=weights,
     )
 
