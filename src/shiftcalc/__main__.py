@@ -6,6 +6,8 @@
                            [--format json|csv|ics|table|hours|quality] [--window START END]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
+    shiftcalc conflicts A.json B.json ... [--window START END] [--time-off FILE]
+                        [--format table|json] [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -31,6 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
@@ -157,7 +160,7 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     if fmt == "table":
         return table(rows, schedule, unresolved=resolution.unresolved)
     if fmt == "quality":
-        report = quality_report(resolution.events, resolution.window)
+        report = quality_report(resolution.events, resolution.window, zone=schedule.time_zone)
         return to_json(quality_document(report, schedule))
     from .ical import final_shifts_to_ics  # the iCal module only when it is asked for
 
@@ -240,6 +243,39 @@ def _diff_side(
         return _read_scenario(_read_text(path, stdin), profile, window)
     except ValidationError as exc:
         raise type(exc)(f"{label} {exc.field}", exc.value, exc.reason) from None
+
+
+def _conflicts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``conflicts A B ...``: exit 0 when nobody is double-booked or on call while away, 1
+    when someone is; over ``--window`` or the first file's window."""
+    if [path for path in args.scenarios if path == "-"][1:]:
+        raise ValidationError("SCENARIO.json", "-", "only one scenario can be '-'")
+    window = _window_option(args.window, args.profile)
+    scenarios = [_diff_side(path, path, stdin, args.profile, window) for path in args.scenarios]
+    time_off = None if args.time_off is None else _time_off(args.time_off, stdin)
+    found = conflicts(scenarios, None, time_off=time_off, profile=args.profile)
+    if args.format == "json":
+        result = conflicts_document(found, scenarios[0].window, args.scenarios)
+        out.write(to_json(result))
+    else:
+        out.write(conflicts_table(found, args.scenarios))
+    return EXIT_DIFFERENT if found else EXIT_OK
+
+
+def _time_off(path: str, stdin: TextIO) -> Any:
+    """``--time-off FILE``: an iCalendar of absences, or a JSON object of intervals."""
+    try:
+        text = _read_text(path, stdin)
+    except ValidationError as exc:
+        raise ValidationError("--time-off", exc.value, exc.reason) from None
+    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return text
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise ValidationError("--time-off", path, reason) from None
+    return read_time_off(data)
 
 
 def _split_values(values: Sequence[str] | None) -> list[str]:
@@ -368,6 +404,28 @@ def _parser() -> argparse.ArgumentParser:
         help="compare over this window instead of AFTER's (instants or dates)",
     )
 
+    clash = commands.add_parser(
+        "conflicts",
+        help="users on call in two schedules at once, or during their time off",
+        description="Resolve several scenarios over one window (default: the first's) and "
+        "list who is on call in two of them at once, or during their time off. Exit status "
+        "0 when there is no conflict, 1 when there are, 2 on bad input.",
+    )
+    clash.add_argument("scenarios", nargs="+", metavar="SCENARIO.json", help="scenario files")
+    clash.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    clash.add_argument("--format", choices=("table", "json"), default="table")
+    clash.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="look over this window instead of the first file's (instants or dates)",
+    )
+    clash.add_argument(
+        "--time-off",
+        metavar="FILE",
+        help='an iCalendar of absences, or JSON {"alice": [{"start": ..., "end": ...}]}',
+    )
+
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
 
     occ = commands.add_parser(
@@ -401,6 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _occurrences(args, out)
         if args.command == "diff":
             return _diff(args, out, stdin)
+        if args.command == "conflicts":
+            return _conflicts(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
