@@ -295,3 +295,30 @@ def test_cli_quality_shows_fairness(tmp_path: Any, capsys: pytest.CaptureFixture
     assert (alice["username"], alice["night_hours"], alice["weekend_hours"]) == ("alice", 21, 47)
     assert set(figures["spread"]) == {"hours", "weighted"}
     assert document["total_score"] == 56
+
+
+def test_a_year_of_hourly_hand_offs_is_answered_not_refused() -> None:
+    """The classification limit counts days on call, not stretches: a year of an hourly
+    rotation of three users (8,760 stretches) is honest work with an answer."""
+    start = _utc(2024, 1, 1)
+    window = Window(start=start, end=start + timedelta(days=366))
+    events = tuple(
+        FinalEvent(
+            start=start + timedelta(hours=k),
+            end=start + timedelta(hours=k + 1),
+            users=("abc"[k % 3],),
+        )
+        for k in range(366 * 24)
+    )
+    figures = fairness(events, window)
+    assert [u.hours for u in figures.users] == [2928.0, 2928.0, 2928.0]
+    assert figures.hours.gini == 0.0
+    assert all(u.shortest_rest == timedelta(hours=2) for u in figures.users)
+
+
+def test_holiday_calendar_in_an_unknown_zone_is_refused_by_name() -> None:
+    """The zone is checked as a schedule's: a ValidationError naming ``time_zone``."""
+    window = Window(start=_utc(2024, 1, 1), end=_utc(2024, 1, 2))
+    with pytest.raises(shiftcalc.ValidationError) as caught:
+        shiftcalc.holidays_from_ical("BEGIN:VCALENDAR", window, time_zone="Mars/Olympus")
+    assert caught.value.field == "time_zone"

@@ -259,10 +259,9 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
     from .ical import calendar_records  # the iCal module only when it is asked for
 
     window = utc_window(window)
-    zone = get_zone(time_zone)
-    records = calendar_records(
-        text, Schedule(time_zone=time_zone), window, profile="strict", overrides=False
-    )
+    schedule = Schedule(time_zone=time_zone)  # checks the zone: a ValidationError names it
+    zone = get_zone(schedule.time_zone)
+    records = calendar_records(text, schedule, window, profile="strict", overrides=False)
     days: set[date] = set()
     half = timedelta(hours=12)
     for record in records:
@@ -432,10 +431,8 @@ def fairness(
     except (KeyError, TypeError, ValueError):
         raise ValidationError("zone", name, "unknown time zone") from None
     per_user = stretches(events, window)
-    days = sum(
-        ((hi - lo) / _DAY + 2 for spans in per_user.values() for lo, hi in spans),
-        0.0,
-    )
+    # the days are the work beyond the output (each stretch is one more day at most: rows)
+    days = sum(((hi - lo) / _DAY for spans in per_user.values() for lo, hi in spans), 0.0)
     if days > MAX_WEIGHTED_DAYS:
         reason = f"fairness is summed day by day: at most {MAX_WEIGHTED_DAYS} days on call"
         raise ValidationError("window", f"{window.start} .. {window.end}", reason)
