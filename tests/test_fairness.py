@@ -165,7 +165,10 @@ def _weights(draw: st.DrawFn) -> Weights:
 @given(
     st.integers(0, 100 * 24 * 60),
     st.integers(0, 4 * 24 * 60),
-    st.sampled_from(["UTC", LONDON, "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"]),
+    st.sampled_from(
+        ["UTC", LONDON, "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"]
+        + ["America/Santiago", "Antarctica/Troll"]
+    ),
     _weights(),
 )
 def test_classification_matches_minute_sampling(

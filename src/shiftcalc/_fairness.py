@@ -17,6 +17,7 @@ classified by the wall clock it shows the second time too.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from ._tz import get_zone
 __all__ = [
     "MAX_HOLIDAYS",
     "MAX_WEIGHTED_DAYS",
+    "Classifier",
     "Fairness",
     "Split",
     "Spread",
@@ -190,50 +192,86 @@ def _transition(lo: datetime, hi: datetime, zone: tzinfo) -> datetime | None:
     return hi
 
 
-def pieces(
-    start: datetime, end: datetime, weights: Weights, zone: tzinfo
-) -> Iterator[tuple[datetime, datetime, datetime]]:
-    """``[start, end)`` cut where a category may change: ``(lo, hi, wall clock at lo)``."""
-    day = _local(start, zone).date()
-    while True:
-        day_end = _next_midnight(day, zone)
-        lo, hi = start, min(end, day_end)
-        cuts = {lo, hi}
-        for clock in (time(0), weights.night_start, weights.night_end):
-            cuts.update(_instant(day, clock, zone, fold) for fold in (0, 1))
-        found = _transition(lo, hi, zone) if lo < hi else None
-        if found is not None:
-            # a change of offset can show a neighbouring day's clock readings again
-            cuts.add(found)
-            for other in (day - _DAY, day + _DAY) if date.min < day < date.max else ():
-                for clock in (time(0), weights.night_start, weights.night_end):
-                    cuts.update(_instant(other, clock, zone, fold) for fold in (0, 1))
-        inside = sorted(cut for cut in cuts if lo <= cut <= hi)
-        for a, b in itertools.pairwise(inside):
-            yield a, b, _local(a, zone)
-        if day_end >= end or day == date.max:
-            return
-        start, day = max(start, day_end), day + _DAY
+class Classifier:
+    """Classifies time for one ``weights`` and zone; each local day's cuts (its midnights,
+    both readings of each night bound, the zone's offset change) are found once and reused by
+    every span that crosses the day (every user of a report shares the same days)."""
+
+    __slots__ = ("_days", "_locals", "weights", "zone")
+
+    def __init__(self, weights: Weights, zone: tzinfo) -> None:
+        self.weights, self.zone = weights, zone
+        self._days: dict[date, tuple[datetime, tuple[datetime, ...]]] = {}
+        self._locals: dict[datetime, datetime] = {}
+
+    def _day(self, day: date) -> tuple[datetime, tuple[datetime, ...]]:
+        """The instant the day ends (next local midnight) and its cuts, sorted."""
+        found = self._days.get(day)
+        if found is None:
+            zone, weights = self.zone, self.weights
+            end = _next_midnight(day, zone)
+            clocks = (time(0), weights.night_start, weights.night_end)
+            cuts = {_instant(day, clock, zone, fold) for clock in clocks for fold in (0, 1)}
+            begin = min(cuts)
+            change = _transition(begin, end, zone) if begin < end else None
+            if change is not None:
+                # a change of offset can show a neighbouring day's clock readings again
+                cuts.add(change)
+                for other in (day - _DAY, day + _DAY) if date.min < day < date.max else ():
+                    cuts.update(_instant(other, c, zone, fold) for c in clocks for fold in (0, 1))
+            found = self._days[day] = (end, tuple(sorted(cuts)))
+        return found
+
+    def _wall(self, at: datetime) -> datetime:
+        local = self._locals.get(at)
+        if local is None:
+            local = self._locals[at] = _local(at, self.zone)
+        return local
+
+    def pieces(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """``[start, end)`` cut wherever a category may change."""
+        day = _local(start, self.zone).date()
+        while True:
+            day_end, cuts = self._day(day)
+            lo, hi = start, min(end, day_end)
+            if lo < hi:
+                inside = cuts[bisect.bisect_right(cuts, lo) : bisect.bisect_left(cuts, hi)]
+                points = [lo, *inside, hi]
+                if cuts and lo < cuts[0]:  # before the day's first cut: its own offset check
+                    change = _transition(lo, min(cuts[0], hi), self.zone)
+                    if change is not None:
+                        points = sorted({*points, change})
+                yield from itertools.pairwise(points)
+            if day_end >= end or day == date.max:
+                return
+            start, day = max(start, day_end), day + _DAY
+
+    def split(self, start: datetime, end: datetime) -> Split:
+        """The hours of ``[start, end)`` by category."""
+        weights, holidays = self.weights, self.weights.holidays
+        hours = night = weekend = holiday = weighted = 0.0
+        for lo, hi in self.pieces(start, end):
+            local = self._wall(lo)
+            length = (hi - lo).total_seconds() / 3600
+            hours += length
+            if weights.night(local.time()):
+                night += length
+            day = local.date()
+            if day in holidays:
+                holiday += length
+            elif day.weekday() >= 5:
+                weekend += length
+            weighted += length * weights.factor(local)
+        return Split(hours=hours, night=night, weekend=weekend, holiday=holiday, weighted=weighted)
 
 
 def classify(start: datetime, end: datetime, weights: Weights, zone: tzinfo) -> Split:
     """The hours of ``[start, end)`` by category, in ``zone``'s wall clock.
 
-    Day by day: cost grows with the days of ``[start, end)``.
+    Day by day: cost grows with the days of ``[start, end)`` (see :class:`Classifier` to
+    classify many spans over the same days).
     """
-    hours = night = weekend = holiday = weighted = 0.0
-    for lo, hi, local in pieces(start, end, weights, zone):
-        length = (hi - lo).total_seconds() / 3600
-        hours += length
-        if weights.night(local.time()):
-            night += length
-        day = local.date()
-        if day in weights.holidays:
-            holiday += length
-        elif day.weekday() >= 5:
-            weekend += length
-        weighted += length * weights.factor(local)
-    return Split(hours=hours, night=night, weekend=weekend, holiday=holiday, weighted=weighted)
+    return Classifier(weights, zone).split(start, end)
 
 
 def is_night(at: datetime, weights: Weights, zone: tzinfo) -> bool:
@@ -386,10 +424,10 @@ def _user(
     user: str,
     spans: list[tuple[datetime, datetime]],
     window: Window,
-    weights: Weights,
-    zone: tzinfo,
+    classifier: Classifier,
 ) -> UserFairness:
-    split = sum((classify(lo, hi, weights, zone) for lo, hi in spans), Split())
+    weights, zone = classifier.weights, classifier.zone
+    split = sum((classifier.split(lo, hi) for lo, hi in spans), Split())
     rests = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
     ends = [at for span in spans for at in span if window.start < at < window.end]
     return UserFairness(
@@ -436,7 +474,8 @@ def fairness(
     if days > MAX_WEIGHTED_DAYS:
         reason = f"fairness is summed day by day: at most {MAX_WEIGHTED_DAYS} days on call"
         raise ValidationError("window", f"{window.start} .. {window.end}", reason)
-    users = tuple(_user(user, spans, window, weights, wall) for user, spans in per_user.items())
+    classifier = Classifier(weights, wall)
+    users = tuple(_user(user, spans, window, classifier) for user, spans in per_user.items())
     return Fairness(
         zone=name,
         weights=weights,
