@@ -146,6 +146,18 @@ def test_diff_and_the_report_share_one_weights_and_classification() -> None:
     assert gained == {u.user: u.weighted for u in report.fairness.users}
 
 
+# DST of 30 minutes (Lord Howe), at midnight (Santiago), of two hours (Troll), odd offsets
+SAMPLED_ZONES = [
+    "UTC",
+    LONDON,
+    "America/St_Johns",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+    "Antarctica/Troll",
+]
+
+
 @st.composite
 def _weights(draw: st.DrawFn) -> Weights:
     minutes = st.integers(0, 24 * 60 - 1).map(lambda m: time(m // 60, m % 60))
@@ -165,10 +177,7 @@ def _weights(draw: st.DrawFn) -> Weights:
 @given(
     st.integers(0, 100 * 24 * 60),
     st.integers(0, 4 * 24 * 60),
-    st.sampled_from(
-        ["UTC", LONDON, "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"]
-        + ["America/Santiago", "Antarctica/Troll"]
-    ),
+    st.sampled_from(SAMPLED_ZONES),
     _weights(),
 )
 def test_classification_matches_minute_sampling(
@@ -325,3 +334,28 @@ def test_holiday_calendar_in_an_unknown_zone_is_refused_by_name() -> None:
     with pytest.raises(shiftcalc.ValidationError) as caught:
         shiftcalc.holidays_from_ical("BEGIN:VCALENDAR", window, time_zone="Mars/Olympus")
     assert caught.value.field == "time_zone"
+
+
+def test_cli_holidays_option_as_dates_or_calendar(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--holidays FILE``: a JSON list of dates or an .ics of all-day events gives the
+    quality report its holidays; a bad date is exit 2 naming its position."""
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(shiftcalc.dump_scenario(_readme_schedule())))
+    dates = tmp_path / "h.json"
+    dates.write_text('["2024-04-01"]')
+    calendar = tmp_path / "h.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:e\r\n"
+        "DTSTART;VALUE=DATE:20240401\r\nSUMMARY:Easter Monday\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    for path in (dates, calendar):
+        args = ["final-shifts", str(scenario), "--format", "quality", "--holidays", str(path)]
+        assert main(args) == 0
+        figures = json.loads(capsys.readouterr().out)["fairness"]
+        assert figures["weights"]["holidays"] == ["2024-04-01"]
+        assert figures["users"][0]["weighted"] == 105.75
+    dates.write_text('["2024-04-31"]')
+    assert main(["final-shifts", str(scenario), "--format", "quality", "--holidays", str(dates)])
+    assert "--holidays[0]" in capsys.readouterr().err

@@ -4,6 +4,7 @@
 
     shiftcalc final-shifts [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall]
                            [--format json|csv|ics|table|hours|quality] [--window START END]
+                           [--holidays FILE]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
     shiftcalc conflicts A.json B.json ... [--window START END] [--time-off FILE]
@@ -37,6 +38,7 @@ from ._conflicts import conflicts, conflicts_document, conflicts_table, read_tim
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
+from ._fairness import holiday_weights
 from ._model import PROFILES, Profile, Window
 from ._output import (
     final_shifts_document,
@@ -54,6 +56,7 @@ from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
 from ._tz import get_zone
 
 if TYPE_CHECKING:
+    from ._fairness import Weights
     from ._model import Schedule
 
 __all__ = ["main"]
@@ -148,8 +151,10 @@ def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenar
     return Scenario(schedule=schedule, window=window)
 
 
-def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
-    """The resolution in the output format ``fmt``."""
+def _render(
+    fmt: str, resolution: Resolution, schedule: Schedule, weights: Weights | None = None
+) -> str:
+    """The resolution in the output format ``fmt`` (``weights``: the quality report's)."""
     rows = resolution.shifts
     if fmt == "json":
         return to_json(final_shifts_document(rows, schedule))
@@ -160,7 +165,9 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     if fmt == "table":
         return table(rows, schedule, unresolved=resolution.unresolved)
     if fmt == "quality":
-        report = quality_report(resolution.events, resolution.window, zone=schedule.time_zone)
+        report = quality_report(
+            resolution.events, resolution.window, zone=schedule.time_zone, weights=weights
+        )
         return to_json(quality_document(report, schedule))
     from .ical import final_shifts_to_ics  # the iCal module only when it is asked for
 
@@ -215,7 +222,12 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         )
     for text in dict.fromkeys(map(unresolved_text, resolution.unresolved)):
         sys.stderr.write(f"shiftcalc: warning: {text}\n")
-    out.write(_render(fmt, resolution, scenario.schedule))
+    holidays = getattr(args, "holidays", None)
+    weights = None
+    if holidays is not None:
+        text = _option_text("--holidays", holidays, stdin)
+        weights = holiday_weights(text, holidays, scenario)
+    out.write(_render(fmt, resolution, scenario.schedule, weights))
     return EXIT_OK
 
 
@@ -262,12 +274,17 @@ def _conflicts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_DIFFERENT if found else EXIT_OK
 
 
+def _option_text(option: str, path: str, stdin: TextIO) -> str:
+    """The text of an option's file, its errors named by the option."""
+    try:
+        return _read_text(path, stdin)
+    except ValidationError as exc:
+        raise ValidationError(option, exc.value, exc.reason) from None
+
+
 def _time_off(path: str, stdin: TextIO) -> Any:
     """``--time-off FILE``: an iCalendar of absences, or a JSON object of intervals."""
-    try:
-        text = _read_text(path, stdin)
-    except ValidationError as exc:
-        raise ValidationError("--time-off", exc.value, exc.reason) from None
+    text = _option_text("--time-off", path, stdin)
     if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         return text
     try:
@@ -379,6 +396,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=("wall", "elapsed"),
         default="wall",
         help="strict: wall-clock (default) or elapsed shift lengths across DST",
+    )
+    final.add_argument(
+        "--holidays",
+        metavar="FILE",
+        help="quality: public holidays, an .ics of all-day events or a JSON list of dates",
     )
     final.add_argument(
         "--calendar-errors",

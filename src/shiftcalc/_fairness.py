@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from ._errors import CalendarError, ValidationError
 from ._model import FinalEvent, Schedule, Window, utc_window
@@ -322,6 +324,35 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
                 break
             day += _DAY
     return frozenset(days)
+
+
+def holiday_weights(text: str, path: str, scenario: Any) -> Weights:
+    """The CLI's ``--holidays FILE`` (its ``text``): default weights with the holidays of an
+    iCalendar of all-day events (read over the scenario's window in its schedule's zone) or of
+    a JSON list of ``YYYY-MM-DD`` dates."""
+    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        try:
+            days = holidays_from_ical(text, scenario.window, time_zone=scenario.schedule.time_zone)
+        except ValidationError as exc:
+            raise type(exc)(f"--holidays {exc.field}", exc.value, exc.reason) from None
+        return Weights(holidays=days)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise ValidationError("--holidays", path, reason) from None
+    if not isinstance(data, list):
+        raise ValidationError("--holidays", path, "expected a list of YYYY-MM-DD dates")
+    found = []
+    for i, value in enumerate(data):
+        try:
+            found.append(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise ValidationError(f"--holidays[{i}]", value, "expected YYYY-MM-DD") from None
+    try:
+        return Weights(holidays=frozenset(found))
+    except ValidationError as exc:
+        raise ValidationError("--holidays", exc.value, exc.reason) from None
 
 
 # --------------------------------------------------------------------------- the report
