@@ -5,6 +5,7 @@ calendars)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -227,3 +228,49 @@ def test_weights_of_a_night_at_the_end_of_time() -> None:
     event = FinalEvent(start=window.start, end=window.end, users=("a",))
     (user,) = fairness([event], window, weights=zone_weights).users
     assert user.hours > 23.99
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    data=st.lists(
+        st.sampled_from(["2024-12-25", "9999-12-31", "0001-01-01", "2024-02-30", "x", 7, None]),
+        max_size=6,
+    )
+    | st.sampled_from([{}, "2024-12-25", 3])
+)
+def test_cli_holiday_lists_answer_or_exit_2(data: object, tmp_path_factory: Any) -> None:
+    """Hostile --holidays JSON (bad dates, wrong types, not a list): exit 0 or 2, never more."""
+    import json
+
+    from shiftcalc.__main__ import main
+
+    folder = tmp_path_factory.mktemp("holidays")
+    scenario, holidays = folder / "s.json", folder / "h.json"
+    scenario.write_text(
+        '{"shifts": [{"type": "single_event", "start": "2024-12-24T00:00:00", '
+        '"duration": 172800, "users": ["ann"]}], '
+        '"window": {"start": "2024-12-24", "end": "2024-12-27"}}'
+    )
+    holidays.write_text(json.dumps(data))
+    with hang_guard(60):
+        status = main(
+            ["final-shifts", str(scenario), "--format", "quality", "--holidays", str(holidays)]
+        )
+    assert status in (0, 2)
+
+
+def test_a_century_of_holiday_dates_from_the_cli_is_refused(tmp_path: Any) -> None:
+    """More holiday dates than the limit: exit 2 naming --holidays, not a slow report."""
+    import json
+
+    from shiftcalc.__main__ import main
+
+    scenario, holidays = tmp_path / "s.json", tmp_path / "h.json"
+    scenario.write_text('{"shifts": [], "window": {"start": "2024-12-24", "end": "2024-12-27"}}')
+    days = [(date(1900, 1, 1) + timedelta(days=k)).isoformat() for k in range(40_000)]
+    holidays.write_text(json.dumps(days))
+    with hang_guard(60):
+        status = main(
+            ["final-shifts", str(scenario), "--format", "quality", "--holidays", str(holidays)]
+        )
+    assert status == 2

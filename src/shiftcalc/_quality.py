@@ -69,8 +69,8 @@ def quality_report(
     defaults).
 
     Raises:
-        ValidationError: see :func:`shiftcalc._fairness.fairness` (bad weights or zone, over
-            100 years of time on call to classify).
+        ValidationError: bad ``weights`` or ``zone``, or over 36,525 days of time on call
+            (summed over users) to classify, day by day, for the fairness figures.
 
     >>> from datetime import datetime, UTC
     >>> day = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC))
