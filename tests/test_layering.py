@@ -68,8 +68,9 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff)",
-        ("_scenario", "_output", "_quality", "_diff"),
+        " the diff of two schedules (_diff); fairness weights and figures (_fairness);"
+        " conflicts across schedules and time off (_conflicts)",
+        ("_scenario", "_output", "_quality", "_diff", "_fairness", "_conflicts"),
     ),
     Layer(
         "namespace",

@@ -10,7 +10,8 @@ from dataclasses import is_dataclass as _is_dataclass
 from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
-from ._diff import Change, Diff, MovedHandoff, UserDelta, Weights, diff
+from ._conflicts import Conflict, conflicts
+from ._diff import Change, Diff, MovedHandoff, UserDelta, diff
 from ._errors import (
     CalendarError,
     EngineError,
@@ -20,6 +21,7 @@ from ._errors import (
     ValidationError,
 )
 from ._expand import DurationMode
+from ._fairness import Fairness, Spread, UserFairness, Weights, holidays_from_ical
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -73,9 +75,11 @@ __all__ = [
     # types: values, scenarios, type aliases and errors
     "CalendarError",
     "Change",
+    "Conflict",
     "Diff",
     "DurationMode",
     "EngineError",
+    "Fairness",
     "FinalEvent",
     "FinalShift",
     "Frequency",
@@ -98,21 +102,25 @@ __all__ = [
     "ShiftcalcError",
     "SkippedComponent",
     "Source",
+    "Spread",
     "UnresolvedName",
     "User",
     "UserDelta",
+    "UserFairness",
     "ValidationError",
     "Weights",
     "Window",
     # metadata
     "__version__",
     # functions: scenarios in and out, the pipeline, queries, results out
+    "conflicts",
     "diff",
     "dump_scenario",
     "expand",
     "final_shifts",
     "final_shifts_document",
     "gaps",
+    "holidays_from_ical",
     "hours_on_call",
     "hours_report_csv",
     "load_scenario",

@@ -4,8 +4,11 @@
 
     shiftcalc final-shifts [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall]
                            [--format json|csv|ics|table|hours|quality] [--window START END]
+                           [--holidays FILE]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
+    shiftcalc conflicts A.json B.json ... [--window START END] [--time-off FILE]
+                        [--format table|json] [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -31,9 +34,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
+from ._fairness import holiday_weights
 from ._model import PROFILES, Profile, Window
 from ._output import (
     final_shifts_document,
@@ -51,6 +56,7 @@ from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
 from ._tz import get_zone
 
 if TYPE_CHECKING:
+    from ._fairness import Weights
     from ._model import Schedule
 
 __all__ = ["main"]
@@ -145,8 +151,10 @@ def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenar
     return Scenario(schedule=schedule, window=window)
 
 
-def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
-    """The resolution in the output format ``fmt``."""
+def _render(
+    fmt: str, resolution: Resolution, schedule: Schedule, weights: Weights | None = None
+) -> str:
+    """The resolution in the output format ``fmt`` (``weights``: the quality report's)."""
     rows = resolution.shifts
     if fmt == "json":
         return to_json(final_shifts_document(rows, schedule))
@@ -157,7 +165,9 @@ def _render(fmt: str, resolution: Resolution, schedule: Schedule) -> str:
     if fmt == "table":
         return table(rows, schedule, unresolved=resolution.unresolved)
     if fmt == "quality":
-        report = quality_report(resolution.events, resolution.window)
+        report = quality_report(
+            resolution.events, resolution.window, zone=schedule.time_zone, weights=weights
+        )
         return to_json(quality_document(report, schedule))
     from .ical import final_shifts_to_ics  # the iCal module only when it is asked for
 
@@ -212,7 +222,12 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         )
     for text in dict.fromkeys(map(unresolved_text, resolution.unresolved)):
         sys.stderr.write(f"shiftcalc: warning: {text}\n")
-    out.write(_render(fmt, resolution, scenario.schedule))
+    holidays = getattr(args, "holidays", None)
+    weights = None
+    if holidays is not None:
+        text = _option_text("--holidays", holidays, stdin)
+        weights = holiday_weights(text, holidays, scenario)
+    out.write(_render(fmt, resolution, scenario.schedule, weights))
     return EXIT_OK
 
 
@@ -240,6 +255,44 @@ def _diff_side(
         return _read_scenario(_read_text(path, stdin), profile, window)
     except ValidationError as exc:
         raise type(exc)(f"{label} {exc.field}", exc.value, exc.reason) from None
+
+
+def _conflicts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``conflicts A B ...``: exit 0 when nobody is double-booked or on call while away, 1
+    when someone is; over ``--window`` or the first file's window."""
+    if [path for path in args.scenarios if path == "-"][1:]:
+        raise ValidationError("SCENARIO.json", "-", "only one scenario can be '-'")
+    window = _window_option(args.window, args.profile)
+    scenarios = [_diff_side(path, path, stdin, args.profile, window) for path in args.scenarios]
+    time_off = None if args.time_off is None else _time_off(args.time_off, stdin)
+    found = conflicts(scenarios, None, time_off=time_off, profile=args.profile)
+    if args.format == "json":
+        result = conflicts_document(found, scenarios[0].window, args.scenarios)
+        out.write(to_json(result))
+    else:
+        out.write(conflicts_table(found, args.scenarios))
+    return EXIT_DIFFERENT if found else EXIT_OK
+
+
+def _option_text(option: str, path: str, stdin: TextIO) -> str:
+    """The text of an option's file, its errors named by the option."""
+    try:
+        return _read_text(path, stdin)
+    except ValidationError as exc:
+        raise ValidationError(option, exc.value, exc.reason) from None
+
+
+def _time_off(path: str, stdin: TextIO) -> Any:
+    """``--time-off FILE``: an iCalendar of absences, or a JSON object of intervals."""
+    text = _option_text("--time-off", path, stdin)
+    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return text
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise ValidationError("--time-off", path, reason) from None
+    return read_time_off(data)
 
 
 def _split_values(values: Sequence[str] | None) -> list[str]:
@@ -345,6 +398,11 @@ def _parser() -> argparse.ArgumentParser:
         help="strict: wall-clock (default) or elapsed shift lengths across DST",
     )
     final.add_argument(
+        "--holidays",
+        metavar="FILE",
+        help="quality: public holidays, an .ics of all-day events or a JSON list of dates",
+    )
+    final.add_argument(
         "--calendar-errors",
         choices=("raise", "skip"),
         default="raise",
@@ -366,6 +424,28 @@ def _parser() -> argparse.ArgumentParser:
         nargs=2,
         metavar=("START", "END"),
         help="compare over this window instead of AFTER's (instants or dates)",
+    )
+
+    clash = commands.add_parser(
+        "conflicts",
+        help="users on call in two schedules at once, or during their time off",
+        description="Resolve several scenarios over one window (default: the first's) and "
+        "list who is on call in two of them at once, or during their time off. Exit status "
+        "0 when there is no conflict, 1 when there are, 2 on bad input.",
+    )
+    clash.add_argument("scenarios", nargs="+", metavar="SCENARIO.json", help="scenario files")
+    clash.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    clash.add_argument("--format", choices=("table", "json"), default="table")
+    clash.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="look over this window instead of the first file's (instants or dates)",
+    )
+    clash.add_argument(
+        "--time-off",
+        metavar="FILE",
+        help='an iCalendar of absences, or JSON {"alice": [{"start": ..., "end": ...}]}',
     )
 
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
@@ -401,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _occurrences(args, out)
         if args.command == "diff":
             return _diff(args, out, stdin)
+        if args.command == "conflicts":
+            return _conflicts(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,

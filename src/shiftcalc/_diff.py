@@ -15,54 +15,20 @@ import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ._errors import ValidationError
+from ._fairness import MAX_WEIGHTED_DAYS, Weights, classify
 from ._model import FinalShift, Profile, Schedule, Window, utc_window
 from ._resolve import Handoff, resolve
 from ._scenario import Scenario
 from ._tz import get_zone
 
-__all__ = ["Change", "Diff", "MovedHandoff", "UserDelta", "Weights", "diff"]
+__all__ = ["Change", "Diff", "MovedHandoff", "UserDelta", "diff"]
 
 Users = tuple[str, ...]
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
-MAX_WEIGHTED_DAYS = 36_525
-"""Weighted hours are summed day by day: changed time of at most 100 years is weighted."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Weights:
-    """Fairness weights: how much an hour of nights and weekends counts.
-
-    An hour whose wall-clock time in ``zone`` (None: the zone of the schedule after the
-    change) is in ``[night_start, night_end)`` — across midnight when ``night_end <=
-    night_start`` — counts ``night_factor``; an hour on a Saturday or Sunday counts
-    ``weekend_factor``; an hour that is both counts their product; any other hour counts 1.
-    """
-
-    night_start: time = time(22)
-    night_end: time = time(6)
-    night_factor: float = 1.0
-    weekend_factor: float = 1.0
-    zone: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("night_start", "night_end"):
-            value = getattr(self, name)
-            if not isinstance(value, time) or value.tzinfo is not None:
-                raise ValidationError(f"weights.{name}", value, "expected a naive time of day")
-        for name in ("night_factor", "weekend_factor"):
-            value = getattr(self, name)
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-            if not ok or not 0 <= value < float("inf"):
-                raise ValidationError(f"weights.{name}", value, "expected a finite number >= 0")
-        if self.zone is not None:
-            try:
-                get_zone(self.zone)
-            except (KeyError, TypeError, ValueError):
-                raise ValidationError("weights.zone", self.zone, "unknown time zone") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -430,29 +396,7 @@ def _nearest_pairs(members: Sequence[tuple[datetime, int]]) -> Iterator[tuple[in
         push(a, b)
 
 
-# --------------------------------------------------------------------------- weights
-
-
-def _weighted_hours(start: datetime, end: datetime, weights: Weights, zone: tzinfo) -> float:
-    """Weighted hours of ``[start, end)``, cut at local midnights and night bounds."""
-    total = 0.0
-    day = _local(start, zone).date()
-    while True:
-        instants = sorted(
-            {_instant(day, cut, zone) for cut in (time(0), weights.night_start, weights.night_end)}
-            | {_instant(day, None, zone)}
-        )
-        for a, b in itertools.pairwise(instants):
-            lo, hi = max(a, start), min(b, end)
-            if lo < hi:
-                total += (hi - lo).total_seconds() / 3600 * _factor(lo, weights, zone)
-        if instants[-1] >= end or day == date.max:
-            return total
-        day += _DAY
-
-
-_MAX_UTC = datetime.max.replace(tzinfo=UTC)
-_MIN_UTC = datetime.min.replace(tzinfo=UTC)
+# --------------------------------------------------------------------------- wall clock
 
 
 def _local(at: datetime, zone: tzinfo) -> datetime:
@@ -460,28 +404,6 @@ def _local(at: datetime, zone: tzinfo) -> datetime:
         return at.astimezone(zone)
     except OverflowError:  # the zone's wall clock leaves the years 1 to 9999 there
         return at
-
-
-def _instant(day: date, clock: time | None, zone: tzinfo) -> datetime:
-    """``clock`` on ``day`` in ``zone`` as UTC (None: the next midnight), clamped to the
-    representable instants."""
-    try:
-        if clock is None:
-            return datetime.combine(day + _DAY, time(0), zone).astimezone(UTC)
-        return datetime.combine(day, clock, zone).astimezone(UTC)
-    except OverflowError:
-        return _MAX_UTC if clock is None or day.year > 1 else _MIN_UTC
-
-
-def _night(clock: time, weights: Weights) -> bool:
-    start, end = weights.night_start, weights.night_end
-    return start <= clock < end if start < end else clock >= start or clock < end
-
-
-def _factor(at: datetime, weights: Weights, zone: tzinfo) -> float:
-    local = _local(at, zone)
-    factor = weights.night_factor if _night(local.time(), weights) else 1.0
-    return factor * (weights.weekend_factor if local.weekday() >= 5 else 1.0)
 
 
 # --------------------------------------------------------------------------- diff
@@ -509,7 +431,7 @@ def _user_deltas(
     w_lost: dict[str, float] = {}
     for change in changes:
         length = change.end - change.start
-        weighted = _weighted_hours(change.start, change.end, weights, zone) if weights else 0.0
+        weighted = classify(change.start, change.end, weights, zone).weighted if weights else 0.0
         for user in set(change.after) - set(change.before):
             gained[user] = gained.get(user, _ZERO) + length
             w_gained[user] = w_gained.get(user, 0.0) + weighted

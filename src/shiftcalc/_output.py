@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from ._fairness import fairness_document
 from ._model import FinalShift, Schedule, UnresolvedName, User
 from ._quality import QualityReport
 from ._tz import get_zone
@@ -309,4 +310,5 @@ def quality_document(report: QualityReport, schedule: Schedule) -> dict[str, Any
         "hours_on_call": {
             schedule.user(user).username: round(hours, 4) for user, hours in report.hours.items()
         },
+        "fairness": fairness_document(report.fairness, schedule),
     }

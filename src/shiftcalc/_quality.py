@@ -1,9 +1,11 @@
-"""The schedule quality report: coverage, balance and overloaded users.
+"""The schedule quality report: coverage, balance and overloaded users, and fairness.
 
 The formulas are Grafana OnCall's quality score (reference §3.9), computed on a resolution's
 events, so the report follows the profile: in ``oncall`` events are OnCall's final events
 (overlaps count twice, as OnCall counts them); in ``strict`` they are the pieces of the
-timeline (time counts once, however many users share it).
+timeline (time counts once, however many users share it). The fairness figures (``_fairness``)
+take each user's time as the union of their events, in either profile, so they never count an
+overlap twice.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ._fairness import Fairness, Weights, fairness
 from ._model import FinalEvent, Window
 
 __all__ = ["QualityReport", "quality_report"]
@@ -24,7 +27,10 @@ class QualityReport:
     """How well a schedule covers its window and shares the load, in percent.
 
     ``overloaded`` lists ``(user id, score)`` for users on call longer than the average, the
-    score being how many percent above the average they are, highest first.
+    score being how many percent above the average they are, highest first. These figures and
+    ``hours`` are Grafana OnCall's. ``fairness`` adds hours by category (nights, weekends,
+    public holidays), weighted burden, spreads, stretches, rests and night hand-offs (see
+    :class:`~shiftcalc.Fairness`).
     """
 
     total: int
@@ -33,6 +39,7 @@ class QualityReport:
     overloaded: tuple[tuple[str, int], ...]
     comments: tuple[str, ...]
     hours: dict[str, float]
+    fairness: Fairness
 
 
 _NOTHING = timedelta(0)
@@ -48,8 +55,22 @@ def _percent(score: float) -> int:
     return round(score * 100)
 
 
-def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityReport:
+def quality_report(
+    events: tuple[FinalEvent, ...],
+    window: Window,
+    *,
+    zone: str = "UTC",
+    weights: Weights | None = None,
+) -> QualityReport:
     """The quality report of resolved ``events`` over ``window``.
+
+    The fairness figures read wall clocks in ``weights.zone``, else ``zone`` (pass the
+    schedule's ``time_zone``), with ``weights`` (default: :class:`~shiftcalc.Weights`'
+    defaults).
+
+    Raises:
+        ValidationError: bad ``weights`` or ``zone``, or over 36,525 days of time on call
+            (summed over users) to classify, day by day, for the fairness figures.
 
     >>> from datetime import datetime, UTC
     >>> day = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC))
@@ -59,6 +80,7 @@ def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityRep
     (75, 50, 100, ('Schedule has gaps (50% not covered)', 'Schedule is perfectly balanced'))
     """
     good = [event for event in events if not event.is_gap and event.users]
+    fair = fairness(good, window, zone=zone, weights=weights)
     if not good:
         return QualityReport(
             total=0,
@@ -67,6 +89,7 @@ def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityRep
             overloaded=(),
             comments=("Schedule is empty",),
             hours={},
+            fairness=fair,
         )
     span = window.end - window.start
     # an event's length never counts below zero (an oncall event may end before it starts)
@@ -111,4 +134,5 @@ def quality_report(events: tuple[FinalEvent, ...], window: Window) -> QualityRep
         overloaded=tuple(overloaded),
         comments=comments,
         hours={user: per_user[user].total_seconds() / 3600 for user in sorted(per_user)},
+        fairness=fair,
     )
