@@ -716,7 +716,7 @@ def _difference(
                 "the end normalised by that occurrence's DST change"
             )
         return OncallRule(code="end_normalised", text=text, section=section)
-    if oncall.group != strict.group:
+    if some.type == "rolling_users" and oncall.group != strict.group:
         return OncallRule(
             code="turn_differs",
             text=f"{where} is group {oncall.group}'s turn in OnCall, group {strict.group}'s "
