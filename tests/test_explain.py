@@ -331,16 +331,16 @@ def write(tmp_path: Path, **fields: Any) -> str:
 
 
 def test_cli_text_gives_both_zones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        ["explain", write(tmp_path), "--at", "2024-04-01T11:30:00Z", "--user", "bob"], capsys
-    )
+    argv = ["explain", write(tmp_path), "--at", "2024-04-01T11:30:00Z", "--user", "bob"]
+    code, out, _ = run(argv, capsys)
     assert code == 0
-    assert (
-        out.splitlines()[0]
-        == "at 2024-04-01 12:30 BST (2024-04-01 11:30Z) (strict): on call: carol"
-    )
+    assert out.splitlines()[:3] == [
+        "at 2024-04-01 12:30 BST (2024-04-01 11:30Z), strict: on call: carol",
+        "  won: carol, level 1, shifts[1] recurrent_event shift-1 (api)",
+        "    occurrence 2024-04-01 12:00 BST -> 13:00 BST (2024-04-01 11:00Z -> 12:00Z)",
+    ]
     assert "user bob: not on call" in out
-    assert "next turn: 2024-04-01 13:00 BST (2024-04-01 12:00Z)" in out
+    assert "  next turn: 2024-04-01 13:00 BST -> 2024-04-02 12:00 BST" in out
 
 
 def test_cli_json_oncall(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -844,52 +844,82 @@ def _turn_document(turn: Turn | None) -> dict[str, object] | None:
     return {"start": _utc(turn.start), "end": _utc(turn.end), "complete": turn.complete}
 
 
-def _when(value: datetime | None, zone: tzinfo) -> str:
-    """``2024-04-01 12:30 BST (11:30Z)``: the schedule's zone and UTC."""
-    if value is None:
-        return "?"
+def _local(value: datetime, zone: tzinfo) -> datetime:
     try:
-        local = value.astimezone(zone)
+        return value.astimezone(zone)
     except OverflowError:  # a wall clock past 9999 or before year 1: UTC alone
-        local = value.astimezone(UTC)
-    utc = value.astimezone(UTC)
+        return value.astimezone(UTC)
+
+
+def _stamp(value: datetime, day: bool = True) -> str:
+    """``2024-04-01 12:30`` (seconds and microseconds only when there are any)."""
+    spec = "microseconds" if value.microsecond else "seconds" if value.second else "minutes"
+    text = value.replace(tzinfo=None).isoformat(" ", spec)
+    return text if day else text[11:]
+
+
+def _when(value: datetime, zone: tzinfo) -> str:
+    """``2024-04-01 12:30 BST (2024-04-01 11:30Z)``: the schedule's zone and UTC."""
+    local, utc = _local(value, zone), value.astimezone(UTC)
     return f"{_stamp(local)} {local.tzname() or ''}".rstrip() + f" ({_stamp(utc)}Z)"
 
 
-def _stamp(value: datetime) -> str:
-    spec = "microseconds" if value.microsecond else "seconds" if value.second else "minutes"
-    return value.replace(tzinfo=None).isoformat(" ", spec)
+def _span(start: datetime | None, end: datetime | None, zone: tzinfo) -> str:
+    """``2024-04-01 12:00 BST -> 13:00 BST (2024-04-01 11:00Z -> 12:00Z)``: an end on its
+    start's day shows its time only."""
+    if start is None or end is None:
+        return "?"
+    parts = []
+    for first, last, suffix in (
+        (_local(start, zone), _local(end, zone), None),
+        (start.astimezone(UTC), end.astimezone(UTC), "Z"),
+    ):
+        same_day = first.date() == last.date()
+        if suffix is None:
+            a = f"{_stamp(first)} {first.tzname() or ''}".rstrip()
+            b = f"{_stamp(last, not same_day)} {last.tzname() or ''}".rstrip()
+        else:
+            a, b = f"{_stamp(first)}Z", f"{_stamp(last, not same_day)}Z"
+        parts.append(f"{a} -> {b}")
+    return f"{parts[0]} ({parts[1]})"
 
 
-def _layer_text(layer: ExplainedLayer, names: dict[str, str], zone: tzinfo) -> str:
-    users = ", ".join(names.get(user, user) for user in layer.users) or "nobody"
-    rank = _rank_text((int(layer.is_override), layer.level))
+def _source_text(layer: ExplainedLayer) -> str:
     if layer.kind == "ical":
-        source = f"VEVENT {layer.uid} ({layer.calendar}, line {layer.line})"
+        source = f"VEVENT {layer.uid} ({layer.calendar} calendar, line {layer.line})"
         if layer.recurrence_id is not None:
-            source += f" RECURRENCE-ID {_value(layer.recurrence_id)}"
-    elif layer.kind == "shift":
-        source = f"shifts[{layer.shift_index}] {layer.type}"
-        source += f" {layer.name!r}" if layer.name else f" {layer.shift_id}"
-        source += f" ({layer.source})"
-        if layer.turn is not None:
-            source += f", turn {layer.turn}"
-            if layer.group is not None and layer.type == "rolling_users":
-                start_index = layer.start_rotation_from_user_index
-                source += f", group {layer.group} (start index {start_index})"
-    else:
-        source = "an interval"
-    text = (
-        f"{users}: {rank}, {source}, "
-        f"{_when(layer.occurrence_start, zone)} -> {_when(layer.occurrence_end, zone)}"
-    )
+            source += f", RECURRENCE-ID {_value(layer.recurrence_id)}"
+        return source
+    if layer.kind != "shift":
+        return "an interval"
+    source = f"shifts[{layer.shift_index}] {layer.type}"
+    source += f" {layer.name!r}" if layer.name else f" {layer.shift_id}"
+    source += f" ({layer.source})"
+    if layer.turn is not None and layer.type == "rolling_users":
+        source += f", turn {layer.turn}, group {layer.group}"
+        source += f" (start index {layer.start_rotation_from_user_index})"
+    return source
+
+
+def _layer_lines(layer: ExplainedLayer, names: dict[str, str], zone: tzinfo) -> list[str]:
+    def who(user: str) -> str:
+        return names.get(user, user)
+
+    users = ", ".join(map(who, layer.users)) or "nobody"
+    rank = _rank_text((int(layer.is_override), layer.level))
+    head = "won" if layer.outcome == "won" else "lost"
+    lines = [
+        f"  {head}: {users}, {rank}, {_source_text(layer)}",
+        f"    occurrence {_span(layer.occurrence_start, layer.occurrence_end, zone)}",
+    ]
     for swap in layer.swaps:
-        text += (
-            f"; swap {swap.index}: {names.get(swap.beneficiary, swap.beneficiary)} -> "
-            f"{names.get(swap.benefactor, swap.benefactor)} "
-            f"({_when(swap.swap_start, zone)} to {_when(swap.swap_end, zone)})"
+        lines.append(
+            f"    swap {swap.index}: {who(swap.beneficiary)} -> {who(swap.benefactor)}, "
+            f"request {_span(swap.swap_start, swap.swap_end, zone)}"
         )
-    return text
+    if layer.outcome != "won":
+        lines.append(f"    why: {layer.reason}")
+    return lines
 
 
 def explanation_text(explanation: Explanation, schedule: Schedule) -> str:
@@ -897,31 +927,23 @@ def explanation_text(explanation: Explanation, schedule: Schedule) -> str:
     zone = get_zone(schedule.time_zone)
     names = {user.id: user.username for user in schedule.users}
     on_call = ", ".join(names.get(user, user) for user in explanation.on_call) or "nobody"
-    lines = [
-        f"at {_when(explanation.at, zone)} ({explanation.profile}): on call: {on_call}",
-    ]
+    lines = [f"at {_when(explanation.at, zone)}, {explanation.profile}: on call: {on_call}"]
     for layer in explanation.layers:
-        head = "  won " if layer.outcome == "won" else "  lost"
-        lines.append(f"{head} {_layer_text(layer, names, zone)}")
-        if layer.outcome != "won":
-            lines.append(f"       why: {layer.reason}")
+        lines += _layer_lines(layer, names, zone)
     for rule in explanation.rules:
-        lines.append(f"  oncall rule {rule.code}: {rule.text} [{rule.section}]")
+        lines.append(f"  OnCall rule {rule.code}: {rule.text} [{rule.section}]")
     answer = explanation.user
     if answer is not None:
         state = "on call" if answer.on_call else "not on call"
         lines.append(f"user {answer.username}: {state}")
         for hidden in answer.hidden:
             lines.append(f"  hidden ({hidden.by}): {hidden.text}")
-        days = answer.horizon / timedelta(days=1)
         if not answer.on_call:
+            days = f"{answer.horizon / timedelta(days=1):g} days"
             for label, turn in (("previous", answer.previous), ("next", answer.next)):
                 if turn is None:
-                    lines.append(f"  {label} turn: none within {days:g} days")
-                else:
-                    more = "" if turn.complete else f" (goes on past the {days:g}-day horizon)"
-                    lines.append(
-                        f"  {label} turn: {_when(turn.start, zone)} -> {_when(turn.end, zone)}"
-                        + more
-                    )
+                    lines.append(f"  {label} turn: none within {days}")
+                    continue
+                more = "" if turn.complete else f" (and beyond: searched {days})"
+                lines.append(f"  {label} turn: {_span(turn.start, turn.end, zone)}{more}")
     return "\n".join(lines) + "\n"
