@@ -480,7 +480,7 @@ def _hidden(schedule: Schedule, point: _Point, user: str, profile: str) -> Itera
     for layer in point.layers:
         if user in layer.users and layer.outcome in ("lower_rank", "hand_off_instant"):
             by: HiddenBy = "lower_rank" if layer.outcome == "lower_rank" else "hand_off_instant"
-            yield HiddenTurn(by=by, text=layer.reason, layer=layer)
+            yield HiddenTurn(by=by, text=f"{_label(layer)}: {layer.reason}", layer=layer)
         for swap in layer.swaps:
             if swap.beneficiary == user:
                 text = (
@@ -674,6 +674,18 @@ def _counterpart(
             if same_source:
                 return candidate
     return None
+
+
+def _label(layer: ExplainedLayer) -> str:
+    """``shifts[0] turn 1``, ``VEVENT uid``: which occurrence, briefly."""
+    if layer.kind == "ical":
+        return f"VEVENT {layer.uid}"
+    if layer.kind != "shift":
+        return "an interval"
+    turn = (
+        f" turn {layer.turn}" if layer.turn is not None and layer.type == "rolling_users" else ""
+    )
+    return f"shifts[{layer.shift_index}]{turn}"
 
 
 def _where(layer: ExplainedLayer) -> str:
