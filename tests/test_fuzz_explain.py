@@ -122,20 +122,21 @@ FAR = st.one_of(
     schedules(max_shifts=3),
     FAR,
     st.sampled_from([timedelta(days=1), timedelta(days=366), timedelta(days=4_000_000)]),
+    st.data(),
 )
 def test_far_instants_and_horizons(
-    profile: Profile, schedule: Schedule, at: datetime, horizon: timedelta
+    profile: Profile, schedule: Schedule, at: datetime, horizon: timedelta, data: st.DataObject
 ) -> None:
     """Near the years 1 and 9999, any horizon: an answer agreeing with on_call_at, or a
     ShiftcalcError, in bounded time."""
+    user = data.draw(st.sampled_from([u.id for u in schedule.users] or ["nobody"]))
     with hang_guard(60):
         try:
-            result = shiftcalc.explain(
-                schedule, at, user="nobody", profile=profile, horizon=horizon
-            )
+            result = shiftcalc.explain(schedule, at, user=user, profile=profile, horizon=horizon)
         except shiftcalc.ShiftcalcError:
             return
     check(result, schedule)
+    assert result.user is not None and result.user.user == user
 
 
 @settings(deadline=None, max_examples=50)

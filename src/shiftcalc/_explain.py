@@ -224,7 +224,7 @@ def explain(
     point = _point(schedule, at, profile, now)
     rules: tuple[OncallRule, ...] = ()
     if profile == "oncall":
-        rules = tuple(_oncall_rules(schedule, at, point, user_id))
+        rules = tuple(_oncall_rules(schedule, at, point))
     answer = None
     if user_id is not None:
         answer = _user_answer(schedule, at, point, user_id, profile, now, horizon)
@@ -558,13 +558,11 @@ def _earlier(value: datetime, delta: timedelta) -> datetime:
 # --- oncall rules -----------------------------------------------------------------------------
 
 
-def _oncall_rules(
-    schedule: Schedule, at: datetime, point: _Point, user: str | None
-) -> Iterable[OncallRule]:
+def _oncall_rules(schedule: Schedule, at: datetime, point: _Point) -> Iterable[OncallRule]:
     """The OnCall rules by which the oncall answer at ``at`` differs from strict's."""
     for layer in point.layers:
         dropped = _override_dropped(schedule, layer)
-        if dropped and (user is None or user in dropped):
+        if dropped:
             yield OncallRule(
                 code="override_first_user",
                 text=f"{_OVERRIDE_TEXT}; shifts[{layer.shift_index}] also lists "
@@ -652,27 +650,24 @@ def _counterpart(
         items = [(s[5], s[1], (s[0], s[1], s[2])) for s in found.spans]
     ends = _occurrence_ends((ref, end) for ref, end, _ in items)
     for ref, _, (piece_start, piece_end, users) in items:
-        if ref is None:
+        origin = None if ref is None else _bare(origin_of(ref))
+        if origin is None or origin.occurrence_start != start or origin.kind != layer.kind:
             continue
-        origin = _bare(origin_of(ref))
-        candidate = replace(
-            layer,
-            users=users,
-            start=piece_start,
-            end=piece_end,
-            occurrence_end=ends[origin],
-            turn=origin.turn,
-            group=origin.group,
-            swaps=(),
-        )
-        if origin.occurrence_start == start and _key(candidate) == _key(layer):
-            same_source = (
-                origin.shift_index == layer.shift_index
-                if layer.kind == "shift"
-                else (origin.calendar, origin.uid) == (layer.calendar, layer.uid)
+        if layer.kind == "shift":
+            same_source = origin.shift_index == layer.shift_index
+        else:
+            same_source = (origin.calendar, origin.uid) == (layer.calendar, layer.uid)
+        if same_source:
+            return replace(
+                layer,
+                users=users,
+                start=piece_start,
+                end=piece_end,
+                occurrence_end=ends[origin],
+                turn=origin.turn,
+                group=origin.group,
+                swaps=(),
             )
-            if same_source:
-                return candidate
     return None
 
 
