@@ -54,8 +54,8 @@ def schedule(*shifts: dict[str, Any], profile: str = "strict", **fields: Any) ->
 def agrees(result: Explanation, sched: Schedule) -> None:
     """What every explanation owes: on_call_at's users, one chain each, JSON-ready."""
     assert result.on_call == shiftcalc.on_call_at(sched, result.at, profile=result.profile)
-    assert [user for user, _ in result.chains] == list(result.on_call)
-    assert all(chain for _, chain in result.chains)
+    assert [chain.user for chain in result.chains] == list(result.on_call)
+    assert all(chain.layers for chain in result.chains)
     json.dumps(shiftcalc.explanation_document(result, sched))
     assert shiftcalc.explanation_text(result, sched).startswith("at ")
 
@@ -75,7 +75,9 @@ def test_lower_rank_names_the_winner_and_the_rotation_turn(profile: str) -> None
     assert (lost.name, lost.source, lost.shift_id) == ("primary", "api", "shift-0")
     assert (lost.occurrence_start, lost.occurrence_end) == (utc(1, 8), utc(8, 8))
     assert "level 1" in lost.reason
-    assert result.chains == (("carol", (won,)),)
+    assert result.chains == (
+        shiftcalc.ExplainedUser(user="carol", username="carol", layers=(won,)),
+    )
 
 
 def test_empty_group_is_an_occurrence_naming_nobody() -> None:

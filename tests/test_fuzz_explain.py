@@ -28,9 +28,10 @@ def check(result: Explanation, schedule: Schedule) -> None:
     assert result.on_call == expected
     won = [layer for layer in result.layers if layer.outcome == "won"]
     assert sorted({user for layer in won for user in layer.users}) == list(expected)
-    assert [user for user, _ in result.chains] == list(expected)
-    for user, chain in result.chains:
-        assert chain and all(user in layer.users and layer.outcome == "won" for layer in chain)
+    assert [chain.user for chain in result.chains] == list(expected)
+    for chain in result.chains:
+        assert chain.layers
+        assert all(chain.user in layer.users and layer.outcome == "won" for layer in chain.layers)
     for layer in result.layers:
         assert layer.start <= result.at < layer.end
         if layer.occurrence_start is not None and not layer.swaps:

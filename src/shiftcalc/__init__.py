@@ -23,6 +23,7 @@ from ._expand import DurationMode
 from ._explain import (
     ExplainedLayer,
     ExplainedSwap,
+    ExplainedUser,
     Explanation,
     HiddenTurn,
     OncallRule,
@@ -90,6 +91,7 @@ __all__ = [
     "EngineError",
     "ExplainedLayer",
     "ExplainedSwap",
+    "ExplainedUser",
     "Explanation",
     "FinalEvent",
     "FinalShift",

@@ -39,6 +39,7 @@ from .oncall.resolution import OncallEvent, resolve_events
 __all__ = [
     "ExplainedLayer",
     "ExplainedSwap",
+    "ExplainedUser",
     "Explanation",
     "HiddenTurn",
     "OncallRule",
@@ -176,6 +177,16 @@ class UserExplanation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ExplainedUser:
+    """Why ``user`` (an id; ``username``) is on call: the winning layers that name them
+    (more than one when equal ranks stack)."""
+
+    user: str
+    username: str
+    layers: tuple[ExplainedLayer, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Explanation:
     """Why who is on call at ``at`` (UTC) in ``profile``.
 
@@ -189,7 +200,7 @@ class Explanation:
     profile: Profile
     time_zone: str
     on_call: tuple[str, ...]
-    chains: tuple[tuple[str, tuple[ExplainedLayer, ...]], ...]
+    chains: tuple[ExplainedUser, ...]
     layers: tuple[ExplainedLayer, ...]
     rules: tuple[OncallRule, ...] = ()
     user: UserExplanation | None = None
@@ -229,9 +240,10 @@ def explain(
     if user_id is not None:
         answer = _user_answer(schedule, at, point, user_id, profile, now, horizon)
     chains = tuple(
-        (
-            name,
-            tuple(
+        ExplainedUser(
+            user=name,
+            username=schedule.user(name).username,
+            layers=tuple(
                 layer for layer in point.layers if layer.outcome == "won" and name in layer.users
             ),
         )
@@ -813,11 +825,11 @@ def explanation_document(explanation: Explanation, schedule: Schedule) -> dict[s
         "on_call_pks": list(explanation.on_call),
         "chains": [
             {
-                "user": names.get(user, user),
-                "user_pk": user,
-                "layers": [_layer_document(layer, names) for layer in chain],
+                "user": chain.username,
+                "user_pk": chain.user,
+                "layers": [_layer_document(layer, names) for layer in chain.layers],
             }
-            for user, chain in explanation.chains
+            for chain in explanation.chains
         ],
         "layers": [_layer_document(layer, names) for layer in explanation.layers],
         "rules": [
