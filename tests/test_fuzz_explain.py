@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 import shiftcalc
 from conftest import hang_guard
 from shiftcalc import Explanation, Profile, Scenario, Schedule, Window
+from shiftcalc._merge import merge_spans
+from shiftcalc._resolve import layers
+from shiftcalc.oncall.resolution import final_events, resolve_events
 from shiftcalc.strategies import scenarios, schedules
 
 PROFILES: tuple[Profile, ...] = ("strict", "oncall")
@@ -180,3 +183,23 @@ def test_window_of_explain_is_the_point() -> None:
             check(result, scenario.schedule)
             assert result.layers[0].turn is not None
     assert Window  # the public type the point window is built from
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.sampled_from(PROFILES), st.data())
+def test_layers_decide_as_resolve(profile: Profile, data: st.DataObject) -> None:
+    """What explain reads is resolve's own input: the profile's merger on ``layers`` gives
+    resolve's rows (strict) and events (oncall), over any window."""
+    scenario = data.draw(scenarios(max_shifts=3, max_days=4, profile=profile))
+    schedule, window = scenario.schedule, scenario.window
+    try:
+        expected = shiftcalc.resolve(schedule, window, profile=profile)
+    except shiftcalc.ShiftcalcError as exc:
+        with pytest.raises(type(exc)):
+            layers(schedule, window, profile=profile)
+        return
+    found = layers(schedule, window, profile=profile)
+    if profile == "strict":
+        assert merge_spans(found.spans, found.window).shifts == expected.shifts
+    else:
+        assert final_events(resolve_events(found.events, found.window)) == expected.events
