@@ -361,7 +361,7 @@ def _layer(
     origin = None if ref is None else origin_of(ref)
     layer = ExplainedLayer(
         outcome=outcome,
-        reason=_reason(outcome, best, missing, found.profile),
+        reason=_reason(outcome, best, missing),
         is_override=rank[0] == 1,
         level=rank[1],
         users=users,
@@ -414,7 +414,7 @@ def _rank_text(rank: Rank | None) -> str:
     return f"override level {rank[1]}" if rank[0] else f"level {rank[1]}"
 
 
-def _reason(outcome: Outcome, best: Rank | None, missing: Sequence[str], profile: str) -> str:
+def _reason(outcome: Outcome, best: Rank | None, missing: Sequence[str]) -> str:
     if outcome == "won":
         return f"the highest-ranked layer with users at this instant ({_rank_text(best)})"
     if outcome == "lower_rank":
