@@ -69,8 +69,9 @@ LAYERS: tuple[Layer, ...] = (
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
         " the diff of two schedules (_diff); fairness weights and figures (_fairness);"
-        " conflicts across schedules and time off (_conflicts)",
-        ("_scenario", "_output", "_quality", "_diff", "_fairness", "_conflicts"),
+        " conflicts across schedules and time off (_conflicts);"
+        " why who is on call at an instant (_explain)",
+        ("_scenario", "_output", "_quality", "_diff", "_fairness", "_conflicts", "_explain"),
     ),
     Layer(
         "namespace",

@@ -9,6 +9,8 @@
                    [--profile strict|oncall]
     shiftcalc conflicts A.json B.json ... [--window START END] [--time-off FILE]
                         [--format table|json] [--profile strict|oncall]
+    shiftcalc explain SCENARIO --at INSTANT [--user NAME] [--profile strict|oncall]
+                      [--format text|json]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -38,6 +40,7 @@ from ._conflicts import conflicts, conflicts_document, conflicts_table, read_tim
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
+from ._explain import explain, explanation_document, explanation_text
 from ._fairness import holiday_weights
 from ._model import PROFILES, Profile, Window
 from ._output import (
@@ -67,6 +70,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug of shiftcalc's, not of the input
 FORMATS = ("json", "csv", "ics", "table", "hours", "quality")
 DIFF_FORMATS = ("table", "json", "csv")
+EXPLAIN_FORMATS = ("text", "json")
 EXAMPLE = "oncall-team.json"
 # An RRULE with neither COUNT nor UNTIL, asked for without --count or --between, prints this
 # many instances and says so on standard error, instead of running to the year 9999.
@@ -295,6 +299,28 @@ def _time_off(path: str, stdin: TextIO) -> Any:
     return read_time_off(data)
 
 
+def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``explain SCENARIO --at INSTANT``: who is on call then, and why."""
+    try:  # an instant as the scenario reads one (a zero-length window: no calendar note)
+        point = parse_window({"start": args.at, "end": args.at}, profile=args.profile)
+    except ValidationError as exc:
+        raise ValidationError("--at", exc.value, exc.reason) from None
+    scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, point)
+    try:
+        result = explain(
+            scenario.schedule, point.start, user=args.user, profile=args.profile, now=scenario.now
+        )
+    except ValidationError as exc:
+        if exc.field != "user":
+            raise
+        raise ValidationError("--user", exc.value, exc.reason) from None
+    if args.format == "json":
+        out.write(to_json(explanation_document(result, scenario.schedule)))
+    else:
+        out.write(explanation_text(result, scenario.schedule))
+    return EXIT_OK
+
+
 def _split_values(values: Sequence[str] | None) -> list[str]:
     """``--exdate A,B --exdate C`` → ``[A, B, C]``."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
@@ -447,6 +473,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help='an iCalendar of absences, or JSON {"alice": [{"start": ..., "end": ...}]}',
     )
+    why = commands.add_parser(
+        "explain",
+        help="who is on call at an instant, and why",
+        description="Explain who is on call at --at: the layer, shift, occurrence, turn and "
+        "swaps that put each user there, and why every other layer active then lost.",
+    )
+    why.add_argument(
+        "scenario", metavar="SCENARIO", help="a scenario (JSON) or a calendar (.ics), or -"
+    )
+    why.add_argument("--at", required=True, metavar="INSTANT", help="an instant or a date")
+    why.add_argument("--user", metavar="NAME", help="also: is NAME on call, and if not, when")
+    why.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
 
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
 
@@ -483,6 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args, out, stdin)
         if args.command == "conflicts":
             return _conflicts(args, out, stdin)
+        if args.command == "explain":
+            return _explain(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,

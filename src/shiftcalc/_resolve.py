@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import merge, merge_spans, span_of, split_for_swaps
+from ._merge import Span, merge_spans, span_of, split_for_swaps
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -33,16 +33,27 @@ from ._model import (
     validate,
 )
 from .oncall.generation import expand_oncall, shift_vevents
-from .oncall.resolution import final_events, gaps_of, records_of, resolve_calendars, rows_of
+from .oncall.occurrences import VEvent
+from .oncall.resolution import (
+    OncallEvent,
+    final_events,
+    gaps_of,
+    records_of,
+    resolve_calendars,
+    rows_of,
+    sweep_input,
+)
 
 __all__ = [
     "Handoff",
+    "Layers",
     "Profile",
     "Resolution",
     "expand",
     "final_shifts",
     "gaps",
     "hours_on_call",
+    "layers",
     "next_handoffs",
     "on_call_at",
     "resolve",
@@ -238,11 +249,7 @@ def _resolve(
     skipped: list[SkippedComponent] = []
     unresolved: list[UnresolvedName] = []
     if profile == "oncall":
-        ical_primary, ical_overrides = _ical_records(
-            schedule, window, profile, calendar_errors, skipped, unresolved
-        )
-        primary, overrides = shift_vevents(schedule)
-        calendars = [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
+        calendars = _oncall_calendars(schedule, window, calendar_errors, skipped, unresolved)
         resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
         return Resolution(
             profile=profile,
@@ -253,8 +260,48 @@ def _resolve(
             skipped=tuple(skipped),
             unresolved=tuple(unresolved),
         )
+    found = _strict_input(
+        schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved
+    )
+    merged = merge_spans(found, window)
+    return Resolution(
+        profile=profile,
+        window=window,
+        shifts=merged.shifts,
+        gaps=merged.gaps,
+        timeline=merged.timeline,
+        skipped=tuple(skipped),
+        unresolved=tuple(unresolved),
+    )
+
+
+def _oncall_calendars(
+    schedule: Schedule,
+    window: Window,
+    calendar_errors: CalendarErrors,
+    skipped: list[SkippedComponent],
+    unresolved: list[UnresolvedName],
+) -> list[tuple[list[OncallEvent], list[VEvent]]]:
+    """OnCall's calendars: each its iCalendar records, then its generated VEVENTs."""
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, profile, calendar_errors, skipped, unresolved
+        schedule, window, "oncall", calendar_errors, skipped, unresolved
+    )
+    primary, overrides = shift_vevents(schedule)
+    return [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
+
+
+def _strict_input(
+    schedule: Schedule,
+    window: Window,
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
+    max_occurrences: int,
+    skipped: list[SkippedComponent],
+    unresolved: list[UnresolvedName],
+) -> list[Span]:
+    """The strict merger's input: every occurrence overlapping ``window``, swaps applied."""
+    ical_primary, ical_overrides = _ical_records(
+        schedule, window, "strict", calendar_errors, skipped, unresolved
     )
     if schedule.swaps:
         # swaps split intervals, so they work on the full values
@@ -263,20 +310,66 @@ def _resolve(
             + ical_overrides
             + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
-        merged = merge(split_for_swaps(intervals, schedule.swaps), window)
-    else:
-        found = [span_of(interval) for interval in ical_primary + ical_overrides]
-        found += strict_spans(
-            schedule, window, durations=durations, max_occurrences=max_occurrences
+        return [span_of(interval) for interval in split_for_swaps(intervals, schedule.swaps)]
+    found = [span_of(interval) for interval in ical_primary + ical_overrides]
+    found += strict_spans(schedule, window, durations=durations, max_occurrences=max_occurrences)
+    return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layers:
+    """What resolving ``window`` starts from, before ranks decide (what explain reads).
+
+    ``spans`` (strict): the merger's input, every occurrence overlapping the window, swaps
+    applied; ``merge_spans(spans, window)`` is :func:`resolve`'s answer. ``events`` (oncall):
+    OnCall's events before its sweep, every band expanded (records merged, gaps, swaps
+    applied); ``resolve_events(events, window)`` is :func:`resolve`'s answer. ``window`` and
+    ``now`` are in UTC, as resolution used them.
+    """
+
+    profile: Profile
+    window: Window
+    schedule: Schedule
+    spans: tuple[Span, ...] = ()
+    events: tuple[OncallEvent, ...] = ()
+    unresolved: tuple[UnresolvedName, ...] = ()
+
+
+def layers(
+    schedule: Schedule,
+    window: Window,
+    *,
+    profile: Profile = "strict",
+    durations: DurationMode = "wall",
+    now: datetime | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> Layers:
+    """The occurrences :func:`resolve` starts from over ``window`` (see :class:`Layers`),
+    with its checks, conversions and limits (calendar errors raise)."""
+    _check(schedule, profile, max_occurrences)
+    window = utc_window(window)
+    now = None if now is None else utc_instant(now, "now")
+    schedule = _utc_swaps(schedule)
+    unresolved: list[UnresolvedName] = []
+    with _date_range(window):
+        if profile == "oncall":
+            calendars = _oncall_calendars(schedule, window, "raise", [], unresolved)
+            events = sweep_input(calendars, window, schedule.swaps, now, max_occurrences)
+            return Layers(
+                profile=profile,
+                window=window,
+                schedule=schedule,
+                events=tuple(events),
+                unresolved=tuple(unresolved),
+            )
+        spans = _strict_input(
+            schedule, window, durations, "raise", max_occurrences, [], unresolved
         )
-        merged = merge_spans(found, window)
-    return Resolution(
+    return Layers(
         profile=profile,
         window=window,
-        shifts=merged.shifts,
-        gaps=merged.gaps,
-        timeline=merged.timeline,
-        skipped=tuple(skipped),
+        schedule=schedule,
+        spans=tuple(spans),
         unresolved=tuple(unresolved),
     )
 

@@ -22,7 +22,7 @@ from .._rotation import rotation_queue, turn_group
 from .occurrences import VEvent, occurrence_spans
 from .search import Anchor, PeriodSearch
 
-__all__ = ["expand_oncall", "shift_vevents"]
+__all__ = ["effective_zone", "expand_oncall", "shift_vevents"]
 
 _DAY = timedelta(days=1)
 
@@ -166,7 +166,9 @@ class _Generator(PeriodSearch):
         ]
 
 
-def _effective_zone(shift: Shift, schedule: Schedule) -> str:
+def effective_zone(shift: Shift, schedule: Schedule) -> str:
+    """The zone OnCall reads ``shift``'s wall-clock times in: its own, else the schedule's for
+    a calendar schedule's rotations, else UTC."""
     if shift.time_zone is not None:
         return shift.time_zone
     if schedule.type == "calendar" and not shift.is_override:
@@ -179,7 +181,7 @@ def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
     primary: list[VEvent] = []
     overrides: list[VEvent] = []
     for index, shift in enumerate(schedule.shifts):
-        zone = _effective_zone(shift, schedule)
+        zone = effective_zone(shift, schedule)
         shift_id = shift.id or f"shift-{index}"
         target = overrides if shift.is_override else primary
         generator = _Generator(shift, zone, index, shift_id)

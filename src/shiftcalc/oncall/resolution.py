@@ -39,6 +39,7 @@ __all__ = [
     "resolve_calendars",
     "resolve_events",
     "rows_of",
+    "sweep_input",
 ]
 
 _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
@@ -524,12 +525,25 @@ def _resolve_all(
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> list[OncallEvent]:
     """:func:`resolve_calendars` with every VEVENT expanded: OnCall's pipeline as it is."""
+    return resolve_events(sweep_input(calendars, window, swaps, now, max_occurrences), window)
+
+
+def sweep_input(
+    calendars: Sequence[tuple[Sequence[OncallEvent], Sequence[VEvent]]],
+    window: Window,
+    swaps: Sequence[ShiftSwap],
+    now: datetime | None,
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> list[OncallEvent]:
+    """The events OnCall's sweep starts from, every band expanded: records merged (§3.2),
+    gaps (§3.3), swaps applied (§3.4); :func:`resolve_events` of them is
+    :func:`resolve_calendars`'s answer. Explain reads the events covering an instant here."""
     records: list[OncallEvent] = []
     room = [max_occurrences, max_occurrences]
     for calendar_records, vevents in calendars:
         records += calendar_records
         records += _records(vevents, window, {}, room)
-    return resolve_events(apply_swaps(events_of(records, window), swaps, window, now), window)
+    return apply_swaps(events_of(records, window), swaps, window, now)
 
 
 def _shift_id_or_empty(event: OncallEvent) -> str:
