@@ -55,6 +55,7 @@ from ._resolve import (
     take_oncall,
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
+from ._timeline import timeline_svg, timeline_text
 
 
 def __getattr__(name: str) -> str:
@@ -124,6 +125,8 @@ __all__ = [
     "shifts_csv",
     "table",
     "take_oncall",
+    "timeline_svg",
+    "timeline_text",
     "to_json",
     "validate",
 ]

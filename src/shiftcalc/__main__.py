@@ -6,6 +6,8 @@
                            [--format json|csv|ics|table|hours|quality] [--window START END]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
+    shiftcalc show [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall] [--window START END]
+                   [--format text|svg] [--output FILE]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -48,6 +50,7 @@ from ._quality import quality_report
 from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
+from ._timeline import timeline_svg, timeline_text
 from ._tz import get_zone
 
 if TYPE_CHECKING:
@@ -213,6 +216,41 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     for text in dict.fromkeys(map(unresolved_text, resolution.unresolved)):
         sys.stderr.write(f"shiftcalc: warning: {text}\n")
     out.write(_render(fmt, resolution, scenario.schedule))
+    if args.demo:
+        out.write("\n" + timeline_text(resolution, scenario.schedule, color=_color(out)))
+    return EXIT_OK
+
+
+def _color(out: TextIO) -> bool:
+    """ANSI colour only for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return out.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _show(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``show``: the timeline of a scenario, as text or an SVG document."""
+    args.demo = False
+    source = _scenario_source(args, stdin)
+    window = _window_option(args.window, args.profile)
+    scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
+    resolution = resolve(
+        scenario.schedule, scenario.window, profile=args.profile, now=scenario.now
+    )
+    if args.output is None:
+        if args.format == "svg":
+            out.write(timeline_svg(resolution, scenario.schedule))
+        else:
+            out.write(timeline_text(resolution, scenario.schedule, color=_color(out)))
+        return EXIT_OK
+    if args.format == "svg":
+        text = timeline_svg(resolution, scenario.schedule)
+    else:
+        text = timeline_text(resolution, scenario.schedule)
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = f"cannot write the file ({exc.strerror or exc})"
+        raise ValidationError("--output", args.output, reason) from None
     return EXIT_OK
 
 
@@ -368,7 +406,32 @@ def _parser() -> argparse.ArgumentParser:
         help="compare over this window instead of AFTER's (instants or dates)",
     )
 
-    commands.add_parser("demo", help="final shifts of the bundled example, as a table")
+    show = commands.add_parser(
+        "show",
+        help="a picture of a scenario's schedule: text timeline or SVG",
+        description="Draw a scenario's layers and final shifts over its window: a text "
+        "timeline (at most 100 columns; ANSI colour at a terminal unless NO_COLOR is set) or a "
+        "standalone SVG document.",
+    )
+    show.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO.json",
+        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
+    )
+    show.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    show.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="draw this window instead of the scenario's (instants or dates)",
+    )
+    show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
+    show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    commands.add_parser(
+        "demo", help="final shifts of the bundled example, as a table and a timeline"
+    )
 
     occ = commands.add_parser(
         "occurrences",
@@ -401,6 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _occurrences(args, out)
         if args.command == "diff":
             return _diff(args, out, stdin)
+        if args.command == "show":
+            return _show(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
