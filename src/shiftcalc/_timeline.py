@@ -211,9 +211,9 @@ def _overlapping(row: FinalShift, found: list[Block], starts: list[datetime]) ->
     """The blocks of ``found`` (sorted by start) that overlap ``row``; occurrences of one
     user at one rank rarely overlap each other, so one step back from the bisection is enough
     for every case but nested ones, which only name fewer shifts."""
-    at = max(bisect.bisect_right(starts, row.start) - 1, 0)
     result = []
-    for block in found[at:]:
+    for at in range(max(bisect.bisect_right(starts, row.start) - 1, 0), len(found)):
+        block = found[at]
         if block.start >= row.end:
             break
         if block.end > row.start:
@@ -595,7 +595,8 @@ class _Text:
         users = [
             f"{self._paint(b.letters[u])} {_printable(name)}" for u, name in b.usernames.items()
         ]
-        lines += _wrap("users: ", users, self.width)
+        if users:
+            lines += _wrap("users: ", users, self.width)
         keys = [
             f"{GAP} nobody on call",
             f"{PARTLY} nobody for part of the cell",
@@ -852,6 +853,7 @@ def _svg(blocks: Blocks) -> str:
     out: list[str] = []
     y = TOP
     body: list[str] = []
+    stamps = _Stamps(blocks)
     for lane in blocks.lanes:
         rows, count = _sub_rows(lane)
         height = count * ROW
@@ -864,7 +866,7 @@ def _svg(blocks: Blocks) -> str:
             'class="track"/>'
         )
         for block, row in zip(lane.blocks, rows, strict=True):
-            body.append(_block_svg(block, lane, blocks, y + row * ROW))
+            body.append(_block_svg(block, lane, blocks, y + row * ROW, stamps))
         y += height + LANE_GAP
     axis = _axis_svg(blocks, y)
     legend, height = _legend_svg(blocks, y + 16)
@@ -908,8 +910,25 @@ patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>\
 </defs>"""
 
 
-def _block_svg(block: Block, lane: Lane, blocks: Blocks, y: float) -> str:
-    x0, x1 = _x(block.start, blocks), _x(block.end, blocks)
+class _Stamps:
+    """An instant's x, local text and UTC text, each computed once per document: a block's
+    end is usually the next one's start, and writing them is most of the document's cost."""
+
+    def __init__(self, blocks: Blocks) -> None:
+        self.blocks = blocks
+        self.memo: dict[datetime, tuple[float, str, str]] = {}
+
+    def of(self, instant: datetime) -> tuple[float, str, str]:
+        found = self.memo.get(instant)
+        if found is None:
+            b = self.blocks
+            found = (_x(instant, b), _zone_text(instant, b.zone), _utc_text(instant))
+            self.memo[instant] = found
+        return found
+
+
+def _block_svg(block: Block, lane: Lane, blocks: Blocks, y: float, stamps: _Stamps) -> str:
+    (x0, local0, utc0), (x1, local1, utc1) = stamps.of(block.start), stamps.of(block.end)
     kind = "gap" if block.is_gap else "block"
     if block.swapped:
         kind += " swap"
@@ -930,8 +949,8 @@ def _block_svg(block: Block, lane: Lane, blocks: Blocks, y: float) -> str:
     )
     lines = [
         who,
-        f"{_zone_text(block.start, blocks.zone)} to {_zone_text(block.end, blocks.zone)}",
-        f"UTC {_utc_text(block.start)} to {_utc_text(block.end)}",
+        f"{local0} to {local1}",
+        f"UTC {utc0} to {utc1}",
         f"layer: {lane.name}",
     ]
     if not block.is_gap:
@@ -941,7 +960,7 @@ def _block_svg(block: Block, lane: Lane, blocks: Blocks, y: float) -> str:
     attrs = (
         f'x="{_num(x0)}" y="{_num(y + 1)}" width="{_num(x1 - x0)}" height="{_num(ROW - 2)}" '
         f'class="{kind}"{fill} data-lane="{escape(lane.name)}" '
-        f'data-start="{_utc_text(block.start)}" data-end="{_utc_text(block.end)}"'
+        f'data-start="{utc0}" data-end="{utc1}"'
     )
     if block.user is not None:
         attrs += f' data-user="{escape(block.user)}"'
