@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,11 +151,14 @@ def test_a_user_directory_of_wide_names_keeps_the_width() -> None:
     assert max(columns(line) for line in text.splitlines()) <= 40
 
 
-@SETTINGS
-@given(
-    st.sampled_from([datetime(1, 1, 1, tzinfo=UTC), datetime(1990, 6, 1, tzinfo=UTC)]),
-    st.sampled_from([3000, 30000, 3_000_000]),
-    st.sampled_from(ZONES),
+@pytest.mark.parametrize(
+    ("start", "days", "zone"),
+    [
+        (datetime(1, 1, 1, tzinfo=UTC), 3_000_000, "Europe/London"),
+        (datetime(1990, 6, 1, tzinfo=UTC), 30_000, "Australia/Lord_Howe"),
+        (datetime(1990, 6, 1, tzinfo=UTC), 3_000, "Antarctica/Troll"),
+        (datetime(9000, 1, 1, tzinfo=UTC), 3_000_000, "Pacific/Apia"),
+    ],
 )
 def test_decades_render(start: datetime, days: int, zone: str) -> None:
     """Windows of years to millennia (a weekly rotation: bounded output) render in time."""

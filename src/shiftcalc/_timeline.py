@@ -57,6 +57,7 @@ _ANSI = (116, 229, 146, 210, 110, 215, 149, 225, 252, 139, 194, 227)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 OTHER = "*"  # users past the 62 letters
 MIN_WIDTH = 40
+MAX_LISTED = 24  # changes of offset listed under the text grid; past it, a count
 MAX_WIDTH = 1000
 
 
@@ -511,6 +512,7 @@ class _Text:
 
     def __init__(self, blocks: Blocks, width: int, color: bool) -> None:
         self.blocks, self.width, self.color = blocks, width, color
+        self.changed = 0
         self.unit = _unit_for(blocks.window_end - blocks.window_start)
         sample = datetime(2000, 12, 27, 23)  # a wall time with the longest label of each unit
         self.label_width = len(self.unit.label(sample)) + 1  # + the DST mark
@@ -532,12 +534,15 @@ class _Text:
         }
 
     def render(self) -> str:
-        blocks, changes = self.blocks, []
+        blocks = self.blocks
+        changes: list[tuple[datetime, datetime]] = []
+        self.changed = 0  # changes of offset in the grid
         lines = [*self._header()]
         grid = [_lane_cells(lane.blocks, blocks) for lane in self.lanes]
         for row in _rows(blocks, self.unit, self.step, self.count):
             found = _offset_changes(row, blocks.zone)
-            changes += found
+            changes += found[: max(MAX_LISTED + 1 - len(changes), 0)]
+            self.changed += len(found)
             label = self.unit.label(row.wall).ljust(self.label_width - 1) + ("*" if found else " ")
             parts = [label]
             for cells in grid:
@@ -583,13 +588,20 @@ class _Text:
             return symbol
         return f"\x1b[1;38;5;{_ANSI[self._by_letter[symbol]]}m{symbol}\x1b[0m"
 
-    def _footer(self, changes: list[str]) -> list[str]:
+    def _footer(self, changes: list[tuple[datetime, datetime]]) -> list[str]:
         b = self.blocks
+        if self.changed > MAX_LISTED:
+            first = _change_text(_change_instant(changes[0][0], changes[0][1], b.zone), b.zone)
+            texts = [
+                f"the offset changes {self.changed} times in the marked lines; first: {first}"
+            ]
+        else:
+            texts = [_change_text(_change_instant(lo, hi, b.zone), b.zone) for lo, hi in changes]
         lines = [
             line
-            for change in changes
+            for text in texts
             for line in textwrap.wrap(
-                change, self.width, initial_indent="* ", subsequent_indent="  "
+                text, self.width, initial_indent="* ", subsequent_indent="  "
             )
         ]
         users = [
@@ -662,17 +674,29 @@ def _symbol(active: Sequence[Block], lo: datetime, hi: datetime, letters: dict[s
     return min(time.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
-def _offset_changes(row: _Row, zone: tzinfo) -> list[str]:
-    """The changes of ``zone``'s offset inside a row, each as 'when: from -> to'."""
+def _offset_changes(row: _Row, zone: tzinfo) -> list[tuple[datetime, datetime]]:
+    """Spans ``(a, b]`` of the row in each of which ``zone``'s offset changes once.
+
+    The offset is read at the cells' bounds and, inside a cell, every 3 days (a zone's changes
+    are more than 3 days 23 hours apart, see ``_tz``), or every 30 days in cells longer than
+    a month (year lines: a change undone within a month is not marked at that scale).
+    """
     bounds = [cell for cell in row.cells if cell is not None]
     if not bounds or zone is UTC:
         return []
+    points = [bounds[0][0]]
+    for lo, hi in bounds:
+        probe = 3 * _DAY if hi - lo <= 31 * _DAY else 30 * _DAY
+        at = lo + probe
+        while at < hi:
+            points.append(at)
+            at += probe
+        points.append(hi)
     found = []
-    points = [bounds[0][0]] + [cell[1] for cell in bounds]
-    for a, b in itertools.pairwise(points):
-        if a < b and a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset():
-            at = _change_instant(a, b, zone)
-            found.append(_change_text(at, zone))
+    offsets = [point.astimezone(zone).utcoffset() for point in points]
+    for i in range(len(points) - 1):
+        if offsets[i] != offsets[i + 1]:
+            found.append((points[i], points[i + 1]))
     return found
 
 
