@@ -419,3 +419,17 @@ def test_demo_shows_the_timeline_after_the_table(capsys: pytest.CaptureFixture[s
     assert status == 0
     assert out.endswith("\n\n" + timeline)
     assert out.startswith("user   start (Europe/London)")
+
+
+def test_svg_draws_every_change_of_offset_in_a_long_window() -> None:
+    """Ten years in London: twenty dashed lines, one per change, even with ticks a year apart."""
+    scenario, _ = load(EXAMPLE)
+    window = Window(start=datetime(2020, 1, 1, tzinfo=UTC), end=datetime(2030, 1, 1, tzinfo=UTC))
+    svg = shiftcalc.timeline_svg(shiftcalc.resolve(scenario.schedule, window), scenario.schedule)
+    lines = [line for line in ET.fromstring(svg).iter(f"{SVG}line") if line.get("class") == "dst"]
+    assert len(lines) == 20
+    first = lines[0].find(f"{SVG}title")
+    assert first is not None
+    assert (
+        first.text == "2020-03-29 01:00 GMT becomes 02:00 BST (UTC+01:00) = 2020-03-29T01:00:00Z"
+    )

@@ -1003,15 +1003,16 @@ def _utc_text(instant: datetime) -> str:
 
 def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
     """Ticks at wall-clock boundaries (the coarsest step giving at most MAX_TICKS), each with
-    its UTC instant in a title, and a dashed line at each change of the zone's offset."""
+    its UTC instant in a title, and a dashed line at each change of the zone's offset (up to
+    MAX_CHANGES; past that, the axis' caption gives their number)."""
     zone, start, end = blocks.zone, blocks.window_start, blocks.window_end
     span = end - start
     name, size = next(((n, s) for n, s in _TICKS if span / s <= MAX_TICKS), _TICKS[-1])
-    out = [
-        f'<text x="{_num(LEFT)}" y="34" class="axis">{escape(blocks.zone_name)} '
-        f"(one tick per {escape(name)})</text>"
-    ]
-    previous = None
+    changes = _window_changes(blocks)
+    caption = f"{blocks.zone_name} (one tick per {name})"
+    if len(changes) > MAX_CHANGES:
+        caption += f"; the offset changes {len(changes)} times (not drawn)"
+    out = [f'<text x="{_num(LEFT)}" y="34" class="axis">{escape(caption)}</text>']
     # a label every few ticks, so that labels (about 50 px) do not run into each other
     every = max(1, math.ceil(60 / (PLOT * (size / span)))) if span else 1
     for count, (instant, wall) in enumerate(_tick_instants(name, blocks)):
@@ -1023,35 +1024,49 @@ def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
         if count % every == 0:
             label = escape(_tick_label(name, wall))
             out.append(f'<text x="{x}" y="{_num(TOP - 16)}" font-size="9">{label}</text>')
-        if previous is not None and previous.utcoffset() != instant.astimezone(zone).utcoffset():
-            at = _change_instant(previous.astimezone(UTC), instant, zone)
-            xd = _num(_x(at, blocks))
-            local = at.astimezone(zone)
-            out.append(
-                f'<line x1="{xd}" y1="{_num(TOP - 12)}" x2="{xd}" y2="{_num(bottom)}" '
-                f'class="dst"><title>{escape(_zone_text(at, zone))} (UTC'
-                f"{_offset_text(local.utcoffset())}) = {_utc_text(at)}: the offset changes"
-                "</title></line>"
-            )
-        previous = instant.astimezone(zone)
+    for lo, hi in changes if len(changes) <= MAX_CHANGES else ():
+        at = _change_instant(lo, hi, zone)
+        xd = _num(_x(at, blocks))
+        out.append(
+            f'<line x1="{xd}" y1="{_num(TOP - 12)}" x2="{xd}" y2="{_num(bottom)}" '
+            f'class="dst"><title>{escape(_change_text(at, zone))} = {_utc_text(at)}'
+            "</title></line>"
+        )
     return out
+
+
+MAX_CHANGES = 200
+
+
+def _window_changes(blocks: Blocks) -> list[tuple[datetime, datetime]]:
+    """Spans in each of which the zone's offset changes once: the offset read every 3 days
+    (30 days in windows over 2 years; a change undone within a month is missed there)."""
+    zone, start, end = blocks.zone, blocks.window_start, blocks.window_end
+    if zone is UTC:
+        return []
+    probe = 3 * _DAY if end - start <= 731 * _DAY else 30 * _DAY
+    points, at = [start], start
+    while end - at > probe:
+        at += probe
+        points.append(at)
+    points.append(end)
+    offsets = [point.astimezone(zone).utcoffset() for point in points]
+    return [
+        (points[i], points[i + 1]) for i in range(len(points) - 1) if offsets[i] != offsets[i + 1]
+    ]
 
 
 def _tick_instants(name: str, blocks: Blocks) -> Iterable[tuple[datetime, datetime]]:
     """Instants (and wall times) of the ticks inside the window, both ends included."""
     zone, start, end = blocks.zone, blocks.window_start, blocks.window_end
     wall: datetime | None = _tick_floor(name, _wall(start, zone))
-    first = True
     while wall is not None:
         instant = _instant(wall, zone)
         if instant > end:
             break
-        if instant >= start or first:
-            yield max(instant, start), wall
-        first = False
+        if instant >= start:
+            yield instant, wall
         wall = _tick_next(name, wall)
-    if first:
-        return
 
 
 def _tick_floor(name: str, wall: datetime) -> datetime:
