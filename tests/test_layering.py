@@ -68,8 +68,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff); the timeline pictures (_timeline)",
-        ("_scenario", "_output", "_quality", "_diff", "_timeline"),
+        " the diff of two schedules (_diff); the timeline pictures (_timeline, _timeline_svg)",
+        ("_scenario", "_output", "_quality", "_diff", "_timeline", "_timeline_svg"),
     ),
     Layer(
         "namespace",

@@ -55,7 +55,8 @@ from ._resolve import (
     take_oncall,
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
-from ._timeline import timeline_svg, timeline_text
+from ._timeline import timeline_text
+from ._timeline_svg import timeline_svg
 
 
 def __getattr__(name: str) -> str:

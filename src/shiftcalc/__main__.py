@@ -50,7 +50,8 @@ from ._quality import quality_report
 from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
-from ._timeline import timeline_svg, timeline_text
+from ._timeline import timeline_text
+from ._timeline_svg import timeline_svg
 from ._tz import get_zone
 
 if TYPE_CHECKING:
