@@ -506,6 +506,26 @@ def timeline_text(
 
     Raises:
         ValidationError: ``width`` outside 40 to 1000.
+
+    >>> from datetime import datetime, timedelta, UTC
+    >>> from shiftcalc import Schedule, Shift, Window, resolve
+    >>> shift = Shift(type="recurrent_event", start=datetime(2024, 1, 1, 9), frequency="daily",
+    ...               duration=timedelta(hours=8), users=("alice",))
+    >>> schedule = Schedule(shifts=(shift,), name="office")
+    >>> window = Window(start=datetime(2024, 1, 1, tzinfo=UTC),
+    ...                 end=datetime(2024, 1, 3, 12, tzinfo=UTC))
+    >>> print(timeline_text(resolve(schedule, window), schedule, width=60), end="")
+    office - UTC - strict - 2024-01-01 00:00 UTC to 2024-01-03 ~
+    one line per day, one cell per 2h: L0, final
+                    L0           final
+                    0  6  12 18  0  6  12 18
+    Mon 2024-01-01  ----aaaaa--- ....!aaa!...
+    Tue 2024-01-02  ----aaaaa--- ....!aaa!...
+    Wed 2024-01-03  ----aa       ....!a
+    users: a alice
+    . nobody on call  ! nobody for part of the cell
+    - nothing in this layer  ~ skipped by a DST change
+    ? unresolved name
     """
     if (
         isinstance(width, bool)

@@ -68,6 +68,17 @@ def timeline_svg(
     (the next free colour where a neighbouring block has it), gaps hatched, overrides outlined
     with dashes and swapped time with dots, labels inside the blocks that are wide enough, and
     a legend. No script, no external resource; the same input gives the same bytes.
+
+    >>> from datetime import datetime, timedelta, UTC
+    >>> from shiftcalc import Schedule, Shift, Window, resolve
+    >>> shift = Shift(type="single_event", start=datetime(2024, 1, 1, 9),
+    ...               duration=timedelta(hours=8), users=("alice",))
+    >>> schedule = Schedule(shifts=(shift,))
+    >>> window = Window(start=datetime(2024, 1, 1, tzinfo=UTC),
+    ...                 end=datetime(2024, 1, 2, tzinfo=UTC))
+    >>> svg = timeline_svg(resolve(schedule, window), schedule)
+    >>> svg.count('data-lane="final"'), svg.count('class="gap"')  # alice, two gaps; legend
+    (3, 3)
     """
     return _svg(timeline_blocks(resolution, schedule, layers=layers))
 
