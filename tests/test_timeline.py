@@ -433,3 +433,32 @@ def test_svg_draws_every_change_of_offset_in_a_long_window() -> None:
     assert (
         first.text == "2020-03-29 01:00 GMT becomes 02:00 BST (UTC+01:00) = 2020-03-29T01:00:00Z"
     )
+
+
+def test_svg_overlapping_blocks_take_their_own_sub_rows() -> None:
+    """Users on call together (one shift of two users, an equal-rank layer) are drawn one above
+    the other: blocks of a lane that overlap in time never share a sub-row."""
+    scenario = shiftcalc.load_scenario(
+        {
+            "schedule": {"time_zone": "UTC"},
+            "shifts": [
+                {"type": "single_event", "start": "2024-01-01T08:00:00", "duration": 36000,
+                 "users": ["alice", "bob"]},
+                {"type": "single_event", "start": "2024-01-01T12:00:00", "duration": 36000,
+                 "users": ["carol"]},
+            ],
+            "window": {"start": "2024-01-01", "end": "2024-01-02"},
+        }
+    )  # fmt: skip
+    resolution = shiftcalc.resolve(scenario.schedule, scenario.window)
+    blocks = blocks_of(shiftcalc.timeline_svg(resolution, scenario.schedule))
+    for lane in ("L0", "final"):
+        mine = [b for b in blocks if b.get("data-lane") == lane and b.get("data-user")]
+        assert len(mine) == 3
+        for a in mine:
+            for b in mine:
+                overlap = a.attrib["data-start"] < b.attrib["data-end"] and (
+                    b.attrib["data-start"] < a.attrib["data-end"]
+                )
+                if a is not b and overlap:
+                    assert a.attrib["y"] != b.attrib["y"]

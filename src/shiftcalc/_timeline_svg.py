@@ -8,6 +8,7 @@ Cost: O(blocks log blocks + ticks), plus the layers' expansion (see ``timeline_b
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -104,18 +105,23 @@ def _num(value: float) -> str:
 
 
 def _sub_rows(lane: Lane) -> tuple[list[int], int]:
-    """A sub-row per block so that overlapping blocks do not cover each other (the first
-    free sub-row, in block order), and the number of sub-rows."""
-    ends: list[datetime] = []
+    """A sub-row per block so that overlapping blocks do not cover each other (the lowest
+    free sub-row, in block order), and the number of sub-rows: O(n log n) with two heaps (the
+    busy rows by end, the free rows by index), however many blocks overlap."""
+    busy: list[tuple[datetime, int]] = []
+    free: list[int] = []
     rows = []
+    count = 0
     for block in lane.blocks:
-        row = next((i for i, end in enumerate(ends) if end <= block.start), len(ends))
-        if row == len(ends):
-            ends.append(block.end)
+        while busy and busy[0][0] <= block.start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
         else:
-            ends[row] = block.end
+            row, count = count, count + 1
+        heapq.heappush(busy, (block.end, row))
         rows.append(row)
-    return rows, max(len(ends), 1)
+    return rows, max(count, 1)
 
 
 def _svg(blocks: Blocks) -> str:
