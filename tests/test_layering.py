@@ -70,8 +70,19 @@ LAYERS: tuple[Layer, ...] = (
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
         " the diff of two schedules (_diff); fairness weights and figures (_fairness);"
         " conflicts across schedules and time off (_conflicts);"
-        " why who is on call at an instant (_explain)",
-        ("_scenario", "_output", "_quality", "_diff", "_fairness", "_conflicts", "_explain"),
+        " why who is on call at an instant (_explain);"
+        " the timeline pictures (_timeline, _timeline_svg)",
+        (
+            "_scenario",
+            "_output",
+            "_quality",
+            "_diff",
+            "_fairness",
+            "_conflicts",
+            "_explain",
+            "_timeline",
+            "_timeline_svg",
+        ),
     ),
     Layer(
         "namespace",

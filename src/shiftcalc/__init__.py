@@ -70,6 +70,8 @@ from ._resolve import (
     take_oncall,
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
+from ._timeline import timeline_text
+from ._timeline_svg import timeline_svg
 
 
 def __getattr__(name: str) -> str:
@@ -156,6 +158,8 @@ __all__ = [
     "shifts_csv",
     "table",
     "take_oncall",
+    "timeline_svg",
+    "timeline_text",
     "to_json",
     "validate",
 ]

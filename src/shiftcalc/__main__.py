@@ -11,6 +11,8 @@
                         [--format table|json] [--profile strict|oncall]
     shiftcalc explain SCENARIO --at INSTANT [--user NAME] [--profile strict|oncall]
                       [--format text|json]
+    shiftcalc show [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall] [--window START END]
+                   [--format text|svg] [--output FILE]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -56,6 +58,8 @@ from ._quality import quality_report
 from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
+from ._timeline import timeline_text
+from ._timeline_svg import timeline_svg
 from ._tz import get_zone
 
 if TYPE_CHECKING:
@@ -232,6 +236,42 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         text = _option_text("--holidays", holidays, stdin)
         weights = holiday_weights(text, holidays, scenario)
     out.write(_render(fmt, resolution, scenario.schedule, weights))
+    out.write(_render(fmt, resolution, scenario.schedule))
+    if args.demo:
+        out.write("\n" + timeline_text(resolution, scenario.schedule, color=_color(out)))
+    return EXIT_OK
+
+
+def _color(out: TextIO) -> bool:
+    """ANSI colour only for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return out.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _show(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``show``: the timeline of a scenario, as text or an SVG document."""
+    args.demo = False
+    source = _scenario_source(args, stdin)
+    window = _window_option(args.window, args.profile)
+    scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
+    resolution = resolve(
+        scenario.schedule, scenario.window, profile=args.profile, now=scenario.now
+    )
+    if args.output is None:
+        if args.format == "svg":
+            out.write(timeline_svg(resolution, scenario.schedule))
+        else:
+            out.write(timeline_text(resolution, scenario.schedule, color=_color(out)))
+        return EXIT_OK
+    if args.format == "svg":
+        text = timeline_svg(resolution, scenario.schedule)
+    else:
+        text = timeline_text(resolution, scenario.schedule)
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = f"cannot write the file ({exc.strerror or exc})"
+        raise ValidationError("--output", args.output, reason) from None
     return EXIT_OK
 
 
@@ -488,6 +528,32 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
 
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
+    show = commands.add_parser(
+        "show",
+        help="a picture of a scenario's schedule: text timeline or SVG",
+        description="Draw a scenario's layers and final shifts over its window: a text "
+        "timeline (at most 100 columns; ANSI colour at a terminal unless NO_COLOR is set) or a "
+        "standalone SVG document.",
+    )
+    show.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO.json",
+        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
+    )
+    show.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    show.add_argument(
+        "--window",
+        nargs=2,
+        metavar=("START", "END"),
+        help="draw this window instead of the scenario's (instants or dates)",
+    )
+    show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
+    show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    commands.add_parser(
+        "demo", help="final shifts of the bundled example, as a table and a timeline"
+    )
 
     occ = commands.add_parser(
         "occurrences",
@@ -524,6 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _conflicts(args, out, stdin)
         if args.command == "explain":
             return _explain(args, out, stdin)
+        if args.command == "show":
+            return _show(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
