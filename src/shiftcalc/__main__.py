@@ -236,7 +236,6 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         text = _option_text("--holidays", holidays, stdin)
         weights = holiday_weights(text, holidays, scenario)
     out.write(_render(fmt, resolution, scenario.schedule, weights))
-    out.write(_render(fmt, resolution, scenario.schedule))
     if args.demo:
         out.write("\n" + timeline_text(resolution, scenario.schedule, color=_color(out)))
     return EXIT_OK
@@ -527,7 +526,6 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
 
-    commands.add_parser("demo", help="final shifts of the bundled example, as a table")
     show = commands.add_parser(
         "show",
         help="a picture of a scenario's schedule: text timeline or SVG",
