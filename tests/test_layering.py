@@ -68,8 +68,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff)",
-        ("_scenario", "_output", "_quality", "_diff"),
+        " the diff of two schedules (_diff); streaming with resumable cursors (_stream)",
+        ("_scenario", "_output", "_quality", "_diff", "_stream"),
     ),
     Layer(
         "namespace",

@@ -55,6 +55,7 @@ from ._resolve import (
     take_oncall,
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
+from ._stream import Stream, iter_final_shifts, iter_gaps, iter_handoffs
 
 
 def __getattr__(name: str) -> str:
@@ -98,6 +99,7 @@ __all__ = [
     "ShiftcalcError",
     "SkippedComponent",
     "Source",
+    "Stream",
     "UnresolvedName",
     "User",
     "UserDelta",
@@ -115,6 +117,9 @@ __all__ = [
     "gaps",
     "hours_on_call",
     "hours_report_csv",
+    "iter_final_shifts",
+    "iter_gaps",
+    "iter_handoffs",
     "load_scenario",
     "next_handoffs",
     "occurrences",
