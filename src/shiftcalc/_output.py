@@ -264,12 +264,26 @@ def _shift_values(
     email_default: str | None = "",
 ) -> Iterator[tuple[str | None, ...]]:
     """Each row's field values (``SHIFT_FIELDS``), users looked up once."""
+    # one row's end is usually a next row's start: recent instants are written once (a few
+    # thousand at most are kept, so a stream's memory stays flat)
+    texts: dict[datetime, str] = {}
     for row in rows:
         user = users.get(row.user)
         if user is None:
             user = users[row.user] = schedule.user(row.user)
         email = user.email if user.email is not None else email_default
-        yield user.id, email, user.username, _utc_text(row.start), _utc_text(row.end)
+        if len(texts) > _RECENT:
+            texts.clear()
+        start = texts.get(row.start)
+        if start is None:
+            start = texts[row.start] = _utc_text(row.start)
+        end = texts.get(row.end)
+        if end is None:
+            end = texts[row.end] = _utc_text(row.end)
+        yield user.id, email, user.username, start, end
+
+
+_RECENT = 4096
 
 
 def _duration_text(value: timedelta) -> str:

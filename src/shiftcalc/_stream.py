@@ -121,26 +121,28 @@ class Stream(Generic[T]):
     iCal names matching no user in the chunks resolved so far (see :class:`Resolution`).
     """
 
-    __slots__ = ("_items", "_plan", "_position", "_reports")
+    __slots__ = ("_items", "_last", "_plan", "_position", "_reports")
 
     def __init__(
         self,
         plan: _Plan,
-        items: Iterator[tuple[T, dict[str, Any]]],
+        items: Iterator[tuple[T, _Mark]],
         position: dict[str, Any],
         reports: _Reports,
     ) -> None:
         self._plan = plan
         self._items = items
-        self._position = position
+        self._position = position  # where it stands before its first item
+        self._last: tuple[T, _Mark] | None = None
         self._reports = reports
 
     def __iter__(self) -> Stream[T]:
         return self
 
     def __next__(self) -> T:
-        item, self._position = next(self._items)
-        return item
+        # the position is written only when asked for: most items are never a cursor
+        self._last = last = next(self._items)
+        return last[0]
 
     def cursor(self) -> Cursor:
         """A token to resume after the last item yielded (JSON-ready; pass it as ``cursor=``)."""
@@ -148,7 +150,7 @@ class Stream(Generic[T]):
             "v": CURSOR_VERSION,
             **self._plan.arguments(),
             "schedule": fingerprint(self._plan.schedule),
-            **self._position,
+            **(self._position if self._last is None else _after(self._plan, *self._last)),
         }
 
     @property
@@ -158,6 +160,21 @@ class Stream(Generic[T]):
     @property
     def unresolved(self) -> tuple[UnresolvedName, ...]:
         return tuple(self._reports.unresolved)
+
+
+_Mark = tuple[datetime, int] | None  # oncall: the item's chunk and count in it; strict: none
+
+
+def _after(plan: _Plan, item: object, mark: _Mark) -> dict[str, Any]:
+    """The position just after ``item``: strict positions follow from the item itself."""
+    if mark is not None:
+        return {"chunk": mark[0].isoformat(), "skip": mark[1]}
+    if isinstance(item, FinalShift):
+        return {"from": item.start.isoformat(), "after": [item.end.isoformat(), item.user]}
+    if isinstance(item, Gap):
+        return {"from": item.end.isoformat()}
+    assert isinstance(item, Handoff)
+    return {"from": item.at.isoformat()}
 
 
 @dataclass(slots=True)
@@ -410,7 +427,7 @@ def iter_handoffs(
 def _stream(plan: _Plan, cursor: Cursor | None) -> Stream[Any]:
     position = _start_position(plan) if cursor is None else _position(plan, cursor)
     reports = _Reports({}, {})
-    items: Iterator[tuple[Any, dict[str, Any]]]
+    items: Iterator[tuple[Any, _Mark]]
     if plan.profile == "oncall":
         items = _oncall_items(plan, position, reports)
     else:
@@ -476,7 +493,7 @@ def _strict_rows(
     at: datetime,
     after: tuple[datetime, str] | None,
     reports: _Reports,
-) -> Iterator[tuple[FinalShift, dict[str, Any]]]:
+) -> Iterator[tuple[FinalShift, None]]:
     """Rows in resolve's order (start, end, user), from the rows that start at or after ``at``
     (those at ``at`` past ``after``, the (end, user) of the last row yielded before).
 
@@ -508,14 +525,11 @@ def _strict_rows(
         for row, ghost in held[:cut]:
             if ghost or (after is not None and row.start == at and (row.end, row.user) <= after):
                 continue
-            position = {"from": row.start.isoformat(), "after": [row.end.isoformat(), row.user]}
-            yield row, position
+            yield row, None
         del held[:cut]
 
 
-def _strict_gaps(
-    plan: _Plan, at: datetime, reports: _Reports
-) -> Iterator[tuple[Gap, dict[str, Any]]]:
+def _strict_gaps(plan: _Plan, at: datetime, reports: _Reports) -> Iterator[tuple[Gap, None]]:
     """Gaps from ``at``; one touching a chunk's end is held to join the next chunk's first gap
     when that has the same kind and names (the merger joins such pieces)."""
     pending: Gap | None = None
@@ -525,12 +539,12 @@ def _strict_gaps(
         if pending is not None and gaps and _joins(pending, gaps[0]):
             gaps[0] = replace(pending, end=gaps[0].end)
         elif pending is not None:
-            yield pending, {"from": pending.end.isoformat()}
+            yield pending, None
         pending = None
         if gaps and (endless or not last) and gaps[-1].end == window.end:
             pending = gaps.pop()
         for gap in gaps:
-            yield gap, {"from": gap.end.isoformat()}
+            yield gap, None
     if endless:
         # nothing happens after the last activity: nobody is on call to the end of time
         tail = Gap(start=max(plan.stop, at), end=_MAX_UTC)
@@ -539,11 +553,11 @@ def _strict_gaps(
         if pending is not None and _joins(pending, tail):
             tail, pending = replace(pending, end=_MAX_UTC), None
         if pending is not None:
-            yield pending, {"from": pending.end.isoformat()}
+            yield pending, None
             pending = None
-        yield tail, {"from": tail.end.isoformat()}
+        yield tail, None
     if pending is not None:
-        yield pending, {"from": pending.end.isoformat()}
+        yield pending, None
 
 
 def _joins(first: Gap, second: Gap) -> bool:
@@ -556,14 +570,14 @@ def _joins(first: Gap, second: Gap) -> bool:
 
 def _strict_handoffs(
     plan: _Plan, at: datetime, reports: _Reports
-) -> Iterator[tuple[Handoff, dict[str, Any]]]:
+) -> Iterator[tuple[Handoff, None]]:
     """Changes of the on-call set between consecutive timeline pieces, across chunks too."""
     users: tuple[str, ...] | None = None
     for _, resolution, _ in _strict_chunks(plan, at, reports):
         for event in resolution.events:
             if users is not None and event.users != users and event.start > at:
                 handoff = Handoff(at=event.start, before=users, after=event.users)
-                yield handoff, {"from": event.start.isoformat()}
+                yield handoff, None
             users = event.users
 
 
@@ -572,7 +586,7 @@ def _strict_handoffs(
 
 def _oncall_items(
     plan: _Plan, position: dict[str, Any], reports: _Reports
-) -> Iterator[tuple[Any, dict[str, Any]]]:
+) -> Iterator[tuple[Any, _Mark]]:
     """OnCall's answers for consecutive 365-day windows from ``start``: its rows (or gaps) of
     each, in its order, the first ``skip`` of the cursor's chunk left out. With ``end=None``
     the windows go on until one starts after the schedule's last activity."""
@@ -585,7 +599,7 @@ def _oncall_items(
         reports.add(resolution)
         items = resolution.shifts if plan.kind == "final_shifts" else resolution.gaps
         for index in range(skip, len(items)):
-            yield items[index], {"chunk": chunk.isoformat(), "skip": index + 1}
+            yield items[index], (chunk, index + 1)
         if window.end >= plan.stop:
             return
         chunk, skip = window.end, 0
