@@ -299,7 +299,7 @@ def _position(plan: _Plan, cursor: object) -> dict[str, Any]:
             raise ValidationError("cursor.skip", skip, "expected a count of rows >= 0")
         return {"chunk": chunk.isoformat(), "skip": skip}
     at = _instant(cursor, "from")
-    if not plan.start <= at <= max(plan.stop, plan.start):
+    if not plan.start <= at <= (_MAX_UTC if plan.end is None else plan.end):
         raise ValidationError("cursor.from", cursor.get("from"), "outside the stream's window")
     position: dict[str, Any] = {"from": at.isoformat()}
     if plan.kind == "final_shifts":
