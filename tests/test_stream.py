@@ -514,3 +514,84 @@ def test_cli_json_lines_are_the_documents_rows(tmp_path: Any) -> None:
     document = json.loads(_cli(["final-shifts", path, "--format", "json", *window]))
     assert [json.loads(line) for line in lines] == document["results"]
     assert len(lines) == 48
+
+
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//shiftcalc tests//EN
+BEGIN:VEVENT
+UID:primary@example.com
+DTSTART;TZID=Europe/Berlin:20240325T090000
+DTEND;TZID=Europe/Berlin:20240325T170000
+RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=40
+SUMMARY:alice
+END:VEVENT
+BEGIN:VEVENT
+UID:backup@example.com
+DTSTART;VALUE=DATE:20240327
+DTEND;VALUE=DATE:20240329
+SUMMARY:[L1] ghost
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_calendar_schedule_streams_as_it_resolves_with_its_reports(profile: str) -> None:
+    """Calendar rows, unresolved-name gaps and the reports (each name once) across chunks;
+    an endless stream of a calendar whose rule has COUNT ends."""
+    scenario = shiftcalc.load_scenario(
+        {
+            "schedule": {"type": "ical", "time_zone": "Europe/Berlin", "ical_primary": CALENDAR},
+            "users": ["alice"],
+            "shifts": [],
+            "window": {"start": "2024-03-20", "end": "2024-06-29"},
+        }
+    )
+    schedule, window = scenario.schedule, scenario.window
+    whole = shiftcalc.resolve(schedule, window, profile=profile)  # type: ignore[arg-type]
+    with _chunks((timedelta(hours=5), 2)), hang_guard(60):
+        rows = shiftcalc.iter_final_shifts(
+            schedule,
+            window.start,
+            end=window.end,
+            profile=profile,  # type: ignore[arg-type]
+        )
+        assert list(rows) == list(whole.shifts)
+        assert rows.unresolved == whole.unresolved
+        gaps = shiftcalc.iter_gaps(
+            schedule,
+            window.start,
+            end=window.end,
+            profile=profile,  # type: ignore[arg-type]
+        )
+        assert list(gaps) == list(whole.gaps)
+        endless = shiftcalc.iter_final_shifts(schedule, window.start, profile=profile)  # type: ignore[arg-type]
+        assert len(list(endless)) == 40
+
+
+def test_oncall_stream_jumps_empty_years_without_changing_the_answer() -> None:
+    """Empty chunks are skipped by probing ahead for occurrences; rows touching a skipped
+    stretch's edges (an event ending exactly on a chunk boundary, one starting on one) are
+    kept: the stream still equals OnCall's answers chunk by chunk."""
+    chunk = timedelta(days=10)
+    wall = datetime(2024, 1, 1)
+    events = [
+        (wall, timedelta(hours=5)),
+        (wall + timedelta(days=400, hours=-1), timedelta(hours=1)),
+        (wall + timedelta(days=600), timedelta(hours=2)),
+    ]
+    schedule = Schedule(
+        shifts=tuple(
+            Shift(type="single_event", start=start, duration=length, users=(f"u{i}",))
+            for i, (start, length) in enumerate(events)
+        )
+    )
+    expected = []
+    for k in range(70):
+        window = Window(start=JAN + k * chunk, end=JAN + (k + 1) * chunk)
+        expected += shiftcalc.resolve(schedule, window, profile="oncall").shifts
+    with patch.object(stream_module, "ONCALL_CHUNK", chunk), hang_guard(60):
+        rows = list(shiftcalc.iter_final_shifts(schedule, JAN, profile="oncall"))
+    assert rows == expected
+    assert [row.user for row in rows] == ["u0", "u1", "u2"]

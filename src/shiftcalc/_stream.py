@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
-from ._errors import ValidationError
+from ._errors import ShiftcalcError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, later
 from ._model import (
     FinalShift,
@@ -36,7 +36,7 @@ from ._model import (
     utc_instant,
     validate,
 )
-from ._resolve import CalendarErrors, Handoff, Resolution, resolve
+from ._resolve import CalendarErrors, Handoff, Resolution, expand, resolve
 from ._scenario import Scenario, dump_scenario
 
 __all__ = [
@@ -593,6 +593,7 @@ def _oncall_items(
     chunk = datetime.fromisoformat(position["chunk"])
     skip: int = position["skip"]
     limit = plan.end if plan.end is not None else _MAX_UTC
+    probe = _FIRST_PROBE
     while True:
         window = Window(start=chunk, end=min(later(chunk, ONCALL_CHUNK), limit))
         resolution = plan.resolve(window, plan.max_occurrences)
@@ -603,3 +604,32 @@ def _oncall_items(
         if window.end >= plan.stop:
             return
         chunk, skip = window.end, 0
+        if resolution.shifts or resolution.gaps:
+            probe = _FIRST_PROBE
+        else:
+            chunk = _past_empty_chunks(plan, window.start, chunk, probe)
+            probe = min(probe * 4, _LAST_PROBE)
+
+
+_FIRST_PROBE, _LAST_PROBE = 8, 8 * 4**8  # chunks an oncall probe looks ahead (to 190,000 y)
+
+
+def _past_empty_chunks(plan: _Plan, empty: datetime, following: datetime, chunks: int) -> datetime:
+    """The next oncall chunk worth resolving after the empty chunk starting at ``empty``.
+
+    When no occurrence of the schedule (in any band, calendars included) overlaps the next
+    ``chunks`` chunks, OnCall's answer for each of them is empty (no records: no rows, no
+    gaps), so the grid jumps to the last of them but one: a record touching the probe's end
+    is never skipped. Any error or occurrence in the probe: no jump (the chunks will say).
+    """
+    probe = Window(start=empty, end=min(later(empty, ONCALL_CHUNK * chunks), plan.stop))
+    try:
+        found = expand(
+            plan.schedule, probe, profile="oncall", durations=plan.durations, max_occurrences=1
+        )
+    except ShiftcalcError:
+        return following
+    if found:
+        return following
+    whole = (probe.end - empty) // ONCALL_CHUNK
+    return max(following, empty + ONCALL_CHUNK * (whole - 2))
