@@ -595,3 +595,14 @@ def test_oncall_stream_jumps_empty_years_without_changing_the_answer() -> None:
         rows = list(shiftcalc.iter_final_shifts(schedule, JAN, profile="oncall"))
     assert rows == expected
     assert [row.user for row in rows] == ["u0", "u1", "u2"]
+
+
+def test_cursor_of_a_schedule_differing_in_microseconds_is_refused() -> None:
+    """The scenario form writes whole seconds; the fingerprint also holds the exact times."""
+    one = Shift(type="single_event", start=datetime(2024, 1, 1, 9, 0, 0, 500),
+                duration=timedelta(seconds=90), users=("a",))  # fmt: skip
+    other = Shift(**{**_fields(one), "start": datetime(2024, 1, 1, 9, 0, 0, 600)})
+    stream = shiftcalc.iter_final_shifts(Schedule(shifts=(one,)), JAN)
+    with pytest.raises(ValidationError) as caught:
+        shiftcalc.iter_final_shifts(Schedule(shifts=(other,)), JAN, cursor=stream.cursor())
+    assert caught.value.field == "cursor.schedule"

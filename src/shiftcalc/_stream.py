@@ -194,6 +194,19 @@ def fingerprint(schedule: Schedule) -> str:
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     data = dump_scenario(Scenario(schedule=schedule, window=Window(start=epoch, end=epoch)))
     del data["window"]
+    # the scenario form writes whole seconds; a schedule built in Python may hold microseconds
+    exact: list[list[Any]] = [
+        [_text(s.start), s.duration // _TICK, _text(s.rotation_start), _text(s.until)]
+        for s in schedule.shifts
+    ]
+    exact += [
+        [
+            _text(utc_instant(swap.swap_start, "swap_start")),
+            _text(utc_instant(swap.swap_end, "swap_end")),
+        ]
+        for swap in schedule.swaps
+    ]
+    data["exact"] = exact
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
