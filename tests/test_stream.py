@@ -480,9 +480,9 @@ def test_cli_streams_csv_in_flat_memory(tmp_path: Any) -> None:
 def test_cli_streams_two_centuries_of_an_hourly_rotation_past_max_occurrences(
     tmp_path: Any,
 ) -> None:
-    """1,753,152 rows: past the default max_occurrences (a million) of one resolution."""
+    """1,753,176 rows: past the default max_occurrences (a million) of one resolution."""
     peak, sink = _peak_streaming(_scenario_file(tmp_path, 200), "json-lines")
-    assert sink.lines == 1_753_152
+    assert sink.lines == 1_753_176
     assert json.loads(sink.last)["shift_end"] == "2200-01-01T00:00:00Z"
     assert peak < 8_000_000
 
