@@ -71,7 +71,8 @@ LAYERS: tuple[Layer, ...] = (
         " the diff of two schedules (_diff); fairness weights and figures (_fairness);"
         " conflicts across schedules and time off (_conflicts);"
         " why who is on call at an instant (_explain);"
-        " the timeline pictures (_timeline, _timeline_svg)",
+        " the timeline pictures (_timeline, _timeline_svg);"
+        " streaming with resumable cursors (_stream)",
         (
             "_scenario",
             "_output",
@@ -82,6 +83,7 @@ LAYERS: tuple[Layer, ...] = (
             "_explain",
             "_timeline",
             "_timeline_svg",
+            "_stream",
         ),
     ),
     Layer(

@@ -70,6 +70,7 @@ from ._resolve import (
     take_oncall,
 )
 from ._scenario import Scenario, dump_scenario, load_scenario
+from ._stream import Stream, iter_final_shifts, iter_gaps, iter_handoffs
 from ._timeline import timeline_text
 from ._timeline_svg import timeline_svg
 
@@ -124,6 +125,7 @@ __all__ = [
     "SkippedComponent",
     "Source",
     "Spread",
+    "Stream",
     "Turn",
     "UnresolvedName",
     "User",
@@ -149,6 +151,9 @@ __all__ = [
     "holidays_from_ical",
     "hours_on_call",
     "hours_report_csv",
+    "iter_final_shifts",
+    "iter_gaps",
+    "iter_handoffs",
     "load_scenario",
     "next_handoffs",
     "occurrences",

@@ -3,8 +3,8 @@
 ::
 
     shiftcalc final-shifts [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall]
-                           [--format json|csv|ics|table|hours|quality] [--window START END]
-                           [--holidays FILE]
+                           [--format json|csv|json-lines|ics|table|hours|quality]
+                           [--window START END] [--holidays FILE]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
     shiftcalc conflicts A.json B.json ... [--window START END] [--time-off FILE]
@@ -50,6 +50,8 @@ from ._output import (
     hours_report_csv,
     quality_document,
     shifts_csv,
+    shifts_csv_lines,
+    shifts_json_lines,
     table,
     to_json,
     unresolved_text,
@@ -58,13 +60,14 @@ from ._quality import quality_report
 from ._recurrence import RecurrenceRule, format_instance, occurrences, parse_instance
 from ._resolve import Resolution, resolve
 from ._scenario import Scenario, load_scenario, parse_schedule, parse_window
+from ._stream import iter_final_shifts
 from ._timeline import timeline_text
 from ._timeline_svg import timeline_svg
 from ._tz import get_zone
 
 if TYPE_CHECKING:
     from ._fairness import Weights
-    from ._model import Schedule
+    from ._model import Schedule, SkippedComponent, UnresolvedName
 
 __all__ = ["main"]
 
@@ -72,7 +75,9 @@ EXIT_OK = 0
 EXIT_DIFFERENT = 1  # diff: the schedules differ (as diff(1) says it)
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug of shiftcalc's, not of the input
-FORMATS = ("json", "csv", "ics", "table", "hours", "quality")
+FORMATS = ("json", "csv", "json-lines", "ics", "table", "hours", "quality")
+# Written row by row as the stream computes them: memory stays flat over any window.
+STREAMED_FORMATS = ("csv", "json-lines")
 DIFF_FORMATS = ("table", "json", "csv")
 EXPLAIN_FORMATS = ("text", "json")
 EXAMPLE = "oncall-team.json"
@@ -214,6 +219,8 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     fmt = args.format or ("table" if source is None else "json")
     window = _window_option(args.window, args.profile)
     scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
+    if fmt in STREAMED_FORMATS:
+        return _stream_final_shifts(fmt, scenario, args, out)
     resolution = resolve(
         scenario.schedule,
         scenario.window,
@@ -222,14 +229,7 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         calendar_errors=args.calendar_errors,
         now=scenario.now,
     )
-    for skipped in resolution.skipped:
-        # reported, never silently dropped
-        sys.stderr.write(
-            f"shiftcalc: warning: skipped VEVENT[UID={skipped.uid}, line {skipped.line}]"
-            f".{skipped.property}: {skipped.reason}\n"
-        )
-    for text in dict.fromkeys(map(unresolved_text, resolution.unresolved)):
-        sys.stderr.write(f"shiftcalc: warning: {text}\n")
+    _warn(resolution.skipped, resolution.unresolved)
     holidays = getattr(args, "holidays", None)
     weights = None
     if holidays is not None:
@@ -272,6 +272,37 @@ def _show(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         reason = f"cannot write the file ({exc.strerror or exc})"
         raise ValidationError("--output", args.output, reason) from None
     return EXIT_OK
+
+
+def _stream_final_shifts(
+    fmt: str, scenario: Scenario, args: argparse.Namespace, out: TextIO
+) -> int:
+    """CSV or JSON lines written row by row as the stream computes them (the same rows and
+    bytes as the batch writers; warnings follow on standard error once the stream ends)."""
+    rows = iter_final_shifts(
+        scenario.schedule,
+        scenario.window.start,
+        end=scenario.window.end,
+        profile=args.profile,
+        durations=args.durations,
+        calendar_errors=args.calendar_errors,
+        now=scenario.now,
+    )
+    lines = shifts_csv_lines if fmt == "csv" else shifts_json_lines
+    out.writelines(lines(rows, scenario.schedule))
+    _warn(rows.skipped, rows.unresolved)
+    return EXIT_OK
+
+
+def _warn(skipped: Sequence[SkippedComponent], unresolved: Sequence[UnresolvedName]) -> None:
+    """One warning line per skipped component and per unresolved name: never silently dropped."""
+    for item in skipped:
+        sys.stderr.write(
+            f"shiftcalc: warning: skipped VEVENT[UID={item.uid}, line {item.line}]"
+            f".{item.property}: {item.reason}\n"
+        )
+    for text in dict.fromkeys(map(unresolved_text, unresolved)):
+        sys.stderr.write(f"shiftcalc: warning: {text}\n")
 
 
 def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:

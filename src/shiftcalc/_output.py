@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 from json.encoder import encode_basestring_ascii
@@ -21,10 +22,13 @@ from ._quality import QualityReport
 from ._tz import get_zone
 
 __all__ = [
+    "SHIFT_FIELDS",
     "final_shifts_document",
     "hours_report_csv",
     "quality_document",
     "shifts_csv",
+    "shifts_csv_lines",
+    "shifts_json_lines",
     "table",
     "to_json",
     "unresolved_text",
@@ -207,15 +211,80 @@ def hours_report_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     return _csv(("user_pk", "user_email", "hours_on_call"), lines)
 
 
+SHIFT_FIELDS = ("user_pk", "user_email", "user_username", "shift_start", "shift_end")
+"""The fields of a final-shift row in CSV and JSON lines (the final_shifts document's)."""
+
+
 def shifts_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     """One CSV line per row: ``user_pk,user_email,user_username,shift_start,shift_end`` (UTC)."""
-    lines = []
+    return "".join(shifts_csv_lines(rows, schedule))
+
+
+def shifts_csv_lines(rows: Iterable[FinalShift], schedule: Schedule) -> Iterator[str]:
+    """:func:`shifts_csv` line by line (the header first), as ``rows`` come: the CLI streams it.
+
+    >>> from datetime import datetime, UTC
+    >>> row = FinalShift(user="alice", start=datetime(2024, 1, 1, 9, tzinfo=UTC),
+    ...                  end=datetime(2024, 1, 1, 17, tzinfo=UTC))
+    >>> list(shifts_csv_lines([row], Schedule()))[1]
+    'alice,,alice,2024-01-01T09:00:00Z,2024-01-01T17:00:00Z\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    users: dict[str, User] = {}
+    for fields in itertools.chain([SHIFT_FIELDS], _shift_values(rows, schedule, users)):
+        writer.writerow(fields)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def shifts_json_lines(rows: Iterable[FinalShift], schedule: Schedule) -> Iterator[str]:
+    """One JSON object per row and line, with the CSV's fields (``user_email`` null when the
+    user has none, as in the final_shifts document).
+
+    >>> from datetime import datetime, UTC
+    >>> row = FinalShift(user="alice", start=datetime(2024, 1, 1, 9, tzinfo=UTC),
+    ...                  end=datetime(2024, 1, 1, 17, tzinfo=UTC))
+    >>> line = next(shifts_json_lines([row], Schedule()))
+    >>> line[:56]
+    '{"user_pk":"alice","user_email":null,"user_username":"al'
+    >>> json.loads(line)["shift_end"], line.count("\\n")
+    ('2024-01-01T17:00:00Z', 1)
+    """
+    users: dict[str, User] = {}
+    for values in _shift_values(rows, schedule, users, email_default=None):
+        fields = dict(zip(SHIFT_FIELDS, values, strict=True))
+        yield json.dumps(fields, separators=(",", ":")) + "\n"
+
+
+def _shift_values(
+    rows: Iterable[FinalShift],
+    schedule: Schedule,
+    users: dict[str, User],
+    email_default: str | None = "",
+) -> Iterator[tuple[str | None, ...]]:
+    """Each row's field values (``SHIFT_FIELDS``), users looked up once."""
+    # one row's end is usually a next row's start: recent instants are written once (a few
+    # thousand at most are kept, so a stream's memory stays flat)
+    texts: dict[datetime, str] = {}
     for row in rows:
-        user = schedule.user(row.user)
-        lines.append(
-            (user.id, user.email or "", user.username, _utc_text(row.start), _utc_text(row.end))
-        )
-    return _csv(("user_pk", "user_email", "user_username", "shift_start", "shift_end"), lines)
+        user = users.get(row.user)
+        if user is None:
+            user = users[row.user] = schedule.user(row.user)
+        email = user.email if user.email is not None else email_default
+        if len(texts) > _RECENT:
+            texts.clear()
+        start = texts.get(row.start)
+        if start is None:
+            start = texts[row.start] = _utc_text(row.start)
+        end = texts.get(row.end)
+        if end is None:
+            end = texts[row.end] = _utc_text(row.end)
+        yield user.id, email, user.username, start, end
+
+
+_RECENT = 4096
 
 
 def _duration_text(value: timedelta) -> str:
