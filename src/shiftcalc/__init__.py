@@ -14,8 +14,10 @@ from ._conflicts import Conflict, conflicts
 from ._diff import Change, Diff, MovedHandoff, UserDelta, diff
 from ._errors import (
     CalendarError,
+    CalendarLimitError,
     EngineError,
     NotOnCallError,
+    OccurrenceLimitError,
     RecurrenceError,
     ShiftcalcError,
     ValidationError,
@@ -90,6 +92,7 @@ def __getattr__(name: str) -> str:
 __all__ = [
     # types: values, scenarios, type aliases and errors
     "CalendarError",
+    "CalendarLimitError",
     "Change",
     "Conflict",
     "Diff",
@@ -109,6 +112,7 @@ __all__ = [
     "Interval",
     "MovedHandoff",
     "NotOnCallError",
+    "OccurrenceLimitError",
     "OncallRule",
     "Profile",
     "QualityReport",

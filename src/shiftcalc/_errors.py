@@ -5,7 +5,8 @@
     ShiftcalcError                  every error shiftcalc raises on purpose
     ├── ValidationError (ValueError) bad input: names the field path and the value
     │   ├── RecurrenceError          an RRULE / EXDATE / RDATE that cannot be used
-    │   └── CalendarError            iCalendar text that cannot be used
+    │   ├── CalendarError            iCalendar text that cannot be used
+    │   └── OccurrenceLimitError     a window with more occurrences than max_occurrences
     ├── EngineError                  input Grafana OnCall's engine crashes on (oncall profile)
     └── NotOnCallError (ValueError)  a hand-over from a user who is not on call then
 """
@@ -17,8 +18,10 @@ from typing import Any
 
 __all__ = [
     "CalendarError",
+    "CalendarLimitError",
     "EngineError",
     "NotOnCallError",
+    "OccurrenceLimitError",
     "RecurrenceError",
     "ShiftcalcError",
     "ValidationError",
@@ -156,6 +159,18 @@ class CalendarError(ValidationError):
 
     ``field`` names the component (UID, line) and the property.
     """
+
+
+class OccurrenceLimitError(ValidationError):
+    """A window holding more occurrences than a resolution may expand (``max_occurrences``):
+    ask for a shorter window, raise the limit, or stream (:func:`shiftcalc.iter_final_shifts`
+    resolves chunk by chunk and retries smaller chunks on it).
+    """
+
+
+class CalendarLimitError(CalendarError, OccurrenceLimitError):
+    """A calendar component with more instances in one query than its cap: both a
+    :class:`CalendarError` (it names the component) and an :class:`OccurrenceLimitError`."""
 
 
 class EngineError(ShiftcalcError):

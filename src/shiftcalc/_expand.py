@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import islice
 from typing import Literal
 
-from ._errors import ValidationError
+from ._errors import OccurrenceLimitError
 from ._merge import Span
 from ._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
@@ -41,10 +41,10 @@ MAX_OCCURRENCES = 1_000_000
 rows are a few hundred megabytes; an hourly rotation over a century is about 877,000."""
 
 
-def too_many_occurrences(index: int, limit: int) -> ValidationError:
+def too_many_occurrences(index: int, limit: int) -> OccurrenceLimitError:
     """The error of a resolution whose shifts expand to more than ``limit`` occurrences; the
     shift at ``index`` is the one that went past it."""
-    return ValidationError(
+    return OccurrenceLimitError(
         f"shifts[{index}]",
         limit,
         f"the window holds more than {limit} occurrences (max_occurrences): "

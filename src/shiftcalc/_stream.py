@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
-from ._errors import ShiftcalcError, ValidationError
+from ._errors import OccurrenceLimitError, ShiftcalcError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, later
 from ._model import (
     FinalShift,
@@ -485,9 +485,7 @@ def _chunk(plan: _Plan, at: datetime, size: timedelta) -> tuple[Resolution, time
         window = Window(start=at, end=min(later(at, size), plan.stop))
         try:
             return plan.resolve(window, cap), size
-        except ValidationError as exc:
-            if "max_occurrences" not in exc.reason:
-                raise
+        except OccurrenceLimitError:
             if size > MIN_CHUNK:
                 size = max(size / _SHRINK, MIN_CHUNK)
             elif cap < plan.max_occurrences:

@@ -71,6 +71,7 @@ def _capped(values: Iterable[_T], event: Event, limit: int) -> Iterator[_T]:
                 "RRULE",
                 rule,
                 f"more than {limit} occurrences in one query (max_occurrences={limit})",
+                limit=True,
             )
         yield value
 

@@ -21,11 +21,12 @@ from .._errors import CalendarError
 class PropertyError(Exception):
     """A bad property inside one component (wrapped into CalendarError or a skip)."""
 
-    def __init__(self, prop: str, value: object, reason: str) -> None:
+    def __init__(self, prop: str, value: object, reason: str, *, limit: bool = False) -> None:
         super().__init__(reason)
         self.prop = prop
         self.value = value
         self.reason = reason
+        self.limit = limit  # past the occurrence cap: honest work, not bad text
 
 
 @dataclass(frozen=True, slots=True)

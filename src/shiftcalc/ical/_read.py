@@ -10,7 +10,7 @@ from typing import Literal
 
 from icalendar import vDDDLists, vDDDTypes, vDuration, vInt
 
-from .._errors import CalendarError, RecurrenceError
+from .._errors import CalendarError, CalendarLimitError, RecurrenceError
 from .._model import SkippedComponent
 from .._recurrence import RecurrenceRule
 from ._names import level_of
@@ -187,7 +187,8 @@ class Report:
     def fail(self, uid: str | None, name: str, line: int, exc: PropertyError) -> None:
         if self.on_error != "skip":
             field = f"{name}[UID={uid or '?'}, line {line}].{exc.prop}"
-            raise CalendarError(field, exc.value, exc.reason) from None
+            error = CalendarLimitError if exc.limit else CalendarError
+            raise error(field, exc.value, exc.reason) from None
         if self.skipped is not None:
             self.skipped.append(
                 SkippedComponent(uid=uid or None, line=line, property=exc.prop, reason=exc.reason)
