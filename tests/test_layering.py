@@ -68,8 +68,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff)",
-        ("_scenario", "_output", "_quality", "_diff"),
+        " the diff of two schedules (_diff); coverage over unbounded time (_coverage)",
+        ("_scenario", "_output", "_quality", "_diff", "_coverage"),
     ),
     Layer(
         "namespace",

@@ -10,6 +10,7 @@ from dataclasses import is_dataclass as _is_dataclass
 from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
+from ._coverage import Coverage, Shortfall, coverage
 from ._diff import Change, Diff, MovedHandoff, UserDelta, Weights, diff
 from ._errors import (
     CalendarError,
@@ -73,6 +74,7 @@ __all__ = [
     # types: values, scenarios, type aliases and errors
     "CalendarError",
     "Change",
+    "Coverage",
     "Diff",
     "DurationMode",
     "EngineError",
@@ -96,6 +98,7 @@ __all__ = [
     "ShiftSwap",
     "ShiftType",
     "ShiftcalcError",
+    "Shortfall",
     "SkippedComponent",
     "Source",
     "UnresolvedName",
@@ -107,6 +110,7 @@ __all__ = [
     # metadata
     "__version__",
     # functions: scenarios in and out, the pipeline, queries, results out
+    "coverage",
     "diff",
     "dump_scenario",
     "expand",

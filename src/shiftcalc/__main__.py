@@ -6,6 +6,8 @@
                            [--format json|csv|ics|table|hours|quality] [--window START END]
     shiftcalc diff BEFORE.json AFTER.json [--window START END] [--format table|json|csv]
                    [--profile strict|oncall]
+    shiftcalc coverage SCENARIO.json [--since T] [--min-users K] [--until T]
+                       [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -31,6 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from ._coverage import coverage, coverage_text
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
@@ -242,6 +245,33 @@ def _diff_side(
         raise type(exc)(f"{label} {exc.field}", exc.value, exc.reason) from None
 
 
+def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``coverage SCENARIO``: exit 0 when always covered, 1 with the first gap (or when it
+    could only be checked up to the horizon)."""
+    scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, None)
+    since = _instant_option("--since", args.since, args.profile) or scenario.window.start
+    until = _instant_option("--until", args.until, args.profile)
+    result = coverage(
+        scenario.schedule,
+        since,
+        min_users=args.min_users,
+        until=until,
+        profile=args.profile,
+    )
+    out.write(coverage_text(result, scenario.schedule))
+    return EXIT_OK if result.always_covered else EXIT_DIFFERENT
+
+
+def _instant_option(name: str, value: str | None, profile: str) -> datetime | None:
+    """An instant option (``--since``), read as a scenario's window bound."""
+    if value is None:
+        return None
+    try:
+        return parse_window({"start": value, "end": value}, profile=cast("Profile", profile)).start
+    except ValidationError as exc:
+        raise ValidationError(name, exc.value, exc.reason) from None
+
+
 def _split_values(values: Sequence[str] | None) -> list[str]:
     """``--exdate A,B --exdate C`` → ``[A, B, C]``."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
@@ -368,6 +398,20 @@ def _parser() -> argparse.ArgumentParser:
         help="compare over this window instead of AFTER's (instants or dates)",
     )
 
+    cover = commands.add_parser(
+        "coverage",
+        help="will we ever be uncovered? (for all time, or the first gap)",
+        description="Check that at least --min-users are on call at every instant from "
+        "--since (default: the scenario's window start) for all time, or until --until. "
+        "Exit status 0 when always covered, 1 with the first gap (or when only a bounded "
+        "horizon could be checked), 2 on bad input.",
+    )
+    cover.add_argument("scenario", metavar="SCENARIO.json", help="scenario file or -")
+    cover.add_argument("--since", metavar="T", help="an instant or a date (default: window start)")
+    cover.add_argument("--until", metavar="T", help="an instant or a date (default: no end)")
+    cover.add_argument("--min-users", type=int, default=1, metavar="K", help="default: 1")
+    cover.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+
     commands.add_parser("demo", help="final shifts of the bundled example, as a table")
 
     occ = commands.add_parser(
@@ -401,6 +445,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _occurrences(args, out)
         if args.command == "diff":
             return _diff(args, out, stdin)
+        if args.command == "coverage":
+            return _coverage(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
