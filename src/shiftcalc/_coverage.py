@@ -55,7 +55,6 @@ _CYCLE_HOURS = _CYCLE_DAYS * 24
 _CYCLE_MONTHS = 4800
 _MARGIN = timedelta(days=3)  # wall clock vs UTC, a DST change inside: no zone is a day off
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
-_ANCHOR = datetime(1, 1, 1)  # phases on the wall clock are counted from here
 _ONCALL_CHUNK = timedelta(days=365)  # OnCall answers windows of at most 365 days
 _MAX_TRANSITIONS = 200_000  # DST changes the short argument may enumerate
 
@@ -202,6 +201,7 @@ class _Plan:
     """What the schedule's definition says about its repetition."""
 
     regular_from: datetime  # T0: after it, nothing happens that does not repeat
+    shifts_regular: datetime  # the same without the zones' explicit transitions
     period: timedelta | None  # of the UTC picture after T0
     wall_period: timedelta | None  # of the wall-clock pattern (the short argument)
     zone: str | None  # the one zone of every shift, when the short argument applies
@@ -284,6 +284,7 @@ def _plan(schedule: Schedule, since: datetime, durations: DurationMode) -> _Plan
         zones.add(zone_name)  # only the zones of what repeats matter after T0
         facts.append(f"shifts[{index}] ({zone_name}): {fact}")
     ends += [swap.swap_end for swap in schedule.swaps]
+    shifts_regular = later(max(_utc(end) for end in ends), _MARGIN)
     dst_zones = []
     for name in sorted(zones):
         last, _, changes = _zone_rule(name)
@@ -297,6 +298,7 @@ def _plan(schedule: Schedule, since: datetime, durations: DurationMode) -> _Plan
         why = "the schedule has iCalendar calendars, whose repetition is not analysed"
         return _Plan(
             regular_from=regular_from,
+            shifts_regular=shifts_regular,
             period=None,
             wall_period=None,
             zone=None,
@@ -309,6 +311,7 @@ def _plan(schedule: Schedule, since: datetime, durations: DurationMode) -> _Plan
     single = durations == "wall" and len(zones) == 1 and bool(dst_zones) and wall_hours < utc_hours
     return _Plan(
         regular_from=regular_from,
+        shifts_regular=shifts_regular,
         period=_hours(utc_hours),
         wall_period=_hours(wall_hours) if single else None,
         zone=next(iter(zones)) if single else None,
@@ -632,48 +635,59 @@ class _Check:
 
     def short_argument(self, plan: _Plan) -> tuple[timedelta, list[datetime]] | None:
         """The cost of the one-zone argument and the DST changes it checks (one per distinct
-        phase and neighbourhood), or None when it does not apply."""
+        phase and neighbourhood), or None when it does not apply.
+
+        Changes from ``first`` to ``base`` are listed as they are (the zone's explicit ones
+        included); from ``base``, where the zone's rule holds over every neighbourhood, the
+        picture repeats every ``span``, so one span of them stands for all later ones.
+        """
         if plan.wall_period is None or plan.zone is None:
             return None
         reach = plan.longest + _MARGIN  # a change moves instants within this of it
-        first = later(plan.regular_from, reach)
+        first = later(plan.shifts_regular, reach)
         span = timedelta(hours=_lcm(plan.wall_period // _HOUR, _CYCLE_HOURS))
         cycles = span // _CYCLE
         _, origin, changes = _zone_rule(plan.zone)
-        if cycles * len(changes) > _MAX_TRANSITIONS or later(first, 2 * span) >= _MAX_UTC:
+        zone = get_zone(plan.zone)
+        base = max(first, origin + 2 * reach)
+        if cycles * len(changes) > _MAX_TRANSITIONS or later(base, span + 6 * reach) >= _MAX_UTC:
             return None
-        # every change in [known_from, known_to) is listed: whole cycles of the rule
-        skip = max(0, (first - origin) // _CYCLE - 1)
-        known_from = origin + skip * _CYCLE
-        known_to = origin + (skip + cycles + 3) * _CYCLE
-        instants: list[Change] = []
+        listed_from = first - 2 * reach
+        listed = _probed(zone, listed_from, origin) if listed_from < origin else []
+        skip = max(0, (max(listed_from, origin) - origin) // _CYCLE)
+        if origin + (skip + cycles + 3) * _CYCLE - base < span + 2 * reach:
+            return None  # a rule of changes spread too far (cannot happen: 3 cycles of room)
+        # whole seconds from here on: thousands of changes, compared and hashed
+        stamps = [_seconds(at) for at, _, _ in listed]
+        offsets = [(_seconds_of(b), _seconds_of(a)) for _, b, a in listed]
+        low_limit = _seconds(listed_from)
+        rule = _rule_seconds(plan.zone)
         for k in range(skip, skip + cycles + 3):
-            shift = _CYCLE * k
-            instants += [(at + shift, before, after) for at, before, after in changes]
-        stamps = [at for at, _, _ in instants]
+            shift = _CYCLE_DAYS * 86400 * k
+            for stamp, pair in rule:
+                if stamp + shift >= low_limit:
+                    stamps.append(stamp + shift)
+                    offsets.append(pair)
+        lowest, highest = _seconds(first), _seconds(base + span)
+        near_span, wall_period = _seconds_of(2 * reach), _seconds_of(plan.wall_period)
         seen: set[object] = set()
         chosen: list[datetime] = []
-        for at, _, after in instants:
-            if at < first or at >= first + span:
-                continue
-            low = bisect.bisect_left(stamps, at - 2 * reach)
-            high = bisect.bisect_right(stamps, at + 2 * reach)
-            near = tuple((s - at, b, a) for s, b, a in instants[low:high])
-            phase = (at + after).replace(tzinfo=None) - _ANCHOR
-            # a neighbourhood not known whole (before the rule's first cycle) is checked on
-            # its own
-            whole = known_from <= at - 2 * reach and at + 2 * reach < known_to
-            key: object = (phase % plan.wall_period, near) if whole else at
+        for i in range(bisect.bisect_left(stamps, lowest), bisect.bisect_left(stamps, highest)):
+            stamp = stamps[i]
+            low = bisect.bisect_left(stamps, stamp - near_span)
+            high = bisect.bisect_right(stamps, stamp + near_span)
+            near = tuple((stamps[j] - stamp, *offsets[j]) for j in range(low, high))
+            key = ((stamp + offsets[i][1]) % wall_period, near)  # the wall phase, the changes
             if key not in seen:
                 seen.add(key)
-                chosen.append(at)
+                chosen.append(_EPOCH + timedelta(seconds=stamp))
         cost = (first + reach - self.since) + plan.wall_period + 2 * reach * len(chosen)
         return cost, chosen
 
     def run_short(self, plan: _Plan, chosen: list[datetime]) -> Coverage:
         assert plan.wall_period is not None and plan.zone is not None
         reach = plan.longest + _MARGIN
-        prefix_end = min(later(plan.regular_from, 2 * reach), self.end)
+        prefix_end = min(later(plan.shifts_regular, 2 * reach), self.end)
         found = self.scan(self.since, prefix_end)
         if found is not None:
             return self.gap(found, plan, ("first gap found by resolving from since",))
@@ -681,7 +695,8 @@ class _Check:
             lines = ("every instant up to the end was resolved: covered",)
             return self.answer("covered", self.end, None, plan, lines)
         steady = _steady(self.schedule)
-        wall_start = (plan.regular_from.astimezone(get_zone(plan.zone)) - _DAY).replace(tzinfo=UTC)
+        wall = plan.shifts_regular.astimezone(get_zone(plan.zone))
+        wall_start = (wall - _DAY).replace(tzinfo=UTC)
         steady_gap = self.scan(wall_start, wall_start + plan.wall_period, steady)
         known: datetime | None = None
         for at in chosen:
@@ -711,9 +726,35 @@ class _Check:
         return self.answer("bounded", stop, None, plan, lines)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _seconds(at: datetime) -> int:
+    """An instant as whole seconds from the epoch (changes fall on whole seconds)."""
+    return (at - _EPOCH) // timedelta(seconds=1)
+
+
+def _seconds_of(span: timedelta) -> int:
+    return span // timedelta(seconds=1)
+
+
+@lru_cache(maxsize=64)
+def _rule_seconds(name: str) -> tuple[tuple[int, tuple[int, int]], ...]:
+    """:func:`_zone_rule`'s changes in whole seconds: (instant, (offset before, after))."""
+    return tuple(
+        (_seconds(at), (_seconds_of(before), _seconds_of(after)))
+        for at, before, after in _zone_rule(name)[2]
+    )
+
+
 def _steady(schedule: Schedule) -> Schedule:
-    """The schedule read on a clock without DST: its wall-clock pattern, in UTC."""
-    shifts = tuple(replace(shift, time_zone="UTC") for shift in schedule.shifts)
+    """The repeating part of the schedule read on a clock without DST: its wall-clock
+    pattern, in UTC (one-off shifts and shifts with ``until`` are over by T0)."""
+    shifts = tuple(
+        replace(shift, time_zone="UTC")
+        for shift in schedule.shifts
+        if shift_rule(shift) is not None and shift.until is None
+    )
     return replace(schedule, time_zone="UTC", shifts=shifts, swaps=())
 
 
