@@ -80,7 +80,8 @@ def _first_gap(schedule: Any, since: datetime) -> datetime | None:
     return None
 
 
-@settings(max_examples=25, deadline=None)
+# the oracle resolves 12 years per example: a tenth of the profile's examples
+@settings(max_examples=max(10, settings.default.max_examples // 10), deadline=None)
 @given(schedules(), st.integers(0, 4 * 365))
 def test_coverage_agrees_with_brute_force(document: dict[str, Any], day: int) -> None:
     schedule = load_scenario(document).schedule
@@ -101,7 +102,7 @@ def test_coverage_agrees_with_brute_force(document: dict[str, Any], day: int) ->
         assert expected is None or expected >= result.checked.end
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(
     st.integers(1, 9999),
     st.integers(-(10**6), 10**6),
@@ -134,7 +135,7 @@ def test_far_and_hostile_input_ends(
     with hang_guard(60):
         try:
             schedule = load_scenario(document).schedule
-            result = coverage(schedule, since, min_users=min_users, horizon=timedelta(days=3660))
+            result = coverage(schedule, since, min_users=min_users, horizon=timedelta(days=120))
         except ShiftcalcError:
             return
     assert result.verdict in ("covered", "uncovered", "bounded")
