@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import shiftcalc
+from conftest import hang_guard
 from shiftcalc import Schedule, ValidationError, coverage, load_scenario
 from shiftcalc.__main__ import main
 
@@ -210,3 +211,81 @@ def test_cli_exits_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_coverage_is_public() -> None:
     assert shiftcalc.coverage is coverage
+
+
+def _spring_handoff(start: str) -> Schedule:
+    """Alice 10:00 to 03:00, Bob 02:30 to 10:00 (New York): covered on the wall clock, but on
+    the spring-forward night Bob's 02:30 does not exist and starts at 03:30 EDT, while Alice
+    stops at 03:00 EDT: half an hour with nobody, once a year."""
+    day = start[:10]
+    alice = {
+        "type": "recurrent_event",
+        "start": f"{day}T10:00:00",
+        "duration": 17 * 3600,
+        "frequency": "daily",
+        "users": ["alice"],
+    }
+    bob = {**alice, "start": f"{day}T02:30:00", "duration": 27000, "users": ["bob"]}
+    return _schedule([alice, bob], "America/New_York")
+
+
+def test_a_handoff_in_the_skipped_hour_is_a_gap_each_spring() -> None:
+    """Found in the first months (resolved from since) and, from a later since, through the
+    DST-change windows of the one-zone argument."""
+    early = coverage(_spring_handoff("2024-01-01"), _at(2024, 1, 2))
+    assert early.first_gap is not None
+    assert (early.first_gap.start, early.first_gap.end) == (
+        _at(2024, 3, 10, 7),
+        _at(2024, 3, 10, 7, 30),
+    )
+    late = coverage(_spring_handoff("2024-04-01"), _at(2024, 4, 2))
+    gap = late.first_gap
+    assert gap is not None
+    assert (gap.start, gap.end) == (_at(2025, 3, 9, 7), _at(2025, 3, 9, 7, 30))
+    assert (gap.before, gap.after) == (("alice",), ("bob",))
+
+
+def test_the_one_zone_argument_resolves_little() -> None:
+    """A New York weekly rotation from 2024 is proved covered for all time resolving weeks,
+    not the 400 years of its zone's rule nor the years to 2037 of its explicit changes."""
+    result = coverage(_schedule([WEEKLY], "America/New_York"), _at(2024, 1, 2))
+    assert result.verdict == "covered"
+    assert result.resolved < timedelta(days=400)
+    assert "wall-clock pattern repeats every 2 weeks" in result.argument
+
+
+def test_one_off_shifts_are_over_before_the_regular_part() -> None:
+    """A year-long override does not widen the DST neighbourhoods (only repeating shifts do)."""
+    override = {
+        "type": "override",
+        "start": "2024-02-01T00:00:00",
+        "duration": 366 * 86400,
+        "users": ["carol"],
+    }
+    result = coverage(_schedule([WEEKLY, override], "America/New_York"), _at(2024, 1, 2))
+    assert result.verdict == "covered"
+    assert result.resolved < timedelta(days=800)
+
+
+def test_until_before_the_spring_gap_is_covered() -> None:
+    """The one-zone argument sees the spring gap; asked only up to New Year, resolving shows
+    that the stretch asked about is covered."""
+    result = coverage(_spring_handoff("2024-04-01"), _at(2024, 4, 2), until=_at(2025, 1, 1))
+    assert result.verdict == "covered" and result.checked.end == _at(2025, 1, 1)
+
+
+def test_a_rotation_from_the_year_1_ends_in_time() -> None:
+    """An hourly rotation of 17-hour turns started in the year 1 (London): its cycle with the
+    zone's 400 years runs past 9999, so no short argument; an answer, not an OverflowError."""
+    shift = {
+        **WEEKLY,
+        "start": "0001-01-01T00:00:00",
+        "duration": 1,
+        "frequency": "hourly",
+        "interval": 17,
+    }
+    with hang_guard(60):
+        result = coverage(
+            _schedule([shift], "Europe/London"), _at(2, 1, 1), horizon=timedelta(days=120)
+        )
+    assert result.first_gap is not None and result.first_gap.start.year == 2

@@ -105,33 +105,44 @@ def test_coverage_agrees_with_brute_force(document: dict[str, Any], day: int) ->
 @settings(deadline=None)
 @given(
     st.integers(1, 9999),
-    st.integers(-(10**6), 10**6),
+    st.one_of(st.integers(1, 10**6), st.integers(1, 315_537_897_599)),
     st.sampled_from(["weekly", "daily", "monthly", "hourly"]),
-    st.integers(1, 10**5),
-    st.sampled_from([*ZONES, "Pacific/Apia", "Antarctica/Troll"]),
+    st.one_of(st.integers(1, 3), st.integers(1, 10**5)),
+    st.sampled_from([*ZONES, "Pacific/Apia", "Antarctica/Troll", "Pacific/Kiritimati"]),
     st.integers(1, 3),
+    st.integers(1, 9999),
+    st.booleans(),
 )
 def test_far_and_hostile_input_ends(
-    year: int, seconds: int, frequency: str, interval: int, zone: str, min_users: int
+    year: int,
+    seconds: int,
+    frequency: str,
+    interval: int,
+    zone: str,
+    min_users: int,
+    since_year: int,
+    monthly_day: bool,
 ) -> None:
-    """Far years, huge intervals and odd zones: an answer or a ShiftcalcError, in time."""
+    """Far years (1 and 9999), huge durations and intervals, odd zones: an answer or a
+    ShiftcalcError, in time."""
+    shift: dict[str, Any] = {
+        "type": "rolling_users",
+        "start": f"{year:04d}-01-01T00:00:00",
+        "duration": seconds,
+        "frequency": frequency,
+        "interval": interval,
+        "week_start": "MO",
+        "rolling_users": [["a"], ["b"]],
+        "start_rotation_from_user_index": 0,
+    }
+    if monthly_day:
+        shift["by_monthday"] = [31]
     document = {
         "schedule": {"type": "calendar", "time_zone": zone},
-        "shifts": [
-            {
-                "type": "rolling_users",
-                "start": f"{year:04d}-01-01T00:00:00",
-                "duration": max(1, abs(seconds)),
-                "frequency": frequency,
-                "interval": interval,
-                "week_start": "MO",
-                "rolling_users": [["a"], ["b"]],
-                "start_rotation_from_user_index": 0,
-            }
-        ],
+        "shifts": [shift],
         "window": {"start": "2024-01-01", "end": "2024-01-02"},
     }
-    since = datetime(max(1, min(year, 9998)), 6, 1, tzinfo=UTC)
+    since = datetime(since_year, 1, 1, tzinfo=UTC)
     with hang_guard(60):
         try:
             schedule = load_scenario(document).schedule

@@ -57,6 +57,7 @@ _MARGIN = timedelta(days=3)  # wall clock vs UTC, a DST change inside: no zone i
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 _ONCALL_CHUNK = timedelta(days=365)  # OnCall answers windows of at most 365 days
 _MAX_TRANSITIONS = 200_000  # DST changes the short argument may enumerate
+_MAX_LISTED = timedelta(days=36525)  # explicit zone history it may read, every 3 days
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,16 +270,16 @@ def _plan(schedule: Schedule, since: datetime, durations: DurationMode) -> _Plan
     for index, shift in enumerate(schedule.shifts):
         zone_name = shift.time_zone or schedule.time_zone
         zone = get_zone(zone_name)
-        longest = max(longest, shift.duration)
         if shift_rule(shift) is None:
-            ends.append(_utc(localize(shift.start, zone)) + shift.duration)
+            ends.append(later(_utc(localize(shift.start, zone)), shift.duration))
             continue
         if shift.until is not None:
             ends.append(_utc(localize(shift.until, zone)))
             facts.append(f"shifts[{index}] ends at until {shift.until.isoformat()}")
             continue
         regular = max(shift.start, shift.effective_rotation_start)
-        ends.append(_utc(localize(regular, zone)) + shift.duration)
+        ends.append(later(_utc(localize(regular, zone)), shift.duration))
+        longest = max(longest, shift.duration)  # of what repeats: how far a DST change reaches
         hours, fact = _shift_cycle(shift)
         cycles.append(hours)
         zones.add(zone_name)  # only the zones of what repeats matter after T0
@@ -641,8 +642,8 @@ class _Check:
         included); from ``base``, where the zone's rule holds over every neighbourhood, the
         picture repeats every ``span``, so one span of them stands for all later ones.
         """
-        if plan.wall_period is None or plan.zone is None:
-            return None
+        if plan.wall_period is None or plan.zone is None or plan.shifts_regular.year < 2:
+            return None  # (near the year 1 the wall clock may read before it)
         reach = plan.longest + _MARGIN  # a change moves instants within this of it
         first = later(plan.shifts_regular, reach)
         span = timedelta(hours=_lcm(plan.wall_period // _HOUR, _CYCLE_HOURS))
@@ -653,10 +654,12 @@ class _Check:
         if cycles * len(changes) > _MAX_TRANSITIONS or later(base, span + 6 * reach) >= _MAX_UTC:
             return None
         listed_from = first - 2 * reach
+        if origin - listed_from > _MAX_LISTED:
+            return None  # centuries of explicit history to read: the brute force decides
         listed = _probed(zone, listed_from, origin) if listed_from < origin else []
         skip = max(0, (max(listed_from, origin) - origin) // _CYCLE)
-        if origin + (skip + cycles + 3) * _CYCLE - base < span + 2 * reach:
-            return None  # a rule of changes spread too far (cannot happen: 3 cycles of room)
+        if later(origin, (skip + cycles + 3) * _CYCLE) - base < span + 2 * reach:
+            return None  # the end of time comes first
         # whole seconds from here on: thousands of changes, compared and hashed
         stamps = [_seconds(at) for at, _, _ in listed]
         offsets = [(_seconds_of(b), _seconds_of(a)) for _, b, a in listed]
@@ -715,10 +718,18 @@ class _Check:
             )
             return self.answer("covered", self.end, None, plan, lines)
         # a gap exists: the first one is found by resolving from since, up to a known one
+        where = "in the wall-clock pattern" if steady_gap is not None else "near a DST change"
         stop = min(self.end, max(later(self.since, self.horizon), known or self.since))
         found = self.scan(self.since, stop)
         if found is not None:
-            return self.gap(found, plan, ("first gap found by resolving from since",))
+            lines = (
+                f"the one-zone argument found a gap {where}; the first one found by"
+                " resolving from since",
+            )
+            return self.gap(found, plan, lines)
+        if stop == self.end:
+            lines = ("every instant up to the end was resolved: covered",)
+            return self.answer("covered", stop, None, plan, lines)
         lines = (
             "the wall-clock pattern has a gap that the DST changes may hide: no proof;"
             f" covered over the horizon of {self.horizon.days} days only",
