@@ -289,3 +289,24 @@ def test_a_rotation_from_the_year_1_ends_in_time() -> None:
             _schedule([shift], "Europe/London"), _at(2, 1, 1), horizon=timedelta(days=120)
         )
     assert result.first_gap is not None and result.first_gap.start.year == 2
+
+
+def test_a_shift_of_four_thousand_years_ends_in_time() -> None:
+    """A daily rotation whose turns last about 3,981 years (Lord Howe): DST neighbourhoods
+    that long are past the end of time; an answer, not an OverflowError (both users are on
+    call, in overlapping turns, over the horizon: no proof beyond it)."""
+    shift = {
+        **WEEKLY,
+        "start": "0001-01-01T00:00:00",
+        "duration": 125_630_868_342,
+        "frequency": "daily",
+        "interval": 3,
+    }
+    with hang_guard(60):
+        result = coverage(
+            _schedule([shift], "Australia/Lord_Howe"),
+            _at(252, 1, 1),
+            min_users=2,
+            horizon=timedelta(days=120),
+        )
+    assert result.verdict == "bounded"

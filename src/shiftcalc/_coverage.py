@@ -58,6 +58,8 @@ _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 _ONCALL_CHUNK = timedelta(days=365)  # OnCall answers windows of at most 365 days
 _MAX_TRANSITIONS = 200_000  # DST changes the short argument may enumerate
 _MAX_LISTED = timedelta(days=36525)  # explicit zone history it may read, every 3 days
+_MAX_REACH = timedelta(days=366)  # beyond a year-long shift, neighbourhoods hold many changes
+_MAX_SPAN_HOURS = 10_000 * 366 * 24  # no span beyond the years 1 to 9999 fits a datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,7 +128,8 @@ def _pieces(
     where one of their final-shift rows covers the instant), resolved in growing chunks so
     that a near gap is cheap; in ``oncall`` no chunk is longer than OnCall's 365 days."""
     chunk = timedelta(days=7)
-    cap = _ONCALL_CHUNK if profile == "oncall" else timedelta(days=732)
+    # at most half a year per resolution: 200 hourly shifts stay under max_occurrences
+    cap = _ONCALL_CHUNK if profile == "oncall" else timedelta(days=183)
     pending: Piece | None = None
     low = start
     while low < end:
@@ -645,12 +648,15 @@ class _Check:
         if plan.wall_period is None or plan.zone is None or plan.shifts_regular.year < 2:
             return None  # (near the year 1 the wall clock may read before it)
         reach = plan.longest + _MARGIN  # a change moves instants within this of it
+        hours = _lcm(plan.wall_period // _HOUR, _CYCLE_HOURS)
+        if reach > _MAX_REACH or hours > _MAX_SPAN_HOURS:
+            return None  # neighbourhoods or a period of both beyond representable time
         first = later(plan.shifts_regular, reach)
-        span = timedelta(hours=_lcm(plan.wall_period // _HOUR, _CYCLE_HOURS))
+        span = timedelta(hours=hours)
         cycles = span // _CYCLE
         _, origin, changes = _zone_rule(plan.zone)
         zone = get_zone(plan.zone)
-        base = max(first, origin + 2 * reach)
+        base = max(first, later(origin, 2 * reach))
         if cycles * len(changes) > _MAX_TRANSITIONS or later(base, span + 6 * reach) >= _MAX_UTC:
             return None
         listed_from = first - 2 * reach
