@@ -310,6 +310,8 @@ def _plan(schedule: Schedule, since: datetime, durations: DurationMode) -> _Plan
             facts=tuple(facts),
             why_none=why,
         )
+    if not cycles:
+        facts.append("no shift repeats after T0: what is on call then is nothing, for ever")
     wall_hours = _lcm(*cycles) if cycles else 1
     utc_hours = _lcm(wall_hours, _CYCLE_HOURS) if dst_zones else wall_hours
     single = durations == "wall" and len(zones) == 1 and bool(dst_zones) and wall_hours < utc_hours
@@ -786,6 +788,12 @@ def _names(schedule: Schedule, users: tuple[str, ...] | None) -> str:
     return ", ".join(schedule.user(user).username for user in users) or "nobody"
 
 
+def _after(schedule: Schedule, gap: Shortfall) -> str:
+    if gap.after is not None:
+        return _names(schedule, gap.after)
+    return "(for ever)" if gap.end == _MAX_UTC else "(the end asked for)"
+
+
 def coverage_text(result: Coverage, schedule: Schedule) -> str:
     """The CLI's report of a coverage check: the verdict, the first gap with who is on call
     around it, the period and the argument (times in UTC)."""
@@ -800,8 +808,8 @@ def coverage_text(result: Coverage, schedule: Schedule) -> str:
             f"{gap.kind}: {_names(schedule, gap.users)} on call from"
             f" {gap.start:%Y-%m-%d %H:%M:%S}Z to {gap.end:%Y-%m-%d %H:%M:%S}Z"
             f" (fewer than {result.min_users})",
-            f"before: {_names(schedule, gap.before)}",
-            f"after: {_names(schedule, gap.after)}",
+            f"before: {_names(schedule, gap.before) if gap.before is not None else '(since)'}",
+            f"after: {_after(schedule, gap)}",
         ]
     else:
         lines = [
