@@ -72,7 +72,8 @@ LAYERS: tuple[Layer, ...] = (
         " conflicts across schedules and time off (_conflicts);"
         " why who is on call at an instant (_explain);"
         " the timeline pictures (_timeline, _timeline_svg);"
-        " streaming with resumable cursors (_stream)",
+        " streaming with resumable cursors (_stream);"
+        " coverage over all future time (_coverage)",
         (
             "_scenario",
             "_output",
@@ -84,6 +85,7 @@ LAYERS: tuple[Layer, ...] = (
             "_timeline",
             "_timeline_svg",
             "_stream",
+            "_coverage",
         ),
     ),
     Layer(

@@ -11,6 +11,7 @@ from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
 from ._conflicts import Conflict, conflicts
+from ._coverage import Coverage, Shortfall, coverage
 from ._diff import Change, Diff, MovedHandoff, UserDelta, diff
 from ._errors import (
     CalendarError,
@@ -95,6 +96,7 @@ __all__ = [
     "CalendarLimitError",
     "Change",
     "Conflict",
+    "Coverage",
     "Diff",
     "DurationMode",
     "EngineError",
@@ -126,6 +128,7 @@ __all__ = [
     "ShiftSwap",
     "ShiftType",
     "ShiftcalcError",
+    "Shortfall",
     "SkippedComponent",
     "Source",
     "Spread",
@@ -143,6 +146,7 @@ __all__ = [
     "__version__",
     # functions: scenarios in and out, the pipeline, queries, results out
     "conflicts",
+    "coverage",
     "diff",
     "dump_scenario",
     "expand",

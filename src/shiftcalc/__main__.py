@@ -13,6 +13,8 @@
                       [--format text|json]
     shiftcalc show [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall] [--window START END]
                    [--format text|svg] [--output FILE]
+    shiftcalc coverage SCENARIO.json [--since T] [--min-users K] [--until T]
+                       [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -39,6 +41,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
+from ._coverage import coverage, coverage_text
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
@@ -371,10 +374,9 @@ def _time_off(path: str, stdin: TextIO) -> Any:
 
 def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """``explain SCENARIO --at INSTANT``: who is on call then, and why."""
-    try:  # an instant as the scenario reads one (a zero-length window: no calendar note)
-        point = parse_window({"start": args.at, "end": args.at}, profile=args.profile)
-    except ValidationError as exc:
-        raise ValidationError("--at", exc.value, exc.reason) from None
+    at = _instant_option("--at", args.at, args.profile)
+    assert at is not None  # --at is required
+    point = Window(start=at, end=at)  # a zero-length window: no calendar note
     scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, point)
     try:
         result = explain(
@@ -389,6 +391,33 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     else:
         out.write(explanation_text(result, scenario.schedule))
     return EXIT_OK
+
+
+def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """``coverage SCENARIO``: exit 0 when always covered, 1 with the first gap (or when it
+    could only be checked up to the horizon)."""
+    scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, None)
+    since = _instant_option("--since", args.since, args.profile) or scenario.window.start
+    until = _instant_option("--until", args.until, args.profile)
+    result = coverage(
+        scenario.schedule,
+        since,
+        min_users=args.min_users,
+        until=until,
+        profile=args.profile,
+    )
+    out.write(coverage_text(result, scenario.schedule))
+    return EXIT_OK if result.always_covered else EXIT_DIFFERENT
+
+
+def _instant_option(name: str, value: str | None, profile: str) -> datetime | None:
+    """An instant option (``--since``), read as a scenario's window bound."""
+    if value is None:
+        return None
+    try:
+        return parse_window({"start": value, "end": value}, profile=cast("Profile", profile)).start
+    except ValidationError as exc:
+        raise ValidationError(name, exc.value, exc.reason) from None
 
 
 def _split_values(values: Sequence[str] | None) -> list[str]:
@@ -580,6 +609,20 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
     show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
+    cover = commands.add_parser(
+        "coverage",
+        help="will we ever be uncovered? (for all time, or the first gap)",
+        description="Check that at least --min-users are on call at every instant from "
+        "--since (default: the scenario's window start) for all time, or until --until. "
+        "Exit status 0 when always covered, 1 with the first gap (or when only a bounded "
+        "horizon could be checked), 2 on bad input.",
+    )
+    cover.add_argument("scenario", metavar="SCENARIO.json", help="scenario file or -")
+    cover.add_argument("--since", metavar="T", help="an instant or a date (default: window start)")
+    cover.add_argument("--until", metavar="T", help="an instant or a date (default: no end)")
+    cover.add_argument("--min-users", type=int, default=1, metavar="K", help="default: 1")
+    cover.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+
     commands.add_parser(
         "demo", help="final shifts of the bundled example, as a table and a timeline"
     )
@@ -621,6 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args, out, stdin)
         if args.command == "show":
             return _show(args, out, stdin)
+        if args.command == "coverage":
+            return _coverage(args, out, stdin)
         if args.command == "demo":
             args = argparse.Namespace(
                 scenario=None,
