@@ -8,8 +8,9 @@ datetime, and every interval is half-open ``[start, end)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, NoReturn
@@ -915,3 +916,28 @@ def _row_builder() -> Callable[[str, datetime, datetime, int, bool, str | None],
 
 # FinalShift(user=, start=, end=, level=, is_override=, shift_id=), positionally and faster
 final_shift_row = _row_builder()
+
+
+def _shift_builder() -> Callable[[Mapping[str, Any]], Shift]:
+    new = object.__new__
+    setters = tuple(
+        (field.name, _slot_setter(Shift, field.name)) for field in dataclass_fields(Shift)
+    )
+
+    def build(fields: Mapping[str, Any]) -> Shift:
+        value: Shift = new(Shift)
+        for name, set_field in setters:
+            set_field(value, fields[name])
+        return value
+
+    return build
+
+
+loaded_shift = _shift_builder()
+"""``Shift(**fields)`` without construction's checks, for the scenario loader only.
+
+``fields`` holds every field, each already checked by the loader with the rule construction
+applies (the loader checks them in OnCall's serializer order and names them by scenario
+path). tests/test_load_speed_paths.py holds every loaded shift equal to the checked
+construction of its fields, and every bad field refused under its scenario path.
+"""
