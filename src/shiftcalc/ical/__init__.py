@@ -34,6 +34,7 @@ from .._model import (
     Source,
     UnresolvedName,
     Window,
+    interval_row,
     utc_window,
 )
 from ._expansion import MAX_OCCURRENCES
@@ -118,19 +119,22 @@ def calendar_records(
         groups, missing, shift_id, source, base = head
         start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
         origin = base.at(start)  # one per occurrence, shared by its records
+        level, all_day = event.level, occ.all_day
         for group in groups:
+            # Interval(start=..., shift_index=-1, ...) in field order
             append(
-                Interval(
-                    start=start,
-                    end=end,
-                    users=group,
-                    level=event.level,
-                    is_override=overrides,
-                    shift_id=shift_id,
-                    all_day=occ.all_day,
-                    missing_users=missing,
-                    source=source,
-                    origin=origin,
+                interval_row(
+                    start,
+                    end,
+                    group,
+                    level,
+                    overrides,
+                    -1,
+                    shift_id,
+                    all_day,
+                    missing,
+                    source,
+                    origin,
                 )
             )
     return records
