@@ -56,6 +56,7 @@ def local_date(instant: datetime, zone: tzinfo) -> date:
         return instant.date()
 
 
+@lru_cache(maxsize=4096)  # all-day events of a calendar share their days
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 

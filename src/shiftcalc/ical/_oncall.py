@@ -27,6 +27,7 @@ from ._read import Event, Report, When
 from ._zones import UTC_ZONE, Zone
 
 _SECOND = timedelta(seconds=1)
+_YEAR_1 = midnight(date.min)
 _MARGIN = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
 
 
@@ -256,7 +257,7 @@ def oncall_occurrences(
         if occ.all_day:
             if overlaps(window, occ.start, occ.end):
                 # §3.1: all-day events end at 23:59:59Z of their last day.
-                if occ.end == midnight(date.min):
+                if occ.end == _YEAR_1:
                     reason = "the all-day event ends a second before year 1"
                     report.expansion(occ.event, PropertyError("DTEND", None, reason))
                     continue
