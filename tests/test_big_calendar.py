@@ -112,9 +112,7 @@ def test_a_big_calendar_resolves_in_both_profiles() -> None:
     assert all(row.end - row.start == timedelta(days=1, seconds=-1) for row in oncall.shifts)
 
 
-LINE_CHARS = st.sampled_from(
-    [*'AZaz09-;=:,"\\^ /._+\u00e9', "TZID", "VALUE=DATE", "DTSTART"]
-)
+LINE_CHARS = st.sampled_from([*'AZaz09-;=:,"\\^ /._+\u00e9', "TZID", "VALUE=DATE", "DTSTART"])
 
 
 @FAST
