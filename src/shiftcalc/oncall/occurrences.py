@@ -340,7 +340,7 @@ def occurrence_spans(
             offset = offsets.offset
             end = later(start, length)
             end_wall = later(end, offset)
-            if not (offsets.steady and end_wall < offsets.run_end):  # else in the start's run
+            if not end_wall < offsets.steady_end:  # else in the start's run
                 end = _careful_end(end, end_wall, offset, zone)
             if clip is not None and start < clip:
                 start = clip
@@ -362,24 +362,28 @@ def occurrence_spans(
 class _RunOffsets:
     """The localisation of :func:`occurrence_spans`: wall clocks (as UTC datetimes, met in
     increasing order) to starts, with the offset from the zone's steady runs where one holds
-    the wall, else from the careful path; ``offset``, ``steady`` and ``run_end`` describe the
-    last wall localised (its end stays on the cheap path when it is in the same run)."""
+    the wall, else from the careful path; ``offset`` is the last wall's, and ``steady_end``
+    the end of its run when it was in one (else the first instant): an end before it is in
+    the same run, and stays on the cheap path."""
 
-    __slots__ = ("offset", "run_end", "run_offset", "run_start", "runs", "steady", "zone")
+    __slots__ = ("offset", "run_end", "run_offset", "run_start", "runs", "steady_end", "zone")
 
     def __init__(self, runs: Sequence[SteadyRun], zone: str) -> None:
         self.runs = iter(runs)
         self.zone = zone
-        self.run_start = self.run_end = _BEFORE_RUNS
+        self.run_start = self.run_end = self.steady_end = _BEFORE_RUNS
         self.run_offset = self.offset = _ZERO
-        self.steady = False
 
     def localize(self, wall: datetime) -> datetime:
-        """The start at ``wall``, its offset, run and steadiness kept."""
+        """The start at ``wall`` (its offset and steady run kept for its end)."""
         while wall >= self.run_end:
             self.run_start, self.run_end, self.run_offset = next(self.runs, _NO_RUN)
-        self.steady = steady = self.run_start <= wall
-        self.offset = offset = self.run_offset if steady else _careful_offset(wall, self.zone)
+        if self.run_start <= wall:
+            offset = self.offset = self.run_offset
+            self.steady_end = self.run_end
+        else:
+            self.steady_end = _BEFORE_RUNS
+            self.offset = offset = _careful_offset(wall, self.zone)
         try:
             return wall - offset
         except OverflowError:  # before the year 1 in UTC: from the first instant
