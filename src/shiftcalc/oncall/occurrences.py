@@ -1,6 +1,7 @@
 """VEVENT → occurrences, as recurring-ical-events 2.1.0 + pytz yield them (OnCall's engine).
 
-The only code of the ``oncall`` profile that expands a VEVENT: DTSTART always counts, later
+The only code of the ``oncall`` profile that expands a VEVENT (:func:`vevent_starts`, for
+OnCall's period search, generated VEVENTs and iCal schedules alike): DTSTART always counts, later
 starts keep DTSTART's wall clock and are localised with pytz's ``is_dst=False``, UNTIL is an
 instant and the expansion stops an hour past it (at DTSTART's offset), an occurrence's end keeps
 the first occurrence's elapsed length as wall-clock length, and a negative length is the
@@ -296,12 +297,12 @@ def occurrence_spans(
     the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
     more than ``limit``).
 
-    The hot loop of the oncall profile, so the loop works in one function, on wall-clock times
-    written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
-    takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
-    rules are those of :func:`expand_starts` and §2.2. Its phases: the crashes and empty
-    answers (here), the bounds (:func:`_start_bounds`), the wall-clock starts
-    (:func:`_walls_of`), then per start its offset and end, with the careful paths near a
+    The hot loop of the oncall profile: the starts are the one expansion's
+    (:func:`vevent_starts`), on wall-clock times written as UTC datetimes (``wall - offset``
+    is then the instant, with no conversion), localised with offsets from ``runs``
+    (:func:`steady_runs` of the event's zone) where they hold (:class:`_RunOffsets`); the rules
+    are §2.2's. Its phases: the crashes and empty answers (here), the bounds
+    (:func:`_start_bounds`), the starts, then per start its end, with the careful paths near a
     change of offset (:func:`_careful_offset`, :func:`_careful_end`) out of the loop.
     """
     length = event.dtend - event.dtstart
