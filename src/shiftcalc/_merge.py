@@ -25,6 +25,7 @@ from ._model import (
     OriginRef,
     Rank,
     ShiftSwap,
+    Source,
     Window,
     final_shift_row,
     rank_of,
@@ -39,6 +40,7 @@ __all__ = [
     "merge_spans",
     "pieces",
     "span_of",
+    "span_row",
     "split_for_swaps",
 ]
 
@@ -67,6 +69,23 @@ def span_of(interval: Interval) -> Span:
         interval.missing_users,
         interval.origin,
     )
+
+
+def span_row(
+    start: datetime,
+    end: datetime,
+    users: tuple[str, ...],
+    level: int,
+    is_override: bool,
+    shift_id: str | None,
+    all_day: bool,
+    missing_users: tuple[str, ...],
+    source: Source | None,
+    origin: OriginRef,
+) -> Span:
+    """The sweep's view of a calendar record, made from its fields (``ical.RecordRow``): what
+    :func:`span_of` makes of the Interval with those fields, without the Interval."""
+    return (start, end, users, rank_of(is_override, level), missing_users, origin)
 
 
 def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:

@@ -8,16 +8,19 @@ datetime, and every interval is half-open ``[start, end)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn, TypeVar, cast
 
 import pytz
 
 from ._errors import ValidationError, shortened
 from ._tz import get_zone
+
+_V = TypeVar("_V")
 
 __all__ = [
     "FREQUENCIES",
@@ -722,17 +725,19 @@ class OriginBase:
     def at(self, occurrence_start: datetime, turn: int | None = None) -> Origin:
         """The origin of the occurrence starting at ``occurrence_start`` (in ``turn``)."""
         groups = self.groups
-        return Origin(
-            kind=self.kind,
-            occurrence_start=occurrence_start,
-            shift_index=self.shift_index,
-            shift_id=self.shift_id,
-            turn=turn,
-            group=groups[turn % len(groups)] if turn is not None and groups else None,
-            uid=self.uid,
-            recurrence_id=self.recurrence_id,
-            calendar=self.calendar,
-            line=self.line,
+        # Origin(kind=..., ..., swaps=()) in field order: a big calendar makes one per day
+        return _origin(
+            self.kind,
+            occurrence_start,
+            self.shift_index,
+            self.shift_id,
+            turn,
+            groups[turn % len(groups)] if turn is not None and groups else None,
+            self.uid,
+            self.recurrence_id,
+            self.calendar,
+            self.line,
+            (),
         )
 
 
@@ -915,3 +920,42 @@ def _row_builder() -> Callable[[str, datetime, datetime, int, bool, str | None],
 
 # FinalShift(user=, start=, end=, level=, is_override=, shift_id=), positionally and faster
 final_shift_row = _row_builder()
+
+
+def _positional(cls: type[_V]) -> Callable[..., _V]:
+    """``cls(**dict(zip(fields, values)))`` for a frozen slotted dataclass without checks,
+    every field given in declaration order: filling the slots directly costs half as much as
+    the generated ``__init__``, which sets each one through ``object.__setattr__``."""
+    new = object.__new__
+    names = [field.name for field in dataclass_fields(cast(Any, cls))]
+    setters = tuple(_slot_setter(cls, name) for name in names)
+
+    def build(*values: Any) -> _V:
+        value: _V = new(cls)
+        for set_field, item in zip(setters, values, strict=True):
+            set_field(value, item)
+        return value
+
+    return build
+
+
+_origin = _positional(Origin)
+interval_row = _positional(Interval)
+"""``Interval(start=, end=, users=, level=, is_override=, shift_index=, shift_id=, all_day=,
+missing_users=, source=, origin=)``, positionally and faster (a big calendar makes one per
+occurrence and user)."""
+
+
+_shift = _positional(Shift)
+_SHIFT_FIELDS = tuple(field.name for field in dataclass_fields(Shift))
+
+
+def loaded_shift(fields: Mapping[str, Any]) -> Shift:
+    """``Shift(**fields)`` without construction's checks, for the scenario loader only.
+
+    ``fields`` holds every field, each already checked by the loader with the rule construction
+    applies (the loader checks them in OnCall's serializer order and names them by scenario
+    path). tests/test_load_speed_paths.py holds every loaded shift equal to the checked
+    construction of its fields, and every bad field refused under its scenario path.
+    """
+    return _shift(*[fields[name] for name in _SHIFT_FIELDS])

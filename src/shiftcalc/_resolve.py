@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import Span, merge_spans, span_of, split_for_swaps
+from ._merge import Span, merge_spans, span_of, span_row, split_for_swaps
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -36,9 +36,9 @@ from .oncall.generation import expand_oncall, shift_vevents
 from .oncall.occurrences import VEvent
 from .oncall.resolution import (
     OncallEvent,
+    calendar_record,
     final_events,
     gaps_of,
-    records_of,
     resolve_calendars,
     rows_of,
     sweep_input,
@@ -126,23 +126,25 @@ def _ical_records(
     on_error: CalendarErrors = "raise",
     skipped: list[SkippedComponent] | None = None,
     unresolved: list[UnresolvedName] | None = None,
-) -> tuple[list[Interval], list[Interval]]:
-    """Occurrence records of the schedule's iCalendar texts (primary, overrides)."""
+    row: Callable[..., Any] | None = None,
+) -> tuple[list[Any], list[Any]]:
+    """Occurrence records of the schedule's iCalendar texts (primary, overrides): Intervals,
+    or what ``row`` makes of each (``ical.RecordRow``: the resolution's own tuples)."""
     if not schedule.ical_primary and not schedule.ical_overrides:
         return [], []
-    from .ical import calendar_records  # iCal support lives in its own module
+    from .ical import calendar_records, calendar_rows  # iCal support lives in its own module
 
-    def records(text: str, overrides: bool) -> list[Interval]:
-        return calendar_records(
-            text,
-            schedule,
-            window,
-            profile=profile,
-            overrides=overrides,
-            on_error=on_error,
-            skipped=skipped,
-            unresolved=unresolved,
-        )
+    def records(text: str, overrides: bool) -> list[Any]:
+        options: dict[str, Any] = {
+            "profile": profile,
+            "overrides": overrides,
+            "on_error": on_error,
+            "skipped": skipped,
+            "unresolved": unresolved,
+        }
+        if row is None:
+            return calendar_records(text, schedule, window, **options)
+        return calendar_rows(text, schedule, window, row, **options)
 
     # Only an ical schedule takes its rotations from a calendar; every type may take overrides.
     primary = (
@@ -284,10 +286,10 @@ def _oncall_calendars(
 ) -> list[tuple[list[OncallEvent], list[VEvent]]]:
     """OnCall's calendars: each its iCalendar records, then its generated VEVENTs."""
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, "oncall", calendar_errors, skipped, unresolved
+        schedule, window, "oncall", calendar_errors, skipped, unresolved, calendar_record
     )
     primary, overrides = shift_vevents(schedule)
-    return [(records_of(ical_primary), primary), (records_of(ical_overrides), overrides)]
+    return [(ical_primary, primary), (ical_overrides, overrides)]
 
 
 def _strict_input(
@@ -300,18 +302,19 @@ def _strict_input(
     unresolved: list[UnresolvedName],
 ) -> list[Span]:
     """The strict merger's input: every occurrence overlapping ``window``, swaps applied."""
+    # swaps split intervals, so they work on the full values; else the sweep's own spans
+    row = None if schedule.swaps else span_row
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, "strict", calendar_errors, skipped, unresolved
+        schedule, window, "strict", calendar_errors, skipped, unresolved, row
     )
     if schedule.swaps:
-        # swaps split intervals, so they work on the full values
         intervals = (
             ical_primary
             + ical_overrides
             + expand_strict(schedule, window, durations=durations, max_occurrences=max_occurrences)
         )
         return [span_of(interval) for interval in split_for_swaps(intervals, schedule.swaps)]
-    found = [span_of(interval) for interval in ical_primary + ical_overrides]
+    found = ical_primary + ical_overrides
     found += strict_spans(schedule, window, durations=durations, max_occurrences=max_occurrences)
     return found
 

@@ -17,10 +17,9 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NamedTuple, NoReturn, cast
 
 from ._errors import ValidationError, shortened
 from ._model import (
@@ -69,6 +68,7 @@ from ._model import (
     check_week_start,
     check_zone,
     duration_limit_reason,
+    loaded_shift,
     within,
 )
 
@@ -175,7 +175,6 @@ _DURATION_ISO = re.compile(
     re.ASCII,
 )
 _MISSING: Any = object()
-_T = TypeVar("_T")
 _DURATION_TEXT = 100  # characters: longer duration text is no duration Django reads either
 _BEYOND = 10**100  # stands in for a JSON integer too long for int: beyond every limit
 
@@ -478,16 +477,17 @@ def _parse_shift(
     }
     _check_create(data, prefix, common.type, recurrence)
     fields = _with_type_resets(common, recurrence, assignment, source)
-    # the rest of create()'s rules, on the final values: the Shift checks them on construction
-    shift = _build(prefix, Shift, **fields, **labels)
+    # Every field has passed its rule above, and a type's resets and an override's fixed
+    # values pass them too: construction's checks would only run them again (they were a
+    # fifth of the loader), so the checked values are assembled as they are.
+    shift = loaded_shift({**fields, **labels})
     within(prefix, check_api_rules, shift)
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
     return shift
 
 
-@dataclass(frozen=True, slots=True)
-class _Common:
+class _Common(NamedTuple):
     """The fields every shift type keeps, as sent (named as the Shift's fields)."""
 
     type: ShiftType
@@ -498,8 +498,7 @@ class _Common:
     rotation_start: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Recurrence:
+class _Recurrence(NamedTuple):
     """The recurrence fields as sent, before the type's resets."""
 
     frequency: Frequency | None
@@ -511,8 +510,7 @@ class _Recurrence:
     by_monthday: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Assignment:
+class _Assignment(NamedTuple):
     """Who the shift puts on call, as sent (user ids), before the type's resets."""
 
     users: tuple[str, ...]
@@ -663,9 +661,9 @@ def _with_type_resets(
     """The Shift's fields after its type's resets: OnCall empties the fields a type does not
     use (``_RESETS``) and makes every override a web override."""
     fields: dict[str, Any] = {
-        **_fields_of(common),
-        **_fields_of(recurrence),
-        **_fields_of(assignment),
+        **common._asdict(),
+        **recurrence._asdict(),
+        **assignment._asdict(),
         "source": source,
     }
     for key in _RESETS[common.type]:
@@ -684,25 +682,6 @@ def _with_type_resets(
     if fields["frequency"] is not None and fields["interval"] is None:
         fields["interval"] = 1
     return fields
-
-
-def _fields_of(value: _Common | _Recurrence | _Assignment) -> dict[str, Any]:
-    return {name: getattr(value, name) for name in _FIELD_NAMES[type(value)]}
-
-
-# dataclasses.fields() builds its answer on every call: the phases' field names, once
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    kind: tuple(field.name for field in dataclass_fields(kind))
-    for kind in (_Common, _Recurrence, _Assignment)
-}
-
-
-def _build(prefix: str, factory: Callable[..., _T], **fields: Any) -> _T:
-    """``factory(**fields)``, a failing field named under ``prefix`` (``shifts[2].level``)."""
-    try:
-        return factory(**fields)
-    except ValidationError as error:
-        raise ValidationError(f"{prefix}.{error.field}", error.value, error.reason) from None
 
 
 def _codes(

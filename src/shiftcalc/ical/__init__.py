@@ -21,19 +21,23 @@ matched user, for the resolution of either profile:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .._errors import CalendarError
 from .._model import (
     Interval,
     OriginBase,
+    OriginRef,
     Profile,
     Schedule,
     SkippedComponent,
     Source,
     UnresolvedName,
     Window,
+    interval_row,
+    origin_of,
     utc_window,
 )
 from ._expansion import MAX_OCCURRENCES
@@ -45,12 +49,16 @@ from ._strict import StrictContext, strict_occurrences
 from ._write import final_shifts_to_ics
 from ._zones import WINDOWS_ZONES, Zones
 
+_R = TypeVar("_R")
+
 __all__ = [
     "MAX_OCCURRENCES",
     "WINDOWS_ZONES",
+    "RecordRow",
     "SkippedComponent",
     "UnresolvedName",
     "calendar_records",
+    "calendar_rows",
     "final_shifts_to_ics",
     "first_day",
 ]
@@ -87,6 +95,83 @@ def calendar_records(
             A VEVENT whose RRULE generates more than ``max_occurrences`` instances for this
             query (the window, padded by 16 days in ``oncall``) is one such: its ``.RRULE``.
     """
+    return calendar_rows(
+        text,
+        schedule,
+        window,
+        _interval,
+        profile=profile,
+        overrides=overrides,
+        on_error=on_error,
+        skipped=skipped,
+        unresolved=unresolved,
+        max_occurrences=max_occurrences,
+    )
+
+
+RecordRow = Callable[
+    [
+        datetime,
+        datetime,
+        tuple[str, ...],
+        int,
+        bool,
+        str | None,
+        bool,
+        tuple[str, ...],
+        Source | None,
+        OriginRef,
+    ],
+    _R,
+]
+"""What makes one record: ``row(start, end, users, level, is_override, shift_id, all_day,
+missing_users, source, origin)``, ``origin`` a reference (:func:`~shiftcalc._model.origin_of`)."""
+
+
+def _interval(
+    start: datetime,
+    end: datetime,
+    users: tuple[str, ...],
+    level: int,
+    is_override: bool,
+    shift_id: str | None,
+    all_day: bool,
+    missing_users: tuple[str, ...],
+    source: Source | None,
+    origin: OriginRef,
+) -> Interval:
+    # Interval(start=..., shift_index=-1, ...) in field order
+    return interval_row(
+        start,
+        end,
+        users,
+        level,
+        is_override,
+        -1,
+        shift_id,
+        all_day,
+        missing_users,
+        source,
+        origin_of(origin),
+    )
+
+
+def calendar_rows(
+    text: str,
+    schedule: Schedule,
+    window: Window,
+    row: RecordRow[_R],
+    *,
+    profile: Profile,
+    overrides: bool,
+    on_error: Literal["raise", "skip"] = "raise",
+    skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> list[_R]:
+    """:func:`calendar_records`, each record made by ``row`` (:data:`RecordRow`): the
+    resolution makes its own tuples, with no Interval and Origin per record (a big calendar
+    has hundreds of thousands)."""
     if profile not in ("strict", "oncall"):
         raise CalendarError("profile", profile, "expected 'strict' or 'oncall'")
     if on_error not in ("raise", "skip"):
@@ -108,7 +193,7 @@ def calendar_records(
     users = Users(schedule)
     calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
     heads: dict[int, _Head] = {}
-    records: list[Interval] = []
+    records: list[_R] = []
     append = records.append
     for occ in found:
         event = occ.event
@@ -117,20 +202,12 @@ def calendar_records(
             head = heads[event.index] = _head(event, profile, users, calendar, unresolved)
         groups, missing, shift_id, source, base = head
         start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
-        origin = base.at(start)  # one per occurrence, shared by its records
+        origin = (base, start, None)  # one per occurrence, shared by its records
+        level, all_day = event.level, occ.all_day
         for group in groups:
             append(
-                Interval(
-                    start=start,
-                    end=end,
-                    users=group,
-                    level=event.level,
-                    is_override=overrides,
-                    shift_id=shift_id,
-                    all_day=occ.all_day,
-                    missing_users=missing,
-                    source=source,
-                    origin=origin,
+                row(
+                    start, end, group, level, overrides, shift_id, all_day, missing, source, origin
                 )
             )
     return records

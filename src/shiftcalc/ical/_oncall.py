@@ -4,9 +4,10 @@ recurring-ical-events 2.1.0 + pytz; ``grafana-oncall-semantics.md`` §2.10, §3.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from .._errors import RecurrenceError
 from .._model import Window
@@ -17,6 +18,7 @@ from ..oncall.occurrences import (
     overlaps,
     start_after_end,
     until_wall,
+    vevent_starts,
     wall_clock_end,
 )
 from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
@@ -25,6 +27,8 @@ from ._read import Event, Report, When
 from ._zones import UTC_ZONE, Zone
 
 _SECOND = timedelta(seconds=1)
+_YEAR_1 = midnight(date.min)
+_MARGIN = timedelta(days=1)  # wall bounds around instants: no zone is a day off UTC
 
 
 def _oncall_instant(when: When) -> datetime:
@@ -53,39 +57,50 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     return until
 
 
-def _rule_starts(
+def _starts(
     event: Event,
-    rule: RecurrenceRule,
     dtstart: datetime,
     zone: Zone,
-    bounds: tuple[datetime, datetime, datetime | None],
+    bounds: tuple[datetime, datetime, datetime | None, datetime | None],
+    rdates: set[datetime],
     limit: int,
-    starts: dict[datetime, datetime],
-) -> None:
-    """Adds to ``starts`` the rule's instances between ``bounds`` (low and high instants, and
-    the last wall time UNTIL allows), keyed by dateutil's value, localised with is_dst=False."""
-    low, high, last = bounds
-    margin = timedelta(days=1)
-    wall_low = shifted(naive_utc(low), -margin)
-    wall_high = shifted(naive_utc(high), margin)
+) -> dict[datetime, datetime]:
+    """DTSTART and the rule's instances between ``bounds`` (low and high instants, the last
+    wall time UNTIL allows, and the UNTIL that drops later starts other than ``rdates``), as
+    the one expansion (:func:`vevent_starts`) yields them, localised with is_dst=False, each
+    keyed by dateutil's value (its wall time at DTSTART's offset)."""
+    low, high, last, until = bounds
+    rule = event.rule
+    wall_start = dtstart.replace(tzinfo=None)
+    wall_low = shifted(naive_utc(low), -_MARGIN)
+    wall_high = shifted(naive_utc(high), _MARGIN)
     if last is not None:
         wall_high = min(wall_high, last)
-    wall_start = dtstart.replace(tzinfo=None)
-    walls = rule_instances(
-        event,
-        replace(rule, until=None),
+    walls: Iterable[datetime | date] = ()
+    if rule is not None:
+        walls = rule_instances(
+            event,
+            replace(rule, until=None),
+            wall_start,
+            wall_low,
+            wall_high,
+            limit,
+            end_inclusive=True,
+            dtstart_always=True,
+        )
+    found = vevent_starts(
+        dtstart,
         wall_start,
-        wall_low,
-        wall_high,
-        limit,
-        end_inclusive=True,
-        dtstart_always=True,
+        cast(Iterable[datetime], walls),
+        zone.pytz_localize,
+        until,
+        (wall_low, wall_high),
+        rdates,
     )
-    for wall in walls:
-        assert isinstance(wall, datetime)
-        if wall != wall_start:  # DTSTART is in already
-            key = (wall - wall_start) + dtstart
-            starts.setdefault(key, zone.pytz_localize(wall))
+    starts: dict[datetime, datetime] = {}
+    for wall, start in found:
+        starts.setdefault((wall - wall_start) + dtstart, start)
+    return starts
 
 
 def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> Iterator[Occurrence]:
@@ -101,7 +116,6 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
     # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
     # which is what it sorts and de-duplicates: two wall times that localise to one instant
     # across a DST gap are two occurrences.
-    starts: dict[datetime, datetime] = {dtstart: dtstart}
     rule = event.rule
     until = None if rule is None else _oncall_until(rule, dtstart)
     # recurring-ical-events re-localises starts, and drops those after UNTIL that are not
@@ -111,31 +125,26 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         when is not None and when.kind in ("utc", "zoned")
         for when in (event.start, event.end, *event.exdates, *(w for w, _ in event.rdates))
     )
-    if rule is not None:
-        last = None
-        if until is not None:
-            # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset
-            # in a pytz zone (as oncall.occurrences does), as written for a floating start
-            last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
-        _rule_starts(event, rule, dtstart, zone, (search_low, high, last), limit, starts)
+    last = None
+    if until is not None:
+        # dateutil stops past UNTIL: given an hour more and compared at DTSTART's offset in
+        # a pytz zone (until_wall), as written for a floating start
+        last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
+    rdates = [(_oncall_instant(w), period) for w, period in event.rdates if w.kind != "date"]
+    drop_after = until if pytz_zoned else None
+    bounds = (search_low, high, last, drop_after)
+    starts = _starts(event, dtstart, zone, bounds, {start for start, _ in rdates}, limit)
     # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
     # looks its ends up by start), a series' own one included
     period_ends: dict[datetime, timedelta | When] = {}
-    rdates: set[datetime] = set()
-    for when, period in event.rdates:
-        if when.kind == "date":
-            continue
-        start = _oncall_instant(when)
+    for start, period in rdates:
         starts[start] = start  # dateutil keeps one of equal values: the RDATE's, read as written
-        rdates.add(start)
         if period is not None and not (isinstance(period, When) and period.kind == "date"):
             period_ends[start] = period
     excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
     for key, start in sorted(starts.items()):
         # dateutil drops an EXDATE equal to its value, the library one equal to the start
         if start in excluded or key in excluded or not search_low <= start <= high:
-            continue
-        if pytz_zoned and until is not None and start > until and start not in rdates:
             continue
         explicit = period_ends.get(start)
         # the library's end: the start plus the length (at the start's offset), or a PERIOD's
@@ -248,7 +257,7 @@ def oncall_occurrences(
         if occ.all_day:
             if overlaps(window, occ.start, occ.end):
                 # §3.1: all-day events end at 23:59:59Z of their last day.
-                if occ.end == midnight(date.min):
+                if occ.end == _YEAR_1:
                     reason = "the all-day event ends a second before year 1"
                     report.expansion(occ.event, PropertyError("DTEND", None, reason))
                     continue

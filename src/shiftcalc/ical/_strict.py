@@ -152,11 +152,11 @@ def strict_occurrences(
                 event = replace(event, duration=_strict_length(master, ctx))
             event = replace(event, rule=None, rdates=(), exdates=())
         try:
-            spans = [
-                (start, end)
-                for start, end in _strict_expand(event, ctx, window, limit)
-                if event.recurrence_id is not None or (event.uid, start) not in modified
-            ]
+            spans = list(_strict_expand(event, ctx, window, limit))
+            if event.recurrence_id is None and modified:
+                spans = [
+                    (start, end) for start, end in spans if (event.uid, start) not in modified
+                ]
         except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
             report.expansion(event, exc)
             continue

@@ -1,6 +1,7 @@
 """VEVENT → occurrences, as recurring-ical-events 2.1.0 + pytz yield them (OnCall's engine).
 
-The only code of the ``oncall`` profile that expands a VEVENT: DTSTART always counts, later
+The only code of the ``oncall`` profile that expands a VEVENT (:func:`vevent_starts`, for
+OnCall's period search, generated VEVENTs and iCal schedules alike): DTSTART always counts, later
 starts keep DTSTART's wall clock and are localised with pytz's ``is_dst=False``, UNTIL is an
 instant and the expansion stops an hour past it (at DTSTART's offset), an occurrence's end keeps
 the first occurrence's elapsed length as wall-clock length, and a negative length is the
@@ -12,7 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
@@ -23,6 +24,7 @@ from .._errors import EngineError
 from .._expand import earlier, later
 from .._model import OriginBase, Window
 from .._recurrence import RecurrenceRule, wall_instances
+from .._recurrence import fixed_step as _fixed_step  # a module name: tests take it away
 from .._tz import NEAR, as_utc, attach_offset, detach, get_zone, naive_utc
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "start_after_end",
     "steady_runs",
     "until_wall",
+    "vevent_starts",
     "wall_clock_end",
     "zone_offset_at",
 ]
@@ -128,6 +131,48 @@ def until_wall(until: datetime, dtstart: datetime) -> datetime:
     return naive_utc(until) + _UNTIL_SLACK + offset
 
 
+def vevent_starts(
+    dtstart: datetime,
+    dtstart_wall: datetime,
+    later_walls: Iterable[datetime],
+    localize: Callable[[datetime], datetime],
+    until: datetime | None,
+    wall_bounds: tuple[datetime, datetime],
+    kept: Container[datetime] = (),
+) -> Iterator[tuple[datetime, datetime]]:
+    """``(wall clock, start)`` of each start recurring-ical-events 2.1.0 + pytz yields for a
+    VEVENT, in the rule's order: the one expansion of the ``oncall`` profile (OnCall's period
+    search, the generated VEVENTs' hot loop and iCal schedules all read their starts here).
+
+    DTSTART always counts, first (``dtstart``, at ``dtstart_wall``), matching the rule or not.
+    Then each of ``later_walls`` (the rule's wall-clock instances, sorted; those not after
+    DTSTART's are passed over) within ``wall_bounds`` (inclusive, the callers' low and high;
+    the high bound includes where recurring-ical-events stops for UNTIL, :func:`until_wall`),
+    localised by ``localize`` (pytz's ``is_dst=False``); a start after ``until`` is skipped,
+    not the end (a later wall time may be an earlier instant), unless it is in ``kept`` (an
+    iCal event's RDATE instants: the library drops starts after UNTIL that are not RDATEs,
+    and a start a DST gap moved onto an RDATE stays beside it). DTSTART after ``until`` drops
+    itself and, with nothing ``kept``, every later start. Walls are naive, or wall clocks
+    written as UTC datetimes, as the caller's ``localize`` takes them; the caller keeps what
+    it needs of the wall (the iCal path keys its starts by dateutil's value, the wall at
+    DTSTART's offset).
+    """
+    if until is None or dtstart <= until:
+        yield dtstart_wall, dtstart
+    elif not kept:
+        return  # and so are the later starts, but for those a DST gap moved onto a kept one
+    wall_low, wall_high = wall_bounds
+    for wall in later_walls:
+        if wall <= dtstart_wall or wall < wall_low:
+            continue
+        if wall > wall_high:
+            return
+        start = localize(wall)
+        if until is not None and start > until and start not in kept:
+            continue
+        yield wall, start
+
+
 def expand_starts(
     rule: RecurrenceRule | None,
     dtstart: datetime,
@@ -136,42 +181,36 @@ def expand_starts(
     low: datetime,
     high: datetime,
 ) -> Iterator[datetime]:
-    """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them.
-
-    DTSTART always counts; later starts keep DTSTART's wall-clock time and are localised with
-    pytz's ``is_dst=False``; UNTIL is compared as an instant (DTSTART included), and the
-    expansion stops as recurring-ical-events stops it (``_UNTIL_SLACK``).
-    """
-    if until is not None and dtstart > until:
-        return
-    if rule is None:
-        if low <= dtstart <= high:
-            yield dtstart
-        return
+    """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them
+    (:func:`vevent_starts`, localised in the named ``zone``), up to the first later start
+    after ``high``."""
     wall_low = naive_utc(low) - _MARGIN
     wall_high = naive_utc(high) + _MARGIN
     if until is not None:
         wall_high = min(wall_high, until_wall(until, dtstart))
+    dtstart_wall = detach(dtstart)
+    rule_walls = () if rule is None else _walls_after(rule, dtstart_wall, wall_low)
+    starts = vevent_starts(
+        dtstart,
+        dtstart_wall,
+        rule_walls,
+        lambda wall: pytz_localize(wall, zone, strict=False, field=""),
+        until,
+        (wall_low, wall_high),
+    )
+    if next(starts, None) is None:
+        return
     if low <= dtstart <= high:
         yield dtstart  # DTSTART always counts, matching the rule or not
-    walls = _walls_after(rule, detach(dtstart), wall_low)
-    while True:
-        try:
-            wall = next(walls)
-        except (StopIteration, OverflowError):  # OverflowError: the next one is after 9999
-            return
-        if wall < wall_low:
-            continue
-        if wall > wall_high:
-            return
-        start = pytz_localize(wall, zone, strict=False, field="")
-        if until is not None and start > until:
-            continue
-        if start < low:
-            continue
-        if start > high:
-            return
-        yield start
+    try:
+        for _, start in starts:
+            if start < low:
+                continue
+            if start > high:
+                return
+            yield start
+    except OverflowError:  # the rule's next wall time would be after 9999
+        return
 
 
 SteadyRun = tuple[datetime, datetime, timedelta]
@@ -258,54 +297,51 @@ def occurrence_spans(
     the first ``limit + 1`` of them at most (memory stays bounded for a caller that refuses
     more than ``limit``).
 
-    The hot loop of the oncall profile, so the loop works in one function, on wall-clock times
-    written as UTC datetimes (``wall - offset`` is then the instant, with no conversion), and
-    takes offsets from ``runs`` (:func:`steady_runs` of the event's zone) where it can; the
-    rules are those of :func:`expand_starts` and §2.2. Its phases: the crashes and empty
-    answers (here), the bounds (:func:`_start_bounds`), the wall-clock starts
-    (:func:`_walls_of`), then per start its offset and end, with the careful paths near a
+    The hot loop of the oncall profile: the starts are the one expansion's
+    (:func:`vevent_starts`), on wall-clock times written as UTC datetimes (``wall - offset``
+    is then the instant, with no conversion), localised with offsets from ``runs``
+    (:func:`steady_runs` of the event's zone) where they hold (:class:`_RunOffsets`); the rules
+    are §2.2's. Its phases: the crashes and empty answers (here), the bounds
+    (:func:`_start_bounds`), the starts, then per start its end, with the careful paths near a
     change of offset (:func:`_careful_offset`, :func:`_careful_end`) out of the loop.
     """
     length = event.dtend - event.dtstart
     if length < _ZERO:
         _crash_if_expanded(event, window, length)
         return []
-    until = event.rule_until
-    if until is not None and event.dtstart > until:
-        return []
     zone = get_zone(event.zone)
     ws, we = window.start, window.end
     lowest, highest, wall_low, wall_high = _start_bounds(event, window, length)
     point = ws == we
     clip = event.rotation_start if event.web_source else None
-    walls = _walls_of(event, wall_low)
-    remaining_runs = iter(runs)
-    run_start = run_end = _BEFORE_RUNS
-    run_offset = _ZERO
+    offsets = _RunOffsets(runs, event.zone)
+    dtstart_wall = as_utc(detach(event.dtstart))
+    rule_walls: Iterable[datetime] = ()
+    if event.rule is not None:
+        rule_walls = _walls_after(event.rule, dtstart_wall, wall_low)
+    localize = offsets.localize
+    bounds = (wall_low, wall_high)
+    found = vevent_starts(
+        event.dtstart, dtstart_wall, rule_walls, localize, event.rule_until, bounds
+    )
+    if next(found, None) is None:
+        return []
+    starts: Iterable[tuple[datetime, datetime]] = found
+    if dtstart_wall >= wall_low:
+        # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
+        # nor repeated, so this is its own offset), which leaves its offset and run in offsets
+        starts = itertools.chain(((dtstart_wall, localize(dtstart_wall)),), found)
     spans = []
     try:
-        for wall in walls:
-            if wall > wall_high:
-                break
-            if wall < wall_low:
-                continue
-            while wall >= run_end:
-                run_start, run_end, run_offset = next(remaining_runs, _NO_RUN)
-            steady = run_start <= wall
-            offset = run_offset if steady else _careful_offset(wall, event.zone)
-            try:
-                start = wall - offset
-            except OverflowError:  # before the year 1 in UTC: from the first instant
-                start = _BEFORE_RUNS
-            if until is not None and start > until:
-                continue
+        for _, start in starts:
             if start < lowest:
                 continue
             if start > highest:
                 break
+            offset = offsets.offset
             end = later(start, length)
             end_wall = later(end, offset)
-            if not (steady and end_wall < run_end):  # else the end is in the start's run
+            if not end_wall < offsets.steady_end:  # else in the start's run
                 end = _careful_end(end, end_wall, offset, zone)
             if clip is not None and start < clip:
                 start = clip
@@ -320,8 +356,39 @@ def occurrence_spans(
             if len(spans) > limit:
                 break
     except OverflowError:
-        pass  # the rule's next instance would be after the year 9999
+        pass  # the rule's next wall time would be after the year 9999
     return spans
+
+
+class _RunOffsets:
+    """The localisation of :func:`occurrence_spans`: wall clocks (as UTC datetimes, met in
+    increasing order) to starts, with the offset from the zone's steady runs where one holds
+    the wall, else from the careful path; ``offset`` is the last wall's, and ``steady_end``
+    the end of its run when it was in one (else the first instant): an end before it is in
+    the same run, and stays on the cheap path."""
+
+    __slots__ = ("offset", "run_end", "run_offset", "run_start", "runs", "steady_end", "zone")
+
+    def __init__(self, runs: Sequence[SteadyRun], zone: str) -> None:
+        self.runs = iter(runs)
+        self.zone = zone
+        self.run_start = self.run_end = self.steady_end = _BEFORE_RUNS
+        self.run_offset = self.offset = _ZERO
+
+    def localize(self, wall: datetime) -> datetime:
+        """The start at ``wall`` (its offset and steady run kept for its end)."""
+        while wall >= self.run_end:
+            self.run_start, self.run_end, self.run_offset = next(self.runs, _NO_RUN)
+        if self.run_start <= wall:
+            offset = self.offset = self.run_offset
+            self.steady_end = self.run_end
+        else:
+            self.steady_end = _BEFORE_RUNS
+            self.offset = offset = _careful_offset(wall, self.zone)
+        try:
+            return wall - offset
+        except OverflowError:  # before the year 1 in UTC: from the first instant
+            return _BEFORE_RUNS
 
 
 def _start_bounds(
@@ -343,16 +410,6 @@ def _start_bounds(
     if until is not None:
         wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
     return lowest, highest, wall_low, wall_high
-
-
-def _walls_of(event: VEvent, wall_low: datetime) -> Iterable[datetime]:
-    """DTSTART's wall clock (it always counts), then the rule's later starts at its wall
-    clock from about ``wall_low`` on, as UTC datetimes."""
-    dtstart_wall = as_utc(detach(event.dtstart))
-    walls: Iterable[datetime] = (dtstart_wall,)
-    if event.rule is not None:
-        walls = itertools.chain(walls, _walls_after(event.rule, dtstart_wall, wall_low))
-    return walls
 
 
 def _careful_offset(wall: datetime, zone: str) -> timedelta:
@@ -378,8 +435,9 @@ def _careful_end(end: datetime, end_wall: datetime, offset: timedelta, zone: tzi
 
 def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iterator[datetime]:
     """The wall-clock instances of ``rule`` after ``dtstart``, sorted, from about ``low`` on
-    (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or
-    both wall clocks written as UTC datetimes, and so are the instances."""
+    (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or both
+    wall clocks written as UTC datetimes, and so are the instances. Past the year 9999, where
+    dateutil stops, comes an OverflowError: callers stop there."""
     try:
         step = _fixed_step(rule, dtstart)
         if step is not None:
@@ -394,38 +452,7 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
             return map(as_utc, naive)
         # the rule's own instances include DTSTART when it matches
         return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
-    # callers stop at the OverflowError of a step past 9999
     return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
-
-
-def _fixed_step(rule: RecurrenceRule, dtstart: datetime) -> timedelta | None:
-    """The wall-clock distance between consecutive instances of ``rule`` from ``dtstart``,
-    when it is constant: HOURLY or DAILY without BY-parts, WEEKLY whose only BY-part is
-    DTSTART's weekday. OnCall's generated VEVENTs are of these kinds, and stepping is much
-    cheaper than expanding the rule."""
-    if (
-        rule.count is not None
-        or rule.until is not None
-        or rule.bysecond
-        or rule.byminute
-        or rule.byhour
-        or rule.bymonthday
-        or rule.byyearday
-        or rule.byweekno
-        or rule.bymonth
-        or rule.bysetpos
-    ):
-        return None
-    freq = rule.freq
-    if freq == "WEEKLY" and (not rule.byday or rule.byday == ((dtstart.weekday(), None),)):
-        return _DAY * (7 * rule.interval)
-    if rule.byday:
-        return None
-    if freq == "DAILY":
-        return _DAY * rule.interval
-    if freq == "HOURLY":
-        return _HOUR * rule.interval
-    return None
 
 
 def overlaps(window: Window, start: datetime, end: datetime) -> bool:

@@ -23,6 +23,7 @@ from .._model import (
     Interval,
     OriginRef,
     ShiftSwap,
+    Source,
     Window,
     final_shift_row,
     swapped,
@@ -31,6 +32,7 @@ from .occurrences import SteadyRun, VEvent, occurrence_spans, steady_runs
 
 __all__ = [
     "OncallEvent",
+    "calendar_record",
     "detect_gaps",
     "events_of",
     "gaps_of",
@@ -108,16 +110,48 @@ def oncall_event(
 
 
 def _event_of(record: Interval) -> OncallEvent:
-    return oncall_event(
+    return calendar_record(
         record.start,
         record.end,
         record.users,
         record.level,
-        1 if record.is_override else 0,
+        record.is_override,
         record.shift_id,
-        all_day=record.all_day,
-        missing_users=record.missing_users,
-        origin=record.origin,
+        record.all_day,
+        record.missing_users,
+        record.source,
+        record.origin,
+    )
+
+
+def calendar_record(
+    start: datetime,
+    end: datetime,
+    users: tuple[str, ...],
+    level: int,
+    is_override: bool,
+    shift_id: str | None,
+    all_day: bool,
+    missing_users: tuple[str, ...],
+    source: Source | None,
+    origin: OriginRef | None,
+) -> OncallEvent:
+    """A calendar record as OnCall's resolution sees it, made from its fields
+    (``ical.RecordRow``): what :func:`records_of` makes of the Interval with those fields."""
+    calendar_type = 1 if is_override else 0
+    # oncall_event(start, end, users, level, calendar_type, shift_id, all_day=..., ...), whose
+    # keywords cost more than the tuple
+    return (
+        start,
+        end,
+        users,
+        level,
+        calendar_type,
+        shift_id,
+        all_day,
+        missing_users,
+        False,
+        origin,
     )
 
 
