@@ -68,8 +68,9 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "documents",
         "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff)",
-        ("_scenario", "_output", "_quality", "_diff"),
+        " the diff of two schedules (_diff); many schedules at once, on a process pool"
+        " (_many) or on Dask (_dask, optional extra)",
+        ("_scenario", "_output", "_quality", "_diff", "_many", "_dask"),
     ),
     Layer(
         "namespace",

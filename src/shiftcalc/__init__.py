@@ -10,6 +10,7 @@ from dataclasses import is_dataclass as _is_dataclass
 from inspect import isclass as _isclass
 from inspect import isfunction as _isfunction
 
+from ._dask import dask_final_shifts
 from ._diff import Change, Diff, MovedHandoff, UserDelta, Weights, diff
 from ._errors import (
     CalendarError,
@@ -20,6 +21,7 @@ from ._errors import (
     ValidationError,
 )
 from ._expand import DurationMode
+from ._many import resolve_many
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -107,6 +109,7 @@ __all__ = [
     # metadata
     "__version__",
     # functions: scenarios in and out, the pipeline, queries, results out
+    "dask_final_shifts",
     "diff",
     "dump_scenario",
     "expand",
@@ -121,6 +124,7 @@ __all__ = [
     "on_call_at",
     "quality_report",
     "resolve",
+    "resolve_many",
     "shifts_csv",
     "table",
     "take_oncall",

@@ -20,9 +20,11 @@ from ._quality import QualityReport
 from ._tz import get_zone
 
 __all__ = [
+    "SHIFTS_CSV_COLUMNS",
     "final_shifts_document",
     "hours_report_csv",
     "quality_document",
+    "shift_lines",
     "shifts_csv",
     "table",
     "to_json",
@@ -206,15 +208,26 @@ def hours_report_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     return _csv(("user_pk", "user_email", "hours_on_call"), lines)
 
 
-def shifts_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
-    """One CSV line per row: ``user_pk,user_email,user_username,shift_start,shift_end`` (UTC)."""
+SHIFTS_CSV_COLUMNS = ("user_pk", "user_email", "user_username", "shift_start", "shift_end")
+"""The columns of :func:`shifts_csv` (and of the Dask helper's dataframe)."""
+
+
+def shift_lines(
+    rows: Sequence[FinalShift], schedule: Schedule
+) -> list[tuple[str, str, str, str, str]]:
+    """The cells of :func:`shifts_csv`, one tuple per row, in :data:`SHIFTS_CSV_COLUMNS` order."""
     lines = []
     for row in rows:
         user = schedule.user(row.user)
         lines.append(
             (user.id, user.email or "", user.username, _utc_text(row.start), _utc_text(row.end))
         )
-    return _csv(("user_pk", "user_email", "user_username", "shift_start", "shift_end"), lines)
+    return lines
+
+
+def shifts_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+    """One CSV line per row: ``user_pk,user_email,user_username,shift_start,shift_end`` (UTC)."""
+    return _csv(SHIFTS_CSV_COLUMNS, shift_lines(rows, schedule))
 
 
 def _duration_text(value: timedelta) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from ._errors import NotOnCallError, ValidationError
@@ -249,7 +250,8 @@ def _resolve(
             window=window,
             shifts=rows_of(resolved, window),
             gaps=gaps_of(resolved, window),
-            timeline=lambda: final_events(resolved),
+            # a partial, not a lambda: a Resolution pickles (resolve_many's pool, Dask)
+            timeline=partial(final_events, resolved),
             skipped=tuple(skipped),
             unresolved=tuple(unresolved),
         )
