@@ -9,14 +9,14 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import islice
 from typing import Literal
 
 from ._errors import ValidationError
 from ._merge import Span
-from ._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window, rank_of
+from ._model import WEEKDAYS, Interval, OriginBase, Rank, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
 from ._rotation import recurrence_rule, rotation_queue, turn_group
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
@@ -286,27 +286,59 @@ def strict_spans(
     *,
     durations: DurationMode = "wall",
     max_occurrences: int = MAX_OCCURRENCES,
+    leave_hidden: bool = False,
 ) -> list[Span]:
     """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
 
     Raises a ValidationError naming the shift past which there are more than
     ``max_occurrences``, having expanded at most one more.
+
+    ``leave_hidden`` (for the merger, when these spans are all it merges) expands the shifts by
+    rank, highest first (schedule order within a rank), and stops before a lower rank once one
+    shift's occurrences, with users, cover the whole window without a hole (a 24×7 rotation):
+    the merger's best rank is then that shift's or higher at every instant, so no lower rank
+    owns a piece and there is no gap; the merger's answer is the same without them.
     """
+    shifts = schedule.shifts
+    ranks = [rank_of(shift.is_override, shift.level) for shift in shifts]
+    order: Iterable[int] = range(len(shifts))
+    if leave_hidden:
+        order = sorted(order, key=ranks.__getitem__, reverse=True)  # stable: schedule order
     found: list[Span] = []
-    for index, shift in enumerate(schedule.shifts):
-        rank = rank_of(shift.is_override, shift.level)
+    covered_by: Rank | None = None  # the rank of a shift that covers the window alone
+    for index in order:
+        shift, rank = shifts[index], ranks[index]
+        if covered_by is not None and rank < covered_by:
+            break  # this rank and every one after it are hidden
         zone = shift.time_zone or schedule.time_zone
         room = max_occurrences - len(found) + 1
         base = origin_base(shift, index)
-        found += [
+        mine = [
             (start, end, users, rank, (), (base, start, turn))
             for start, end, users, turn in islice(
                 spans(shift, zone, window, durations=durations), room
             )
         ]
+        found += mine
         if len(found) > max_occurrences:
             raise too_many_occurrences(index, max_occurrences)
+        if leave_hidden and covered_by is None and _covers(mine, window):
+            covered_by = rank
     return found
+
+
+def _covers(found: Sequence[Span], window: Window) -> bool:
+    """Whether ``found`` (one shift's spans, in start order) chain with users from the window's
+    start to its end. Spans out of order only make it answer False, never wrongly True."""
+    reach = window.start
+    for start, end, users, _, _, _ in found:
+        if start > reach or not users:
+            return False
+        if end > reach:
+            reach = end
+            if reach >= window.end:
+                return True
+    return False
 
 
 def expand_strict(

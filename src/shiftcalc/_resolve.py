@@ -268,8 +268,14 @@ def _resolve(
         merged = merge(split_for_swaps(intervals, schedule.swaps), window)
     else:
         found = [span_of(interval) for interval in ical_primary + ical_overrides]
+        # ranks hidden under a shift that covers the window are left out, when the shifts'
+        # spans are all there is to merge (a calendar's rank could sit between)
         found += strict_spans(
-            schedule, window, durations=durations, max_occurrences=max_occurrences
+            schedule,
+            window,
+            durations=durations,
+            max_occurrences=max_occurrences,
+            leave_hidden=not found,
         )
         merged = merge_spans(found, window)
     return Resolution(
