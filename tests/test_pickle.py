@@ -5,6 +5,7 @@ included), and every ShiftcalcError subclass."""
 from __future__ import annotations
 
 import pickle
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,3 +121,19 @@ def test_pickle_drawn_scenarios_and_their_resolutions(scenario: shiftcalc.Scenar
     resolution = shiftcalc.resolve(scenario.schedule, scenario.window)
     back = roundtrip(resolution)
     assert (back, back.events) == (resolution, resolution.events)
+
+
+def test_pickle_resolution_rows_carry_every_field_of_a_final_shift() -> None:
+    """Resolution pickles its rows as plain tuples of these fields, in final_shift_row's
+    order: a field added to FinalShift must be added there too."""
+    names = [field.name for field in fields(shiftcalc.FinalShift)]
+    assert names == ["user", "start", "end", "level", "is_override", "shift_id"]
+    row = shiftcalc.FinalShift(
+        user="u", start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC),
+        level=7, is_override=True, shift_id="s1",
+    )  # fmt: skip
+    resolution = shiftcalc.Resolution(
+        profile="strict", window=shiftcalc.Window(start=row.start, end=row.end), shifts=(row,),
+        gaps=(),
+    )  # fmt: skip
+    assert roundtrip(resolution).shifts == (row,)

@@ -40,6 +40,7 @@ __all__ = [
     "pieces",
     "span_of",
     "split_for_swaps",
+    "timeline_of",
 ]
 
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
@@ -162,22 +163,27 @@ class Merged:
     pieces: tuple[Piece, ...]
 
     def timeline(self) -> tuple[FinalEvent, ...]:
-        """The pieces as events: owners, their rank, gaps with any unresolvable names."""
-        events = []
-        for start, end, users, rank, names in self.pieces:
-            override, level = rank if rank is not None else (0, 0)
-            events.append(
-                FinalEvent(
-                    start=start,
-                    end=end,
-                    users=users,
-                    level=level,
-                    is_override=bool(override),
-                    is_gap=rank is None,
-                    missing_users=names or (),
-                )
+        """The pieces as events (:func:`timeline_of`)."""
+        return timeline_of(self.pieces)
+
+
+def timeline_of(pieces: Iterable[Piece]) -> tuple[FinalEvent, ...]:
+    """Pieces as events: owners, their rank, gaps with any unresolvable names."""
+    events = []
+    for start, end, users, rank, names in pieces:
+        override, level = rank if rank is not None else (0, 0)
+        events.append(
+            FinalEvent(
+                start=start,
+                end=end,
+                users=users,
+                level=level,
+                is_override=bool(override),
+                is_gap=rank is None,
+                missing_users=names or (),
             )
-        return tuple(events)
+        )
+    return tuple(events)
 
 
 def merge(intervals: Sequence[Interval], window: Window) -> Merged:

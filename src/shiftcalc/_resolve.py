@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import merge, merge_spans, span_of, split_for_swaps
+from ._merge import merge, merge_spans, span_of, split_for_swaps, timeline_of
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -29,6 +29,7 @@ from ._model import (
     SkippedComponent,
     UnresolvedName,
     Window,
+    final_shift_row,
     utc_instant,
     utc_window,
     validate,
@@ -81,6 +82,38 @@ class Resolution:
         if not self._built:
             self._built.append(self.timeline())
         return self._built[0]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # For resolve_many's pool and Dask: the rows travel as plain tuples (a frozen slotted
+        # dataclass pickles field by field, which cost more than computing the rows) and the
+        # timeline as its recipe (a picklable callable), never as built events.
+        rows = [
+            (row.user, row.start, row.end, row.level, row.is_override, row.shift_id)
+            for row in self.shifts
+        ]
+        parts = (self.profile, self.window, rows, self.gaps, self.skipped, self.unresolved)
+        return (_unpickled, (*parts, self.timeline))
+
+
+def _unpickled(
+    profile: Profile,
+    window: Window,
+    rows: list[tuple[str, datetime, datetime, int, bool, str | None]],
+    gaps: tuple[Gap, ...],
+    skipped: tuple[SkippedComponent, ...],
+    unresolved: tuple[UnresolvedName, ...],
+    timeline: Callable[[], tuple[FinalEvent, ...]],
+) -> Resolution:
+    """A Resolution from its :meth:`Resolution.__reduce__` parts."""
+    return Resolution(
+        profile=profile,
+        window=window,
+        shifts=tuple([final_shift_row(*row) for row in rows]),
+        gaps=gaps,
+        skipped=skipped,
+        unresolved=unresolved,
+        timeline=timeline,
+    )
 
 
 def _check(schedule: Schedule, profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
@@ -283,7 +316,7 @@ def _resolve(
         window=window,
         shifts=merged.shifts,
         gaps=merged.gaps,
-        timeline=merged.timeline,
+        timeline=partial(timeline_of, merged.pieces),  # pickles without the rows
         skipped=tuple(skipped),
         unresolved=tuple(unresolved),
     )
