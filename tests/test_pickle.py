@@ -39,7 +39,8 @@ def roundtrip(value: Any) -> Any:
 
 @BOTH
 def test_pickle_values_come_back_equal(profile: str) -> None:
-    """Scenario, Schedule, Shift, ShiftSwap, User, Window pickle and come back equal."""
+    """Scenario, Schedule, Shift, ShiftSwap, User, Window, FinalShift, Gap and FinalEvent
+    pickle and come back equal."""
     scenario = shiftcalc.load_scenario(TEAM, profile=profile)  # type: ignore[arg-type]
     schedule = scenario.schedule
     for value in (scenario, schedule, *schedule.shifts, *schedule.swaps, *schedule.users,
@@ -47,6 +48,9 @@ def test_pickle_values_come_back_equal(profile: str) -> None:
         assert roundtrip(value) == value
     # the directory index of a schedule is rebuilt on the other side
     assert roundtrip(schedule).user("UA").username == "alice"
+    resolution = shiftcalc.resolve(schedule, scenario.window, profile=profile)  # type: ignore[arg-type]
+    for value in (*resolution.shifts, *resolution.gaps, *resolution.events):
+        assert roundtrip(value) == value  # FinalShift, Gap, FinalEvent on their own
 
 
 @BOTH
