@@ -73,7 +73,8 @@ LAYERS: tuple[Layer, ...] = (
         " why who is on call at an instant (_explain);"
         " the timeline pictures (_timeline, _timeline_svg);"
         " streaming with resumable cursors (_stream);"
-        " coverage over all future time (_coverage)",
+        " coverage over all future time (_coverage);"
+        " many schedules at once, on a process pool (_many) or on Dask (_dask, optional extra)",
         (
             "_scenario",
             "_output",
@@ -86,6 +87,8 @@ LAYERS: tuple[Layer, ...] = (
             "_timeline_svg",
             "_stream",
             "_coverage",
+            "_many",
+            "_dask",
         ),
     ),
     Layer(

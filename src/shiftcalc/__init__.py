@@ -12,6 +12,7 @@ from inspect import isfunction as _isfunction
 
 from ._conflicts import Conflict, conflicts
 from ._coverage import Coverage, Shortfall, coverage
+from ._dask import dask_final_shifts
 from ._diff import Change, Diff, MovedHandoff, UserDelta, diff
 from ._errors import (
     CalendarError,
@@ -38,6 +39,7 @@ from ._explain import (
     explanation_text,
 )
 from ._fairness import Fairness, Spread, UserFairness, Weights, holidays_from_ical
+from ._many import resolve_many
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -147,6 +149,7 @@ __all__ = [
     # functions: scenarios in and out, the pipeline, queries, results out
     "conflicts",
     "coverage",
+    "dask_final_shifts",
     "diff",
     "dump_scenario",
     "expand",
@@ -168,6 +171,7 @@ __all__ = [
     "on_call_at",
     "quality_report",
     "resolve",
+    "resolve_many",
     "shifts_csv",
     "table",
     "take_oncall",

@@ -149,6 +149,11 @@ class ValidationError(ShiftcalcError, ValueError):
         self.reason = reason
         super().__init__(f"{field}: {reason} (got {brief(value)})")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle rebuilds from the fields (``args`` holds the message only), so the error
+        # crosses a process boundary (resolve_many's pool, Dask) with its fields
+        return (type(self), (self.field, self.value, self.reason), self.__dict__)
+
 
 class RecurrenceError(ValidationError):
     """An RRULE, EXDATE or RDATE that is not valid RFC 5545."""
@@ -184,6 +189,10 @@ class EngineError(ShiftcalcError):
         self.value = value
         self.reason = reason
         super().__init__(f"{field}: {reason} (got {brief(value)})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # as ValidationError: rebuilt from the fields
+        return (type(self), (self.field, self.value, self.reason), self.__dict__)
 
 
 class NotOnCallError(ShiftcalcError, ValueError):

@@ -9,16 +9,16 @@ the rule); turns are assigned by arithmetic on the period index, never by walkin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import islice
 from typing import Literal
 
 from ._errors import OccurrenceLimitError
 from ._merge import Span
-from ._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window, rank_of
+from ._model import WEEKDAYS, Interval, OriginBase, Rank, Schedule, Shift, Window, rank_of
 from ._recurrence import RecurrenceRule, wall_instances
-from ._rotation import recurrence_rule, rotation_queue, turn_group
+from ._rotation import recurrence_rule, rotation_queue
 from ._tz import NEAR, STEADY_SPAN, as_utc, get_zone, localize, wall_clock
 
 __all__ = [
@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 DurationMode = Literal["wall", "elapsed"]
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # as_utc(t) is _UTC_EPOCH + (t - _NAIVE_EPOCH)
 
 MAX_OCCURRENCES = 1_000_000
 """The default cap on the occurrences one resolution expands (``max_occurrences``): a million
@@ -109,16 +112,22 @@ def shift_rule(shift: Shift) -> RecurrenceRule | None:
     return recurrence_rule(shift, interval=interval, week_start="MO")
 
 
-def _step_counter(shift: Shift) -> Callable[[datetime], int]:
-    """Whole frequency periods from ``start``'s period to a wall time's; for a daily rotation
-    with ``by_day``, the selected days in ``[start's day, the wall time's day)`` instead.
+def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
+    """The turn (0 for the first) of an occurrence of a rolling-users ``shift`` starting at a
+    wall time: occurrences fall every I periods (I the interval), so it is the index of the
+    wall time's period, counted from ``start``'s, over I. Periods are whole hours, days,
+    weeks from ``week_start`` or calendar months; for a daily rotation with ``by_day`` they
+    are the selected days in ``[start's day, the wall time's day)``, so each turn gets I
+    selected days.
 
-    What does not depend on the wall time is worked out once per shift; days count by ordinal.
+    What does not depend on the wall time is worked out once per shift; days count by
+    ordinal, and the division is in the one closure (it runs once per occurrence).
     """
     start = shift.start
+    interval = shift.interval or 1
     if shift.frequency == "hourly":
         floor = start.replace(minute=0, second=0, microsecond=0)
-        return lambda wall: (wall - floor) // _HOUR
+        return lambda wall: (wall - floor) // _HOUR // interval
     first_day = start.toordinal()
     if shift.frequency == "daily" and shift.by_day:
         selected = {WEEKDAYS.index(day) for day in shift.by_day}
@@ -130,25 +139,16 @@ def _step_counter(shift: Shift) -> Callable[[datetime], int]:
 
         def selected_days(wall: datetime) -> int:
             weeks, rest = divmod(wall.toordinal() - first_day, 7)
-            return weeks * per_week + prefix[rest]
+            return (weeks * per_week + prefix[rest]) // interval
 
         return selected_days
     if shift.frequency == "daily":
-        return lambda wall: wall.toordinal() - first_day
+        return lambda wall: (wall.toordinal() - first_day) // interval
     if shift.frequency == "weekly":
         week_start = WEEKDAYS.index(shift.week_start or "MO")
         first_week = first_day - (start.weekday() - week_start) % 7
-        return lambda wall: (wall.toordinal() - first_week) // 7
-    return lambda wall: (wall.year - start.year) * 12 + wall.month - start.month
-
-
-def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
-    """The turn (0 for the first) of an occurrence of a rolling-users ``shift`` starting at a
-    wall time: occurrences fall every I periods (I the interval), so it is the period index
-    over I; a daily rotation with ``by_day`` gives each turn I selected days."""
-    steps = _step_counter(shift)
-    interval = shift.interval or 1
-    return lambda wall: steps(wall) // interval
+        return lambda wall: (wall.toordinal() - first_week) // 7 // interval
+    return lambda wall: ((wall.year - start.year) * 12 + wall.month - start.month) // interval
 
 
 def _first_group(shift: Shift) -> int:
@@ -212,6 +212,7 @@ def spans(
         walls = wall_instances(rule, shift.start, after=max(wall_low, shift.start))
     turn_of = _turn_counter(shift) if shift.type == "rolling_users" else None
     queue = rotation_queue(shift.rolling_users, _first_group(shift))
+    groups = len(queue)
     users = shift.users
     if shift.type == "override" and shift.rolling_users:
         # every user an override lists is on call (OnCall itself keeps only the first group)
@@ -232,7 +233,7 @@ def spans(
         offset = offset_at(wall)
         assert offset is not None
         try:
-            start = as_utc(wall - offset)
+            start = _UTC_EPOCH + (wall - offset - _NAIVE_EPOCH)  # as_utc, without a call
             if elapsed:
                 end = start + duration
             else:
@@ -265,7 +266,7 @@ def spans(
             yield start, end, users, None
         elif queue:
             turn = turn_of(wall)
-            yield start, end, turn_group(queue, turn), turn
+            yield start, end, queue[turn % groups], turn  # turn_group, without a call
         else:
             yield start, end, (), None
 
@@ -286,27 +287,59 @@ def strict_spans(
     *,
     durations: DurationMode = "wall",
     max_occurrences: int = MAX_OCCURRENCES,
+    leave_hidden: bool = False,
 ) -> list[Span]:
     """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
 
     Raises a ValidationError naming the shift past which there are more than
     ``max_occurrences``, having expanded at most one more.
+
+    ``leave_hidden`` (for the merger, when these spans are all it merges) expands the shifts by
+    rank, highest first (schedule order within a rank), and stops before a lower rank once one
+    shift's occurrences, with users, cover the whole window without a hole (a 24×7 rotation):
+    the merger's best rank is then that shift's or higher at every instant, so no lower rank
+    owns a piece and there is no gap; the merger's answer is the same without them.
     """
+    shifts = schedule.shifts
+    ranks = [rank_of(shift.is_override, shift.level) for shift in shifts]
+    order: Iterable[int] = range(len(shifts))
+    if leave_hidden:
+        order = sorted(order, key=ranks.__getitem__, reverse=True)  # stable: schedule order
     found: list[Span] = []
-    for index, shift in enumerate(schedule.shifts):
-        rank = rank_of(shift.is_override, shift.level)
+    covered_by: Rank | None = None  # the rank of a shift that covers the window alone
+    for index in order:
+        shift, rank = shifts[index], ranks[index]
+        if covered_by is not None and rank < covered_by:
+            break  # this rank and every one after it are hidden
         zone = shift.time_zone or schedule.time_zone
         room = max_occurrences - len(found) + 1
         base = origin_base(shift, index)
-        found += [
+        mine = [
             (start, end, users, rank, (), (base, start, turn))
             for start, end, users, turn in islice(
                 spans(shift, zone, window, durations=durations), room
             )
         ]
+        found += mine
         if len(found) > max_occurrences:
             raise too_many_occurrences(index, max_occurrences)
+        if leave_hidden and covered_by is None and _covers(mine, window):
+            covered_by = rank
     return found
+
+
+def _covers(found: Sequence[Span], window: Window) -> bool:
+    """Whether ``found`` (one shift's spans, in start order) chain with users from the window's
+    start to its end. Spans out of order only make it answer False, never wrongly True."""
+    reach = window.start
+    for start, end, users, _, _, _ in found:
+        if start > reach or not users:
+            return False
+        if end > reach:
+            reach = end
+            if reach >= window.end:
+                return True
+    return False
 
 
 def expand_strict(

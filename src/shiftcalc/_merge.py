@@ -42,6 +42,7 @@ __all__ = [
     "span_of",
     "span_row",
     "split_for_swaps",
+    "timeline_of",
 ]
 
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
@@ -114,41 +115,15 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     missing: dict[str, int] = {}
     empty_active = 0
     result: list[Piece] = []
-    last: Piece | None = None
+    # the last piece's users, rank and names (a piece equal in all three extends it)
+    last_users: tuple[str, ...] | None = None
+    last_rank: Rank | None = None
+    last_names: tuple[str, ...] | None = None
     here = ws
-    i, n = 0, len(bounds)
-    while True:
-        while i < n:
-            at, step, (_, _, named, rank, missing_users, _) = bounds[i]
-            if at != here:
-                break
-            i += 1
-            if named:
-                counts = active.get(rank)
-                if counts is None:
-                    counts = active[rank] = {}
-                    if best is None or rank > best:
-                        best = rank
-                for user in named:
-                    left = counts.get(user, 0) + step
-                    if left:
-                        counts[user] = left
-                    else:
-                        del counts[user]
-                if not counts:
-                    del active[rank]
-                    if rank == best:
-                        best = max(active) if active else None
-            else:
-                empty_active += step
-                for user in missing_users:
-                    left = missing.get(user, 0) + step
-                    if left:
-                        missing[user] = left
-                    else:
-                        del missing[user]
-        following = bounds[i][0] if i < n else we
-        if following > here:
+    # One pass: the piece from ``here`` is written when the next boundary moves on from it,
+    # with the owners every boundary at ``here`` has left in place.
+    for at, step, span in bounds:
+        if at != here:
             users: tuple[str, ...] = ()
             names: tuple[str, ...] | None = None
             if best is not None:
@@ -156,14 +131,45 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                 users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
             elif empty_active:
                 names = tuple(sorted(missing))
-            if last is not None and last[2] == users and last[3] == best and last[4] == names:
-                last = result[-1] = (last[0], following, users, best, names)
+            if users == last_users and best == last_rank and names == last_names:
+                result[-1] = (result[-1][0], at, users, best, names)
             else:
-                last = (here, following, users, best, names)
-                result.append(last)
-        if i >= n or following >= we:
-            break
-        here = following
+                result.append((here, at, users, best, names))
+                last_users, last_rank, last_names = users, best, names
+            if at >= we:
+                return result
+            here = at
+        named = span[2]
+        if named:
+            rank = span[3]
+            counts = active.get(rank)
+            if counts is None:
+                counts = active[rank] = {}
+                if best is None or rank > best:
+                    best = rank
+            for user in named:
+                left = counts.get(user, 0) + step
+                if left:
+                    counts[user] = left
+                else:
+                    del counts[user]
+            if not counts:
+                del active[rank]
+                if rank == best:
+                    best = max(active) if active else None
+        else:
+            empty_active += step
+            for user in span[4]:
+                left = missing.get(user, 0) + step
+                if left:
+                    missing[user] = left
+                else:
+                    del missing[user]
+    if here < we:  # every interval ended before the window's end: nobody from here on
+        if last_users == () and last_rank is None and last_names is None:
+            result[-1] = (result[-1][0], we, (), None, None)
+        else:
+            result.append((here, we, (), None, None))
     return result
 
 
@@ -176,22 +182,27 @@ class Merged:
     pieces: tuple[Piece, ...]
 
     def timeline(self) -> tuple[FinalEvent, ...]:
-        """The pieces as events: owners, their rank, gaps with any unresolvable names."""
-        events = []
-        for start, end, users, rank, names in self.pieces:
-            override, level = rank if rank is not None else (0, 0)
-            events.append(
-                FinalEvent(
-                    start=start,
-                    end=end,
-                    users=users,
-                    level=level,
-                    is_override=bool(override),
-                    is_gap=rank is None,
-                    missing_users=names or (),
-                )
+        """The pieces as events (:func:`timeline_of`)."""
+        return timeline_of(self.pieces)
+
+
+def timeline_of(pieces: Iterable[Piece]) -> tuple[FinalEvent, ...]:
+    """Pieces as events: owners, their rank, gaps with any unresolvable names."""
+    events = []
+    for start, end, users, rank, names in pieces:
+        override, level = rank if rank is not None else (0, 0)
+        events.append(
+            FinalEvent(
+                start=start,
+                end=end,
+                users=users,
+                level=level,
+                is_override=bool(override),
+                is_gap=rank is None,
+                missing_users=names or (),
             )
-        return tuple(events)
+        )
+    return tuple(events)
 
 
 def merge(intervals: Sequence[Interval], window: Window) -> Merged:

@@ -22,10 +22,11 @@ from ._quality import QualityReport
 from ._tz import get_zone
 
 __all__ = [
-    "SHIFT_FIELDS",
+    "SHIFTS_CSV_COLUMNS",
     "final_shifts_document",
     "hours_report_csv",
     "quality_document",
+    "shift_lines",
     "shifts_csv",
     "shifts_csv_lines",
     "shifts_json_lines",
@@ -211,8 +212,9 @@ def hours_report_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     return _csv(("user_pk", "user_email", "hours_on_call"), lines)
 
 
-SHIFT_FIELDS = ("user_pk", "user_email", "user_username", "shift_start", "shift_end")
-"""The fields of a final-shift row in CSV and JSON lines (the final_shifts document's)."""
+SHIFTS_CSV_COLUMNS = ("user_pk", "user_email", "user_username", "shift_start", "shift_end")
+"""The fields of a final-shift row in CSV and JSON lines (the final_shifts document's), and the
+columns of the Dask helper's dataframe."""
 
 
 def shifts_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
@@ -231,8 +233,7 @@ def shifts_csv_lines(rows: Iterable[FinalShift], schedule: Schedule) -> Iterator
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    users: dict[str, User] = {}
-    for fields in itertools.chain([SHIFT_FIELDS], _shift_values(rows, schedule, users)):
+    for fields in itertools.chain([SHIFTS_CSV_COLUMNS], shift_lines(rows, schedule)):
         writer.writerow(fields)
         yield buffer.getvalue()
         buffer.seek(0)
@@ -252,19 +253,17 @@ def shifts_json_lines(rows: Iterable[FinalShift], schedule: Schedule) -> Iterato
     >>> json.loads(line)["shift_end"], line.count("\\n")
     ('2024-01-01T17:00:00Z', 1)
     """
-    users: dict[str, User] = {}
-    for values in _shift_values(rows, schedule, users, email_default=None):
-        fields = dict(zip(SHIFT_FIELDS, values, strict=True))
+    for values in shift_lines(rows, schedule, email_default=None):
+        fields = dict(zip(SHIFTS_CSV_COLUMNS, values, strict=True))
         yield json.dumps(fields, separators=(",", ":")) + "\n"
 
 
-def _shift_values(
-    rows: Iterable[FinalShift],
-    schedule: Schedule,
-    users: dict[str, User],
-    email_default: str | None = "",
+def shift_lines(
+    rows: Iterable[FinalShift], schedule: Schedule, *, email_default: str | None = ""
 ) -> Iterator[tuple[str | None, ...]]:
-    """Each row's field values (``SHIFT_FIELDS``), users looked up once."""
+    """Each row's cells in :data:`SHIFTS_CSV_COLUMNS` order (the CSV writer's, the JSON lines'
+    and the Dask helper's), users looked up once."""
+    users: dict[str, User] = {}
     # one row's end is usually a next row's start: recent instants are written once (a few
     # thousand at most are kept, so a stream's memory stays flat)
     texts: dict[datetime, str] = {}

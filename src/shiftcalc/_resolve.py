@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import Span, merge_spans, span_of, span_row, split_for_swaps
+from ._merge import Span, merge_spans, span_of, span_row, split_for_swaps, timeline_of
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -28,6 +29,7 @@ from ._model import (
     SkippedComponent,
     UnresolvedName,
     Window,
+    final_shift_row,
     utc_instant,
     utc_window,
     validate,
@@ -91,6 +93,38 @@ class Resolution:
         if not self._built:
             self._built.append(self.timeline())
         return self._built[0]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # For resolve_many's pool and Dask: the rows travel as plain tuples (a frozen slotted
+        # dataclass pickles field by field, which cost more than computing the rows) and the
+        # timeline as its recipe (a picklable callable), never as built events.
+        rows = [
+            (row.user, row.start, row.end, row.level, row.is_override, row.shift_id)
+            for row in self.shifts
+        ]
+        parts = (self.profile, self.window, rows, self.gaps, self.skipped, self.unresolved)
+        return (_unpickled, (*parts, self.timeline))
+
+
+def _unpickled(
+    profile: Profile,
+    window: Window,
+    rows: list[tuple[str, datetime, datetime, int, bool, str | None]],
+    gaps: tuple[Gap, ...],
+    skipped: tuple[SkippedComponent, ...],
+    unresolved: tuple[UnresolvedName, ...],
+    timeline: Callable[[], tuple[FinalEvent, ...]],
+) -> Resolution:
+    """A Resolution from its :meth:`Resolution.__reduce__` parts."""
+    return Resolution(
+        profile=profile,
+        window=window,
+        shifts=tuple([final_shift_row(*row) for row in rows]),
+        gaps=gaps,
+        skipped=skipped,
+        unresolved=unresolved,
+        timeline=timeline,
+    )
 
 
 def _check(schedule: Schedule, profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
@@ -258,12 +292,13 @@ def _resolve(
             window=window,
             shifts=rows_of(resolved, window),
             gaps=gaps_of(resolved, window),
-            timeline=lambda: final_events(resolved),
+            # a partial, not a lambda: a Resolution pickles (resolve_many's pool, Dask)
+            timeline=partial(final_events, resolved),
             skipped=tuple(skipped),
             unresolved=tuple(unresolved),
         )
     found = _strict_input(
-        schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved
+        schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved, True
     )
     merged = merge_spans(found, window)
     return Resolution(
@@ -271,7 +306,7 @@ def _resolve(
         window=window,
         shifts=merged.shifts,
         gaps=merged.gaps,
-        timeline=merged.timeline,
+        timeline=partial(timeline_of, merged.pieces),  # pickles without the rows
         skipped=tuple(skipped),
         unresolved=tuple(unresolved),
     )
@@ -300,8 +335,13 @@ def _strict_input(
     max_occurrences: int,
     skipped: list[SkippedComponent],
     unresolved: list[UnresolvedName],
+    leave_hidden: bool,
 ) -> list[Span]:
-    """The strict merger's input: every occurrence overlapping ``window``, swaps applied."""
+    """The strict merger's input: every occurrence overlapping ``window``, swaps applied.
+
+    ``leave_hidden`` (resolve; not explain, which lists every layer) leaves out the ranks
+    hidden under a shift that covers the window alone (``strict_spans``), when the shifts'
+    spans are all there is to merge (a calendar's rank could sit between)."""
     # swaps split intervals, so they work on the full values; else the sweep's own spans
     row = None if schedule.swaps else span_row
     ical_primary, ical_overrides = _ical_records(
@@ -315,7 +355,13 @@ def _strict_input(
         )
         return [span_of(interval) for interval in split_for_swaps(intervals, schedule.swaps)]
     found = ical_primary + ical_overrides
-    found += strict_spans(schedule, window, durations=durations, max_occurrences=max_occurrences)
+    found += strict_spans(
+        schedule,
+        window,
+        durations=durations,
+        max_occurrences=max_occurrences,
+        leave_hidden=leave_hidden and not found,
+    )
     return found
 
 
@@ -366,7 +412,7 @@ def layers(
                 unresolved=tuple(unresolved),
             )
         spans = _strict_input(
-            schedule, window, durations, "raise", max_occurrences, [], unresolved
+            schedule, window, durations, "raise", max_occurrences, [], unresolved, False
         )
     return Layers(
         profile=profile,

@@ -1,0 +1,150 @@
+"""Many schedules at once: :func:`resolve_many`, in input order, one error per failed item.
+
+Each item is resolved by the same pure function as :func:`resolve` (a scenario's ``now``
+included), so the answers do not depend on how the items are spread over processes. With
+``workers`` above 1 the items go to a process pool in chunks (a few per worker), which keeps
+the per-item cost of the pool (pickling, queues) small next to a resolution.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from itertools import repeat
+from typing import Any, TypeAlias
+
+from ._errors import ShiftcalcError, ValidationError, shortened
+from ._model import Profile, Schedule, Window
+from ._resolve import Resolution, resolve
+from ._scenario import Scenario, load_scenario
+
+__all__ = [
+    "Item",
+    "Outcome",
+    "chunks_for",
+    "resolve_item",
+    "resolve_many",
+    "resolve_with_schedule",
+]
+
+Item: TypeAlias = (
+    Scenario | tuple[Schedule, Window] | str | bytes | os.PathLike[str] | Mapping[str, Any]
+)
+"""What :func:`resolve_many` takes: a Scenario, a (Schedule, Window) pair, or what
+:func:`load_scenario` reads (JSON text or bytes, a path, a parsed document)."""
+
+Outcome: TypeAlias = Resolution | ShiftcalcError
+"""One item's answer: its Resolution, or the ShiftcalcError that refused it."""
+
+_CHUNKS_PER_WORKER = 4  # enough to even out items of unequal cost, few enough to stay cheap
+_MAX_CHUNK = 1000  # bounds the memory a worker holds for one chunk's answers
+
+
+def resolve_item(item: Item, *, profile: Profile = "strict", key: int | str = 0) -> Outcome:
+    """One item's answer (:func:`resolve_many`): its Resolution, or its ShiftcalcError.
+
+    An item of no accepted type is a ValidationError on ``items[key]``. Any other exception
+    is a bug, and is raised.
+    """
+    return resolve_with_schedule(item, profile=profile, key=key)[1]
+
+
+def resolve_with_schedule(
+    item: Item, *, profile: Profile = "strict", key: int | str = 0
+) -> tuple[Schedule | None, Outcome]:
+    """:func:`resolve_item` and the schedule resolved (None when there is none), which the
+    writers need for user names."""
+    schedule = None
+    try:
+        schedule, window, now = _parts(item, profile, key)
+        return schedule, resolve(schedule, window, profile=profile, now=now)
+    except ShiftcalcError as error:
+        return schedule, error
+
+
+def _parts(
+    item: Item, profile: Profile, key: int | str
+) -> tuple[Schedule, Window, datetime | None]:
+    if isinstance(item, Scenario):
+        return item.schedule, item.window, item.now
+    if isinstance(item, tuple):
+        if len(item) == 2 and isinstance(item[0], Schedule) and isinstance(item[1], Window):
+            return item[0], item[1], None
+    elif isinstance(item, str | bytes | os.PathLike | Mapping):
+        scenario = load_scenario(item, profile=profile)
+        return scenario.schedule, scenario.window, scenario.now
+    raise ValidationError(
+        f"items[{key!r}]",
+        shortened(item),
+        "expected a Scenario, a (Schedule, Window) pair, scenario JSON text or a path",
+    )
+
+
+def _resolve_chunk(chunk: Sequence[tuple[int, Item]], profile: Profile) -> list[Outcome]:
+    """A worker's share: the answers of a run of consecutive items."""
+    return [resolve_item(item, profile=profile, key=i) for i, item in chunk]
+
+
+def chunks_for(count: int, workers: int, chunk_size: int | None = None) -> int:
+    """The items per chunk: ``chunk_size``, else about four chunks per worker (at most 1000)."""
+    if chunk_size is not None:
+        return chunk_size
+    per_chunk = -(-count // (workers * _CHUNKS_PER_WORKER))
+    return max(1, min(per_chunk, _MAX_CHUNK))
+
+
+def resolve_many(
+    items: Iterable[Item],
+    *,
+    profile: Profile = "strict",
+    workers: int | None = None,
+    chunk_size: int | None = None,
+) -> list[Outcome]:
+    """Resolve many schedules: one answer per item, in input order.
+
+    An item is a :class:`Scenario` (resolved with its ``now``), a ``(Schedule, Window)``
+    pair, or what :func:`load_scenario` reads in ``profile`` (JSON text or bytes, a path, a
+    parsed document). Its answer is its :class:`Resolution`, or the :class:`ShiftcalcError`
+    that refused it (bad JSON, a bad shift, a value of another type): one bad item does not
+    stop the others. An exception that is not a ShiftcalcError is a bug, and is raised.
+
+    ``workers`` None or 1 resolves in this process; more starts a process pool of that many
+    (``forkserver`` where the platform has it, else ``spawn``: forking a process that runs
+    threads can deadlock) and sends it chunks of ``chunk_size`` consecutive items (default:
+    about four chunks per worker, at most 1000 items each). Items and answers cross the
+    process boundary by pickle, and a script that starts the pool must guard its main code
+    with ``if __name__ == "__main__":``. The answers do not depend on ``workers``.
+
+    >>> from shiftcalc import Resolution, ShiftcalcError, resolve_many
+    >>> good = ('{"shifts": [{"type": "single_event", "start": "2024-01-01T09:00:00",'
+    ...         ' "duration": 3600, "users": ["alice"]}],'
+    ...         ' "window": {"start": "2024-01-01", "end": "2024-01-02"}}')
+    >>> answers = resolve_many([good, "{not json", good])
+    >>> [type(answer).__name__ for answer in answers]
+    ['Resolution', 'ValidationError', 'Resolution']
+    >>> [row.user for answer in answers if isinstance(answer, Resolution)
+    ...  for row in answer.shifts]
+    ['alice', 'alice']
+
+    Raises:
+        ValidationError: ``workers`` or ``chunk_size`` is not a positive integer (or None).
+    """
+    for name, value in (("workers", workers), ("chunk_size", chunk_size)):
+        if value is not None and (type(value) is not int or value < 1):
+            raise ValidationError(name, shortened(value), "must be a positive integer or None")
+    numbered = list(enumerate(items))
+    if workers is None or workers == 1 or len(numbered) <= 1:
+        return _resolve_chunk(numbered, profile)
+    size = chunks_for(len(numbered), workers, chunk_size)
+    chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+        return [
+            outcome
+            for answers in pool.map(_resolve_chunk, chunks, repeat(profile))
+            for outcome in answers
+        ]

@@ -1,0 +1,141 @@
+"""The cost-per-row work holds its shortcuts to the careful path: the merger's one-pass sweep
+(``_merge.pieces``) equals a literal recomputation of every elementary piece from scratch, and
+leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden=True)``, as
+resolve does) gives the merger's answer on every span."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shiftcalc import Schedule, Shift, ShiftcalcError, Window, resolve
+from shiftcalc._expand import strict_spans
+from shiftcalc._merge import Piece, Span, merge_spans, pieces
+from shiftcalc._model import utc_window
+from shiftcalc._tz import get_zone
+from shiftcalc.strategies import schedules, windows
+
+BASE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def literal_pieces(spans: list[Span], window: Window) -> list[Piece]:
+    """The timeline by definition: cut at every boundary, each piece's owners recomputed from
+    the spans covering it (highest rank with users; equal ranks stack), equal neighbours
+    joined."""
+    cuts = sorted(
+        {window.start, window.end}
+        | {t for span in spans for t in span[:2] if window.start < t < window.end}
+    )
+    result: list[Piece] = []
+    for start, end in pairwise(cuts):
+        here = [span for span in spans if span[0] <= start and end <= span[1]]
+        named = [span for span in here if span[2]]
+        users: tuple[str, ...] = ()
+        best = None
+        names = None
+        if named:
+            best = max(span[3] for span in named)
+            users = tuple(sorted({u for span in named if span[3] == best for u in span[2]}))
+        elif here:
+            names = tuple(sorted({u for span in here for u in span[4]}))
+        if result and result[-1][2:] == (users, best, names):
+            result[-1] = (result[-1][0], end, users, best, names)
+        else:
+            result.append((start, end, users, best, names))
+    return result
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> Span:
+    start = BASE + timedelta(hours=draw(st.integers(-3, 30)))
+    end = start + timedelta(hours=draw(st.integers(-2, 12)))
+    users = tuple(sorted(draw(st.sets(st.sampled_from("abc"), max_size=2))))
+    missing = () if users else tuple(sorted(draw(st.sets(st.sampled_from("xy"), max_size=2))))
+    rank = (draw(st.integers(0, 1)), draw(st.integers(0, 2)))
+    return (start, end, users, rank, missing, None)
+
+
+@settings(deadline=None)
+@given(st.lists(spans(), max_size=12), st.integers(0, 24), st.integers(0, 30))
+def test_cost_per_row_sweep_equals_the_literal_timeline(
+    found: list[Span], low: int, length: int
+) -> None:
+    """The one-pass sweep gives the literal timeline: same pieces, owners, ranks and names,
+    with spans outside the window, touching, stacked, empty and reversed."""
+    start = BASE + timedelta(hours=low)
+    window = Window(start=start, end=start + timedelta(hours=length))
+    if window.end > window.start:
+        assert pieces(found, window) == literal_pieces(found, window)
+
+
+def _covering_rotation(window: Window, zone: str, level: int, users: tuple[str, ...]) -> Shift:
+    """A daily 24-hour rotation that starts two days before ``window``: it covers it alone."""
+    wall = (window.start - timedelta(days=2)).astimezone(get_zone(zone)).replace(tzinfo=None)
+    return Shift(
+        type="rolling_users",
+        start=wall.replace(second=0, microsecond=0),
+        duration=timedelta(days=1),
+        frequency="daily",
+        interval=1,
+        level=level,
+        rolling_users=tuple((user,) for user in users),
+        start_rotation_from_user_index=0,
+    )
+
+
+def _careful(schedule: Schedule, window: Window, durations: str) -> Any:
+    spans = strict_spans(schedule, utc_window(window), durations=durations)  # type: ignore[arg-type]
+    return merge_spans(spans, utc_window(window))
+
+
+@settings(deadline=None)
+@given(
+    schedules(max_shifts=4, max_swaps=0),
+    windows(max_days=10),
+    st.integers(-1, 3) | st.none(),
+    st.sampled_from(["wall", "elapsed"]),
+)
+def test_cost_per_row_hidden_ranks_left_out_give_the_same_answer(
+    schedule: Schedule, window: Window, level: int | None, durations: str
+) -> None:
+    """resolve leaves out the ranks under a shift that covers the window alone; its rows,
+    gaps and timeline equal those of the merger on every span (a covering rotation is added
+    at a drawn level, so ranks above, equal to and below it are all met)."""
+    if level is not None:
+        users = tuple(user.id for user in schedule.users) or ("cover",)
+        cover = _covering_rotation(window, schedule.time_zone, level, users)
+        schedule = replace(schedule, shifts=(*schedule.shifts, cover))
+    try:
+        resolution = resolve(schedule, window, durations=durations)  # type: ignore[arg-type]
+    except ShiftcalcError:
+        return  # refused alike: the careful path validates the same schedule first
+    careful = _careful(schedule, window, durations)
+    assert resolution.shifts == careful.shifts
+    assert resolution.gaps == careful.gaps
+    assert resolution.events == careful.timeline()
+
+
+def test_cost_per_row_a_covering_rotation_hides_the_levels_below() -> None:
+    """Under a 24×7 rotation at level 2, levels 0 and 1 are not expanded; level 3 and the
+    overrides above it are, and the answer is the careful one."""
+    window = Window(start=datetime(2024, 3, 1, tzinfo=UTC), end=datetime(2024, 4, 15, tzinfo=UTC))
+    zone = "Europe/London"
+    shifts = [
+        replace(_covering_rotation(window, zone, level, ("a", "b", "c")), duration=duration)
+        for level, duration in ((0, timedelta(days=1)), (1, timedelta(hours=20)))
+    ]
+    shifts.append(_covering_rotation(window, zone, 2, ("d", "e")))
+    shifts.append(replace(shifts[-1], level=3, duration=timedelta(hours=8)))
+    schedule = Schedule(time_zone=zone, shifts=tuple(shifts))
+    utc = utc_window(window)
+    every = strict_spans(schedule, utc)
+    visible = strict_spans(schedule, utc, leave_hidden=True)
+    assert {span[3][1] for span in every} == {0, 1, 2, 3}
+    assert {span[3][1] for span in visible} == {2, 3}
+    assert merge_spans(visible, utc).shifts == merge_spans(every, utc).shifts
+    assert resolve(schedule, window).shifts == merge_spans(every, utc).shifts

@@ -1,0 +1,205 @@
+"""resolve_many: one answer per item in input order, errors per item, the same answers on one
+process or a pool; the Dask helper is imported lazily."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import shiftcalc
+from scenario_builders import BOTH
+from shiftcalc import Resolution, ShiftcalcError, ValidationError, resolve_many
+from shiftcalc._many import chunks_for
+
+WEEKLY: dict[str, Any] = {
+    "schedule": {"type": "calendar", "time_zone": "America/New_York"},
+    "shifts": [
+        {"type": "rolling_users", "start": "2024-01-01T09:00:00", "duration": 604800,
+         "frequency": "weekly", "week_start": "MO",
+         "rolling_users": [["alice"], ["bob"], ["carol"]], "start_rotation_from_user_index": 0},
+        {"type": "override", "start": "2024-01-10T12:00:00", "duration": 7200,
+         "users": ["dave"]},
+    ],
+    "window": {"start": "2024-01-01", "end": "2024-02-01"},
+}  # fmt: skip
+NO_WEEK_START = {
+    **WEEKLY,
+    "shifts": [{k: v for k, v in WEEKLY["shifts"][0].items() if k != "week_start"}],
+}
+
+
+def variant(i: int) -> dict[str, Any]:
+    """A different schedule per i: the rotation starts on another day, from another user."""
+    rotation = {**WEEKLY["shifts"][0], "start": f"2024-01-{1 + i % 28:02d}T09:00:00"}
+    rotation["start_rotation_from_user_index"] = i % 3
+    return {**WEEKLY, "shifts": [rotation, WEEKLY["shifts"][1]]}
+
+
+def mixed(tmp_path: Path) -> list[Any]:
+    """Items of every accepted kind, good and bad."""
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(variant(3)))
+    scenario = shiftcalc.load_scenario(variant(4))
+    return [
+        json.dumps(variant(1)),  # JSON text
+        "{not json",  # a parse error
+        json.dumps(variant(2)).encode(),  # bytes
+        str(path),  # a path
+        scenario,  # a Scenario
+        (scenario.schedule, scenario.window),  # a pair
+        NO_WEEK_START,  # a parsed document the loader refuses
+        42,  # no accepted type
+        (scenario.schedule, "2024"),  # a pair of the wrong types
+        str(tmp_path / "missing.json"),  # a path that does not exist
+        variant(5),
+    ]
+
+
+def expected(item: Any, profile: str = "strict") -> Resolution | type[ShiftcalcError]:
+    try:
+        if isinstance(item, shiftcalc.Scenario):
+            scenario = item
+        elif isinstance(item, tuple):
+            return shiftcalc.resolve(item[0], item[1], profile=profile)  # type: ignore[arg-type]
+        else:
+            scenario = shiftcalc.load_scenario(item, profile=profile)  # type: ignore[arg-type]
+        return shiftcalc.resolve(
+            scenario.schedule,
+            scenario.window,
+            profile=profile,
+            now=scenario.now,  # type: ignore[arg-type]
+        )
+    except ShiftcalcError as error:
+        return type(error)
+    except Exception:
+        return ValidationError  # resolve_many refuses what resolve cannot take
+
+
+def test_resolve_many_answers_in_order_with_errors_per_item(tmp_path: Path) -> None:
+    """Each answer is the item's Resolution or its ShiftcalcError, in input order; a bad item
+    does not stop the others."""
+    items = mixed(tmp_path)
+    answers = resolve_many(items)
+    assert len(answers) == len(items)
+    kinds = [type(answer).__name__ for answer in answers]
+    assert kinds == ["Resolution", "ValidationError", "Resolution", "Resolution", "Resolution",
+                     "Resolution", "ValidationError", "ValidationError", "ValidationError",
+                     "ValidationError", "Resolution"]  # fmt: skip
+    for item, answer in zip(items, answers, strict=True):
+        want = expected(item)
+        if isinstance(want, Resolution):
+            assert answer == want
+        else:
+            assert type(answer) is want
+
+
+def test_resolve_many_names_the_item_of_no_accepted_type() -> None:
+    """An item of no accepted type is a ValidationError naming its position."""
+    answers = resolve_many([WEEKLY, object(), [1, 2]])
+    assert isinstance(answers[0], Resolution)
+    assert [(a.field, a.reason) for a in answers[1:] if isinstance(a, ValidationError)] == [
+        (
+            "items[1]",
+            "expected a Scenario, a (Schedule, Window) pair, scenario JSON text or a path",
+        ),
+        (
+            "items[2]",
+            "expected a Scenario, a (Schedule, Window) pair, scenario JSON text or a path",
+        ),
+    ]
+
+
+def test_resolve_many_keeps_the_loader_error_fields() -> None:
+    """A refused document's error is the loader's own (field, reason)."""
+    (answer,) = resolve_many([NO_WEEK_START])
+    assert isinstance(answer, ValidationError)
+    assert (answer.field, answer.reason) == (
+        "shifts[0].week_start", "Field 'week_start' is required for frequency type 'weekly'",
+    )  # fmt: skip
+
+
+def test_resolve_many_uses_a_scenarios_now() -> None:
+    """A Scenario item is resolved with its ``now`` (OnCall ignores past-due open swaps)."""
+    document = {
+        **WEEKLY,
+        "swaps": [{"beneficiary": "alice", "benefactor": None,
+                   "swap_start": "2024-01-02T00:00:00Z", "swap_end": "2024-01-03T00:00:00Z"}],
+        "now": "2024-01-05T00:00:00Z",
+    }  # fmt: skip
+    scenario = shiftcalc.load_scenario(document, profile="oncall")
+    with_now = shiftcalc.resolve(
+        scenario.schedule, scenario.window, profile="oncall", now=scenario.now
+    )
+    assert resolve_many([scenario], profile="oncall") == [with_now]
+    assert resolve_many([json.dumps(document)], profile="oncall") == [with_now]
+
+
+@BOTH
+def test_resolve_many_same_answers_on_one_or_two_workers(tmp_path: Path, profile: str) -> None:
+    """workers=1 and workers=2 (several chunks, errors among them) give equal answers; the
+    events built on the far side of the pool are the same too."""
+    items = [*mixed(tmp_path), *(variant(i) for i in range(12))]
+    alone = resolve_many(items, profile=profile, workers=1)  # type: ignore[arg-type]
+    pooled = resolve_many(items, profile=profile, workers=2, chunk_size=3)  # type: ignore[arg-type]
+    assert [type(a) for a in pooled] == [type(a) for a in alone]
+    for one, two in zip(alone, pooled, strict=True):
+        if isinstance(one, Resolution):
+            assert isinstance(two, Resolution)
+            assert (two, two.events) == (one, one.events)
+        else:
+            assert isinstance(two, ShiftcalcError)
+            assert str(two) == str(one)
+            assert getattr(two, "field", None) == getattr(one, "field", None)
+
+
+def test_resolve_many_takes_any_iterable_and_nothing() -> None:
+    """A generator works; no items give no answers (with or without a pool)."""
+    assert resolve_many(variant(i) for i in range(3)) == resolve_many(
+        [variant(i) for i in range(3)]
+    )
+    assert resolve_many([]) == []
+    assert resolve_many([], workers=2) == []
+
+
+@pytest.mark.parametrize("name", ["workers", "chunk_size"])
+@pytest.mark.parametrize("value", [0, -1, 1.5, "2", True])
+def test_resolve_many_refuses_a_bad_workers_or_chunk_size(name: str, value: Any) -> None:
+    """workers and chunk_size are positive integers or None: anything else is refused by name."""
+    with pytest.raises(ValidationError) as raised:
+        resolve_many([WEEKLY], **{name: value})
+    assert raised.value.field == name
+
+
+def test_resolve_many_raises_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception that is not a ShiftcalcError is a bug: it is raised, not returned."""
+
+    def broken(*args: Any, **kwargs: Any) -> Resolution:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("shiftcalc._many.resolve", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        resolve_many([WEEKLY])
+
+
+def test_resolve_many_chunks_are_a_few_per_worker() -> None:
+    """About four chunks per worker, at least one item and at most 1000 per chunk."""
+    assert chunks_for(10_000, 2) == 1000
+    assert chunks_for(1_000, 2) == 125
+    assert chunks_for(3, 2) == 1
+    assert chunks_for(100, 2, 7) == 7
+
+
+def test_import_shiftcalc_does_not_import_dask() -> None:
+    """The Dask helper imports dask on first use: ``import shiftcalc`` never does."""
+    code = (
+        "import sys, shiftcalc; print(sorted({'dask', 'pandas', 'distributed'} & {*sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
