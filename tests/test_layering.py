@@ -67,29 +67,22 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "documents",
-        "scenario I/O and validation (_scenario); the writers (_output); the quality report;"
-        " the diff of two schedules (_diff); fairness weights and figures (_fairness);"
-        " conflicts across schedules and time off (_conflicts);"
-        " why who is on call at an instant (_explain);"
-        " the timeline pictures (_timeline, _timeline_svg);"
-        " streaming with resumable cursors (_stream);"
-        " coverage over all future time (_coverage);"
-        " many schedules at once, on a process pool (_many) or on Dask (_dask, optional extra)",
-        (
-            "_scenario",
-            "_output",
-            "_quality",
-            "_diff",
-            "_fairness",
-            "_conflicts",
-            "_explain",
-            "_timeline",
-            "_timeline_svg",
-            "_stream",
-            "_coverage",
-            "_many",
-            "_dask",
-        ),
+        "scenario I/O and validation (_scenario); the writers (_output); the quality report"
+        " (_quality) and its fairness weights, classification and figures (_fairness)",
+        ("_scenario", "_fairness", "_quality", "_output"),
+    ),
+    Layer(
+        "analyses",
+        "questions asked of resolutions: the diff of two schedules (_diff), conflicts across"
+        " schedules and time off (_conflicts), why who is on call at an instant (_explain),"
+        " coverage over all future time (_coverage), timeline pictures (_timeline, _timeline_svg)",
+        ("_diff", "_conflicts", "_explain", "_coverage", "_timeline", "_timeline_svg"),
+    ),
+    Layer(
+        "scale",
+        "streaming with resumable cursors (_stream); many schedules at once on a process pool"
+        " (_many) or on Dask (_dask, optional extra)",
+        ("_stream", "_many", "_dask"),
     ),
     Layer(
         "namespace",
