@@ -16,6 +16,7 @@ from shiftcalc import (
     table,
     to_json,
 )
+from shiftcalc._output import SHIFTS_CSV_COLUMNS
 
 SCHEDULE = Schedule(
     time_zone="Europe/London",
@@ -77,6 +78,8 @@ def test_document_key_order_and_instants_in_utc() -> None:
     ]
     assert doc["results"][0]["shift_start"] == "2024-07-01T08:00:00Z"
     assert doc["results"][0]["user_email"] is None
+    # a result's keys are the CSV's and JSON lines' columns, in their order
+    assert tuple(doc["results"][0]) == SHIFTS_CSV_COLUMNS
 
 
 def test_to_json() -> None:
