@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import itemgetter
 
 from ._errors import ValidationError
 from ._fairness import MAX_WEIGHTED_DAYS, Weights, classify
@@ -228,26 +229,33 @@ def pieces(
     """The window cut where either on-call set changes: ``(start, end, before, after)``,
     covering the window without holes (empty sets where nobody is on call)."""
     events = _boundaries(before, window, 0) + _boundaries(after, window, 1)
-    events.sort(key=lambda event: event[0])
+    events.sort(key=itemgetter(0))
     counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
-    sets: list[Users] = [(), ()]
+    old: Users = ()
+    new: Users = ()
     at = window.start
-    for instant, group in itertools.groupby(events, key=lambda event: event[0]):
-        touched = [False, False]
-        for _, side, step, user in group:
-            count = counts[side].get(user, 0) + step
+    i, n = 0, len(events)
+    while i < n:  # one step per instant: all its boundaries, then the sets once
+        instant = events[i][0]
+        touched = 0  # bit 1: before's set, bit 2: after's
+        while i < n and events[i][0] == instant:
+            _, side, step, user = events[i]
+            i += 1
+            mine = counts[side]
+            count = mine.get(user, 0) + step
             if count:
-                counts[side][user] = count
+                mine[user] = count
             else:
-                del counts[side][user]
-            touched[side] = True
-        now = [tuple(sorted(counts[i])) if touched[i] else sets[i] for i in (0, 1)]
-        if now != sets:
+                del mine[user]
+            touched |= 1 << side
+        now_old = tuple(sorted(counts[0])) if touched & 1 else old
+        now_new = tuple(sorted(counts[1])) if touched & 2 else new
+        if now_old != old or now_new != new:
             if instant > at:
-                yield at, instant, sets[0], sets[1]
-            at, sets = instant, now
+                yield at, instant, old, new
+            at, old, new = instant, now_old, now_new
     if window.end > at:
-        yield at, window.end, sets[0], sets[1]
+        yield at, window.end, old, new
 
 
 def differing_part(
@@ -360,9 +368,13 @@ def _regions(changes: Sequence[Change]) -> _RegionOf:
 @dataclass(frozen=True, slots=True)
 class _RegionOf:
     bounds: list[tuple[datetime, datetime]]
+    starts: list[datetime] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", [start for start, _ in self.bounds])
 
     def __call__(self, at: datetime) -> int:
-        i = bisect.bisect_right(self.bounds, (at, datetime.max.replace(tzinfo=UTC)))
+        i = bisect.bisect_right(self.starts, at)
         # the region starting at or before ``at``; -1 for an instant in no region (none is)
         return i - 1 if i and self.bounds[i - 1][1] >= at else -1
 
