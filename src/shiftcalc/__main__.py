@@ -38,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, cast
 
 from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
 from ._coverage import coverage, coverage_text
@@ -488,6 +488,10 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# one function per subcommand adds its parser to these
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shiftcalc",
@@ -495,7 +499,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"shiftcalc {_package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (
+        _final_shifts_command,
+        _diff_command,
+        _conflicts_command,
+        _explain_command,
+        _show_command,
+        _coverage_command,
+        _demo_command,
+        _occurrences_command,
+    ):
+        add(commands)
+    return parser
 
+
+def _final_shifts_command(commands: Commands) -> None:
     final = commands.add_parser(
         "final-shifts",
         help="compute a scenario's final shifts",
@@ -534,6 +552,8 @@ def _parser() -> argparse.ArgumentParser:
         help="iCal components that cannot be used: fail (default) or skip with a warning",
     )
 
+
+def _diff_command(commands: Commands) -> None:
     compare = commands.add_parser(
         "diff",
         help="what a change does: who is on call differently",
@@ -551,6 +571,8 @@ def _parser() -> argparse.ArgumentParser:
         help="compare over this window instead of AFTER's (instants or dates)",
     )
 
+
+def _conflicts_command(commands: Commands) -> None:
     clash = commands.add_parser(
         "conflicts",
         help="users on call in two schedules at once, or during their time off",
@@ -572,6 +594,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help='an iCalendar of absences, or JSON {"alice": [{"start": ..., "end": ...}]}',
     )
+
+
+def _explain_command(commands: Commands) -> None:
     why = commands.add_parser(
         "explain",
         help="who is on call at an instant, and why",
@@ -586,6 +611,8 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
 
+
+def _show_command(commands: Commands) -> None:
     show = commands.add_parser(
         "show",
         help="a picture of a scenario's schedule: text timeline or SVG",
@@ -609,6 +636,8 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
     show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
+
+def _coverage_command(commands: Commands) -> None:
     cover = commands.add_parser(
         "coverage",
         help="will we ever be uncovered? (for all time, or the first gap)",
@@ -623,10 +652,14 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--min-users", type=int, default=1, metavar="K", help="default: 1")
     cover.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
 
+
+def _demo_command(commands: Commands) -> None:
     commands.add_parser(
         "demo", help="final shifts of the bundled example, as a table and a timeline"
     )
 
+
+def _occurrences_command(commands: Commands) -> None:
     occ = commands.add_parser(
         "occurrences",
         help="expand an RRULE",
@@ -645,7 +678,6 @@ def _parser() -> argparse.ArgumentParser:
     occ.add_argument("--rdate", action="append", metavar="VALUE", help="comma-separated list")
     occ.add_argument("--count", type=int, metavar="N", help="stop after N instances")
     occ.add_argument("--between", nargs=2, metavar=("START", "END"), help="keep START <= t <= END")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
