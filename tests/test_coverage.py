@@ -201,12 +201,23 @@ def test_cli_exits_1_with_the_gap(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "before: bob" in out
 
 
+def test_cli_exits_3_when_only_the_horizon_was_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No gap, no proof: neither "covered" (0) nor a counterexample (1)."""
+    path = _scenario_file(tmp_path, [WEEKLY])
+    assert main(["coverage", path, "--profile", "oncall", "--horizon", "400"]) == 3
+    assert capsys.readouterr().out.startswith("not proved: covered from 2024-01-02 00:00Z until")
+
+
 def test_cli_exits_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _scenario_file(tmp_path, [WEEKLY])
     assert main(["coverage", path, "--min-users", "0"]) == 2
     assert "min_users" in capsys.readouterr().err
     assert main(["coverage", path, "--since", "soon"]) == 2
     assert "--since" in capsys.readouterr().err
+    assert main(["coverage", path, "--horizon", "0"]) == 2
+    assert "--horizon" in capsys.readouterr().err
 
 
 def test_coverage_is_public() -> None:

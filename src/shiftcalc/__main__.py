@@ -14,7 +14,7 @@
     shiftcalc show [SCENARIO.json|CALENDAR.ics|-] [--profile strict|oncall] [--window START END]
                    [--format text|svg] [--output FILE]
     shiftcalc coverage SCENARIO.json [--since T] [--min-users K] [--until T]
-                       [--profile strict|oncall]
+                       [--horizon DAYS] [--profile strict|oncall]
     shiftcalc demo
     shiftcalc occurrences --dtstart 1997-09-02T09:00:00 [--tz America/New_York]
                           --rrule 'FREQ=DAILY;COUNT=10' [--exdate VALUE ...] [--rdate VALUE ...]
@@ -41,7 +41,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, cast
 
 from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
-from ._coverage import coverage, coverage_text
+from ._coverage import DEFAULT_HORIZON, coverage, coverage_text
 from ._diff import diff, diff_csv, diff_document, diff_table
 from ._errors import ShiftcalcError, ValidationError
 from ._expand import later
@@ -77,6 +77,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_DIFFERENT = 1  # diff: the schedules differ (as diff(1) says it)
 EXIT_BAD_INPUT = 2
+EXIT_UNPROVEN = 3  # coverage: no gap within the horizon, but no proof for all time either
+MAX_HORIZON_DAYS = 3_652_059  # the days from year 1 to 9999: a longer horizon means "all"
 EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug of shiftcalc's, not of the input
 FORMATS = ("json", "csv", "json-lines", "ics", "table", "hours", "quality")
 # Written row by row as the stream computes them: memory stays flat over any window.
@@ -394,20 +396,25 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    """``coverage SCENARIO``: exit 0 when always covered, 1 with the first gap (or when it
-    could only be checked up to the horizon)."""
+    """``coverage SCENARIO``: exit 0 when always covered, 1 with the first gap, 3 when no gap
+    was found but only the horizon could be checked (no proof for all time)."""
     scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, None)
     since = _instant_option("--since", args.since, args.profile) or scenario.window.start
     until = _instant_option("--until", args.until, args.profile)
+    if args.horizon < 1:
+        raise ValidationError("--horizon", args.horizon, "must be at least 1 day")
     result = coverage(
         scenario.schedule,
         since,
         min_users=args.min_users,
         until=until,
         profile=args.profile,
+        horizon=timedelta(days=min(args.horizon, MAX_HORIZON_DAYS)),
     )
     out.write(coverage_text(result, scenario.schedule))
-    return EXIT_OK if result.always_covered else EXIT_DIFFERENT
+    if result.always_covered:
+        return EXIT_OK
+    return EXIT_DIFFERENT if result.first_gap is not None else EXIT_UNPROVEN
 
 
 def _instant_option(name: str, value: str | None, profile: str) -> datetime | None:
@@ -643,14 +650,21 @@ def _coverage_command(commands: Commands) -> None:
         help="will we ever be uncovered? (for all time, or the first gap)",
         description="Check that at least --min-users are on call at every instant from "
         "--since (default: the scenario's window start) for all time, or until --until. "
-        "Exit status 0 when always covered, 1 with the first gap (or when only a bounded "
-        "horizon could be checked), 2 on bad input.",
+        "Exit status 0 when always covered, 1 with the first gap, 2 on bad input, 3 when no "
+        "gap was found but only --horizon could be checked (no proof for all time).",
     )
     cover.add_argument("scenario", metavar="SCENARIO.json", help="scenario file or -")
     cover.add_argument("--since", metavar="T", help="an instant or a date (default: window start)")
     cover.add_argument("--until", metavar="T", help="an instant or a date (default: no end)")
     cover.add_argument("--min-users", type=int, default=1, metavar="K", help="default: 1")
     cover.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
+    cover.add_argument(
+        "--horizon",
+        type=int,
+        default=DEFAULT_HORIZON.days,
+        metavar="DAYS",
+        help=f"without a proof for all time, check this long (default: {DEFAULT_HORIZON.days})",
+    )
 
 
 def _demo_command(commands: Commands) -> None:
