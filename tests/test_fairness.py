@@ -359,3 +359,26 @@ def test_cli_holidays_option_as_dates_or_calendar(
     dates.write_text('["2024-04-31"]')
     assert main(["final-shifts", str(scenario), "--format", "quality", "--holidays", str(dates)])
     assert "--holidays[0]" in capsys.readouterr().err
+
+
+def test_quality_report_fairness_is_computed_on_first_use_with_errors_up_front() -> None:
+    """The report's fairness equals fairness() of its events; its input is checked when the
+    report is made (a bad zone or a century on call raises then), the day-by-day work waits
+    for the first use."""
+    start = _utc(2024, 1, 1)
+    window = Window(start=start, end=start + timedelta(days=14))
+    events = tuple(
+        FinalEvent(start=start + timedelta(days=k), end=start + timedelta(days=k + 1), users=(u,))
+        for k, u in enumerate("abcab" * 2)
+    )
+    report = quality_report(events, window, zone="Europe/London")
+    assert report.fairness == fairness(events, window, zone="Europe/London")
+    assert report.fairness is report.fairness  # computed once
+    with pytest.raises(shiftcalc.ValidationError) as caught:
+        quality_report(events, window, zone="Mars/Olympus")
+    assert caught.value.field == "zone"
+    century = Window(start=start, end=start + timedelta(days=40_000))
+    forever = (FinalEvent(start=start, end=century.end, users=("a",)),)
+    with pytest.raises(shiftcalc.ValidationError) as caught:
+        quality_report(forever, century)
+    assert caught.value.field == "window"

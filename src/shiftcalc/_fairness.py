@@ -489,6 +489,44 @@ def fairness(
             than :data:`MAX_WEIGHTED_DAYS` days of time on call to classify (summed over
             users) — the figures are summed day by day.
     """
+    return fairness_plan(events, window, zone=zone, weights=weights).figures()
+
+
+@dataclass(frozen=True, slots=True)
+class FairnessPlan:
+    """Checked input of the fairness figures: each user's stretches, the weights and the zone.
+
+    Making it is cheap and raises every error :func:`fairness` can; :meth:`figures` does the
+    day-by-day work (the quality report calls it on first use of ``fairness``).
+    """
+
+    window: Window
+    zone: str
+    weights: Weights
+    per_user: dict[str, list[tuple[datetime, datetime]]]
+
+    def figures(self) -> Fairness:
+        classifier = Classifier(self.weights, get_zone(self.zone))
+        users = tuple(
+            _user(user, spans, self.window, classifier) for user, spans in self.per_user.items()
+        )
+        return Fairness(
+            zone=self.zone,
+            weights=self.weights,
+            users=users,
+            hours=_spread([u.hours for u in users]),
+            weighted=_spread([u.weighted for u in users]),
+        )
+
+
+def fairness_plan(
+    events: Iterable[FinalEvent],
+    window: Window,
+    *,
+    zone: str = "UTC",
+    weights: Weights | None = None,
+) -> FairnessPlan:
+    """The checked plan of :func:`fairness` (same arguments, same errors)."""
     if weights is None:
         weights = Weights()
     elif not isinstance(weights, Weights):
@@ -496,7 +534,7 @@ def fairness(
     window = utc_window(window)
     name = weights.zone or zone
     try:
-        wall = get_zone(name)
+        get_zone(name)
     except (KeyError, TypeError, ValueError):
         raise ValidationError("zone", name, "unknown time zone") from None
     per_user = stretches(events, window)
@@ -505,15 +543,7 @@ def fairness(
     if days > MAX_WEIGHTED_DAYS:
         reason = f"fairness is summed day by day: at most {MAX_WEIGHTED_DAYS} days on call"
         raise ValidationError("window", f"{window.start} .. {window.end}", reason)
-    classifier = Classifier(weights, wall)
-    users = tuple(_user(user, spans, window, classifier) for user, spans in per_user.items())
-    return Fairness(
-        zone=name,
-        weights=weights,
-        users=users,
-        hours=_spread([u.hours for u in users]),
-        weighted=_spread([u.weighted for u in users]),
-    )
+    return FairnessPlan(window=window, zone=name, weights=weights, per_user=per_user)
 
 
 # --------------------------------------------------------------------------- writer

@@ -11,10 +11,10 @@ overlap twice.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from ._fairness import Fairness, Weights, fairness
+from ._fairness import Fairness, FairnessPlan, Weights, fairness_plan
 from ._model import FinalEvent, Window
 
 __all__ = ["QualityReport", "quality_report"]
@@ -39,7 +39,17 @@ class QualityReport:
     overloaded: tuple[tuple[str, int], ...]
     comments: tuple[str, ...]
     hours: dict[str, float]
-    fairness: Fairness
+    # The fairness figures are computed on first use: classifying every day costs some forty
+    # times OnCall's score, which is all many callers want. Their input is checked up front.
+    plan: FairnessPlan = field(repr=False)
+    _built: list[Fairness] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def fairness(self) -> Fairness:
+        """The fairness figures (:class:`~shiftcalc.Fairness`), computed on first use."""
+        if not self._built:
+            self._built.append(self.plan.figures())
+        return self._built[0]
 
 
 _NOTHING = timedelta(0)
@@ -80,7 +90,7 @@ def quality_report(
     (75, 50, 100, ('Schedule has gaps (50% not covered)', 'Schedule is perfectly balanced'))
     """
     good = [event for event in events if not event.is_gap and event.users]
-    fair = fairness(good, window, zone=zone, weights=weights)
+    plan = fairness_plan(good, window, zone=zone, weights=weights)
     if not good:
         return QualityReport(
             total=0,
@@ -89,7 +99,7 @@ def quality_report(
             overloaded=(),
             comments=("Schedule is empty",),
             hours={},
-            fairness=fair,
+            plan=plan,
         )
     span = window.end - window.start
     # an event's length never counts below zero (an oncall event may end before it starts)
@@ -134,5 +144,5 @@ def quality_report(
         overloaded=tuple(overloaded),
         comments=comments,
         hours={user: per_user[user].total_seconds() / 3600 for user in sorted(per_user)},
-        fairness=fair,
+        plan=plan,
     )
