@@ -1,6 +1,9 @@
 """The speed paths of issue #12 (the benchmarks not slower than before provenance and the one
 expansion), each held to the careful path it shortcuts.
 
+``pytz_localize`` and ``_start_bounds`` add plainly unless a sum passes the ends of time;
+generation's origin groups are the queue itself when no group is empty.
+
 ``oncall.occurrences.occurrence_spans``: a wall inside the steady run of the last wall
 localised takes that run's offset by a comparison instead of ``_RunOffsets.localize``; the
 rule's walls of a fixed step are not passed through ``start_walls`` when there is no UNTIL
@@ -17,14 +20,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import hang_guard
-from shiftcalc import ShiftcalcError, Window
+from shiftcalc import Shift, ShiftcalcError, Window
 from shiftcalc._errors import EngineError
-from shiftcalc.oncall import occurrences
+from shiftcalc._expand import earlier, later
+from shiftcalc._rotation import rotation_queue
+from shiftcalc.oncall import generation, occurrences
 from shiftcalc.oncall.occurrences import VEvent, occurrence_spans, steady_runs
 from test_one_expander import vevents
 
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _NEVER = datetime.max.replace(tzinfo=UTC)
+ZONES = ["UTC", "America/New_York", "Pacific/Apia", "Antarctica/Troll", "Pacific/Kiritimati"]
 
 
 @st.composite
@@ -91,3 +97,65 @@ def test_occurrence_spans_fast_paths_near_the_ends_of_time(
     with hang_guard(60):
         fast = _outcome(lambda: occurrence_spans(event, window, runs))
         assert fast == _careful(event, window, runs)
+
+
+_INSTANTS = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59), timezones=st.just(UTC)
+)
+
+
+@given(
+    _INSTANTS,
+    st.integers(0, 10 * 24 * 60),
+    st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=4000)),
+)
+def test_start_bounds_plain_sums_are_the_clamped_ones(
+    start: datetime, minutes: int, length: timedelta
+) -> None:
+    """``_start_bounds`` adds plainly unless a sum passes the ends of time: the same bounds
+    as earlier/later's clamped sums everywhere."""
+    end = min(start + timedelta(minutes=minutes), datetime.max.replace(tzinfo=UTC))
+    window = Window(start=start, end=end)
+    event = VEvent(
+        start, start, "UTC", None, None, ("a",), 0, False, False, start, 0, "s"
+    )  # only rule_until and dtstart are read: no UNTIL
+    margin = timedelta(days=1)
+    lowest = earlier(earlier(window.start, length), margin)
+    highest = later(window.end, margin)
+    careful = (lowest, highest, earlier(lowest, margin), later(highest, margin))
+    assert occurrences._start_bounds(event, window, length) == careful
+
+
+@given(_INSTANTS.map(lambda value: value.replace(tzinfo=None)), st.sampled_from(ZONES))
+def test_pytz_localize_near_the_ends_of_time(wall: datetime, zone: str) -> None:
+    """pytz_localize's plain neighbours of ``wall`` fall back to earlier/later at the ends
+    of time: a localised time or an EngineError, never an OverflowError."""
+    try:
+        localized = occurrences.pytz_localize(wall, zone, strict=False, field="start")
+    except EngineError:
+        return
+    assert localized.replace(tzinfo=None) == wall
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "c"]), max_size=2), min_size=0, max_size=6),
+    st.integers(0, 8),
+)
+def test_origin_groups_without_empty_groups_are_the_queue(
+    groups: list[list[str]], start_index: int
+) -> None:
+    """generation's origin groups: the rotated indices of the non-empty groups, read off the
+    queue at once when no group is empty."""
+    rolling = tuple(tuple(group) for group in groups)
+    shift = Shift(
+        type="rolling_users",
+        start=datetime(2024, 1, 1),
+        duration=timedelta(hours=1),
+        frequency="daily",
+        rolling_users=rolling,
+        start_rotation_from_user_index=start_index,
+    )
+    base = generation._origin_base(shift, 3, "s")
+    queue = rotation_queue(range(len(rolling)), start_index)
+    assert base.groups == tuple(i for i in queue if rolling[i])
+    assert (base.kind, base.shift_index, base.shift_id) == ("shift", 3, "s")

@@ -76,8 +76,12 @@ def pytz_localize(wall: datetime, zone: str, *, strict: bool, field: str) -> dat
     offset_at = tz.utcoffset
     # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
     # the wall time is neither skipped nor repeated, and is that offset
-    offset = offset_at(earlier(wall, NEAR))
-    if offset is not None and offset == offset_at(later(wall, NEAR)):
+    try:  # earlier(wall, NEAR) and later(wall, NEAR), written out: a hot path
+        before, after = wall - NEAR, wall + NEAR
+    except OverflowError:
+        before, after = earlier(wall, NEAR), later(wall, NEAR)
+    offset = offset_at(before)
+    if offset is not None and offset == offset_at(after):
         return attach_offset(wall, offset)
     pytz_zone = _pytz_zone(zone)
     try:
@@ -465,9 +469,14 @@ def _start_bounds(
     bounds are a day wider than the instants, and stop where recurring-ical-events stops for
     UNTIL (:func:`until_wall`).
     """
-    lowest = earlier(earlier(window.start, length), _MARGIN)
-    highest = later(window.end, _MARGIN)
-    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
+    try:  # plain sums, unless one passes the year 1 or 9999 (then earlier/later clamp)
+        lowest = window.start - length - _MARGIN
+        highest = window.end + _MARGIN
+        wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
+    except OverflowError:
+        lowest = earlier(earlier(window.start, length), _MARGIN)
+        highest = later(window.end, _MARGIN)
+        wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
     until = event.rule_until
     if until is not None:
         wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
