@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import hang_guard
-from shiftcalc import Shift, ShiftcalcError, Window
+from shiftcalc import Shift, ShiftcalcError, Window, load_scenario
 from shiftcalc._errors import EngineError
 from shiftcalc._expand import earlier, later
 from shiftcalc._rotation import rotation_queue
@@ -159,3 +159,36 @@ def test_origin_groups_without_empty_groups_are_the_queue(
     queue = rotation_queue(range(len(rolling)), start_index)
     assert base.groups == tuple(i for i in queue if rolling[i])
     assert (base.kind, base.shift_index, base.shift_id) == ("shift", 3, "s")
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["ann", "Ann", "bob", "cy"]), min_size=1, max_size=3),
+        max_size=6,
+    )
+)
+def test_loaded_groups_are_their_names_without_repeats(groups: list[list[str]]) -> None:
+    """The loader keeps a lone name's group as it is and drops repeats from the others: every
+    group is its resolved names without repeats, as dict.fromkeys keeps them."""
+    doc = {
+        "shifts": [
+            {
+                "type": "rolling_users",
+                "start": "2024-01-01T09:00:00",
+                "duration": 3600,
+                "frequency": "daily",
+                "rolling_users": groups,
+                "start_rotation_from_user_index": 0,
+            }
+        ],
+        "window": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-02T00:00:00Z"},
+    }
+    shift = load_scenario(doc, profile="oncall").schedule.shifts[0]
+    first: dict[str, str] = {}  # implicit users: names equal in any case are the first one
+    for group in groups:
+        for name in group:
+            first.setdefault(name.casefold(), name)
+    expected = tuple(
+        tuple(dict.fromkeys(first[name.casefold()] for name in group)) for group in groups
+    )
+    assert shift.rolling_users == expected

@@ -380,7 +380,7 @@ class _Directory:
         self.seen: dict[str, str] = {}  # casefolded name -> the user's id
         self.index = UserIndex(users or ())
 
-    def resolve(self, name: str, *, register: bool = True) -> str | None:
+    def resolve(self, name: str, register: bool = True) -> str | None:
         """The id of the user called ``name``, or None when there is none."""
         if self.implicit:
             folded = name.casefold()
@@ -655,17 +655,18 @@ def _check_create(
         _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
 
 
+_PHASE_FIELDS = (*_Common._fields, *_Recurrence._fields, *_Assignment._fields, "source")
+
+
 def _with_type_resets(
     common: _Common, recurrence: _Recurrence, assignment: _Assignment, source: Source
 ) -> dict[str, Any]:
     """The Shift's fields after its type's resets: OnCall empties the fields a type does not
     use (``_RESETS``) and makes every override a web override."""
-    fields: dict[str, Any] = {
-        **common._asdict(),
-        **recurrence._asdict(),
-        **assignment._asdict(),
-        "source": source,
-    }
+    # {**common._asdict(), **recurrence._asdict(), **assignment._asdict(), "source": source}
+    fields: dict[str, Any] = dict(
+        zip(_PHASE_FIELDS, (*common, *recurrence, *assignment, source), strict=True)
+    )
     for key in _RESETS[common.type]:
         fields[key] = _RESET_TO[key]
     if common.type == "override":
@@ -729,15 +730,16 @@ def _rolling_users(
     if value in (_MISSING, None):
         return ()
     groups: list[tuple[str, ...]] = []
+    resolve = directory.resolve
     for g, group in enumerate(_list(value, field)):
         # field names are built only to report a failure: this runs for every group and name
-        if not isinstance(group, list | tuple):
+        if not isinstance(group, _GROUP_TYPES):
             _list(group, f"{field}[{g}]")  # raises, naming the group
         for j, item in enumerate(group):
             if not isinstance(item, str) or not item:
                 _name(item, f"{field}[{g}][{j}]")  # raises, naming the item
         names = list(group)
-        ids = [directory.resolve(name, register=register) for name in names]
+        ids = [resolve(name, register) for name in names]
         if None in ids:
             unknown = sorted(
                 {name for name, user_id in zip(names, ids, strict=True) if user_id is None}
@@ -750,8 +752,13 @@ def _rolling_users(
             )
         if not names and profile == "strict":
             _fail(f"{field}[{g}]", [], "empty rotation group")
-        groups.append(tuple(dict.fromkeys(cast(list[str], ids))))
+        # a lone name has no repeat to drop (most groups are one user)
+        kept = ids if len(ids) == 1 else dict.fromkeys(ids)
+        groups.append(tuple(cast("list[str]", kept)))
     return tuple(groups)
+
+
+_GROUP_TYPES = (list, tuple)  # isinstance(group, list | tuple) builds the union every time
 
 
 # --------------------------------------------------------------------------- schedule, swaps
