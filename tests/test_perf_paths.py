@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import hang_guard
-from shiftcalc import Shift, ShiftcalcError, Window, load_scenario
+from shiftcalc import Shift, ShiftcalcError, User, Window, load_scenario
 from shiftcalc._errors import EngineError
 from shiftcalc._expand import earlier, later
+from shiftcalc._model import named_user
 from shiftcalc._rotation import rotation_queue
 from shiftcalc.oncall import generation, occurrences
 from shiftcalc.oncall.occurrences import VEvent, occurrence_spans, steady_runs
@@ -192,3 +193,12 @@ def test_loaded_groups_are_their_names_without_repeats(groups: list[list[str]]) 
         tuple(dict.fromkeys(first[name.casefold()] for name in group)) for group in groups
     )
     assert shift.rolling_users == expected
+
+
+@given(st.text(min_size=1))
+def test_named_user_is_the_checked_construction(name: str) -> None:
+    """The loader's users of a scenario without ``users``: constructed without the checks,
+    equal to construction's."""
+    built = named_user(name)
+    assert built == User(id=name, username=name)
+    assert (built.id, built.username, built.email) == (name, name, None)

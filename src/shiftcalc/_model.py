@@ -952,6 +952,16 @@ _SHIFT_FIELDS = tuple(field.name for field in dataclass_fields(Shift))
 _shift_values = itemgetter(*_SHIFT_FIELDS)  # a mapping's values in field order, in one call
 
 
+_user = _positional(User)
+
+
+def named_user(name: str) -> User:
+    """``User(id=name, username=name)`` without construction's checks, for the loader only:
+    ``name`` is a user name it has checked (a non-empty string). A scenario without ``users``
+    makes one per name its shifts use (tests/test_perf_paths.py holds it to construction)."""
+    return _user(name, name, None)
+
+
 def loaded_shift(fields: Mapping[str, Any]) -> Shift:
     """``Shift(**fields)`` without construction's checks, for the scenario loader only.
 

@@ -69,6 +69,7 @@ from ._model import (
     check_zone,
     duration_limit_reason,
     loaded_shift,
+    named_user,
     within,
 )
 
@@ -394,7 +395,8 @@ class _Directory:
 
     def users(self) -> tuple[User, ...]:
         """The users of an implicit directory, in order of first use."""
-        return tuple(User(id=name, username=name) for name in self.seen.values())
+        # each name passed the loader's check of a user name: construction's would repeat it
+        return tuple(map(named_user, self.seen.values()))
 
 
 def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
@@ -655,6 +657,10 @@ def _check_create(
         _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
 
 
+# each type's resets with their values ({key: _RESET_TO[key] for key in _RESETS[type]})
+_RESET_VALUES = {
+    shift_type: {key: _RESET_TO[key] for key in keys} for shift_type, keys in _RESETS.items()
+}
 _PHASE_FIELDS = (*_Common._fields, *_Recurrence._fields, *_Assignment._fields, "source")
 
 
@@ -667,8 +673,7 @@ def _with_type_resets(
     fields: dict[str, Any] = dict(
         zip(_PHASE_FIELDS, (*common, *recurrence, *assignment, source), strict=True)
     )
-    for key in _RESETS[common.type]:
-        fields[key] = _RESET_TO[key]
+    fields.update(_RESET_VALUES[common.type])
     if common.type == "override":
         # Web overrides: one group per user (else the groups sent), level 99, rotation from
         # the start.
