@@ -23,6 +23,7 @@ from conftest import hang_guard
 from shiftcalc import Shift, ShiftcalcError, User, Window, load_scenario
 from shiftcalc._errors import EngineError
 from shiftcalc._expand import earlier, later
+from shiftcalc._expand import origin_base as expand_origin_base
 from shiftcalc._model import named_user
 from shiftcalc._rotation import rotation_queue
 from shiftcalc.oncall import generation, occurrences
@@ -202,3 +203,25 @@ def test_named_user_is_the_checked_construction(name: str) -> None:
     built = named_user(name)
     assert built == User(id=name, username=name)
     assert (built.id, built.username, built.email) == (name, name, None)
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b"]), max_size=2), max_size=4),
+    st.integers(0, 5),
+    st.integers(0, 30),
+)
+def test_memoised_origin_bases_are_the_computed_ones(
+    groups: list[list[str]], start_index: int, index: int
+) -> None:
+    """The origin bases are memoised per (shift, index): each equals a fresh computation."""
+    shift = Shift(
+        type="rolling_users",
+        start=datetime(2024, 1, 1),
+        duration=timedelta(hours=1),
+        frequency="daily",
+        rolling_users=tuple(tuple(group) for group in groups),
+        start_rotation_from_user_index=start_index,
+    )
+    assert expand_origin_base(shift, index) == expand_origin_base.__wrapped__(shift, index)
+    made = generation._origin_base(shift, index, "s")
+    assert made == generation._origin_base.__wrapped__(shift, index, "s")

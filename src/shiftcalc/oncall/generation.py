@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window
@@ -156,9 +157,11 @@ class _Generator(PeriodSearch):
         ]
 
 
+@lru_cache(maxsize=1024)
 def _origin_base(shift: Shift, index: int, shift_id: str) -> OriginBase:
     """What the VEVENTs' occurrences of ``shift`` have in their origin: for a rotation, the
-    index in ``rolling_users`` of each turn's group (the queue of ``_Generator.groups``)."""
+    index in ``rolling_users`` of each turn's group (the queue of ``_Generator.groups``).
+    Memoised, as ``_expand.origin_base``: a pure function of frozen values."""
     rolling = shift.rolling_users
     indices = rotation_queue(range(len(rolling)), shift.start_rotation_from_user_index or 0)
     groups = tuple(indices) if all(rolling) else tuple(i for i in indices if rolling[i])
