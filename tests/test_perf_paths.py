@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from conftest import hang_guard
 from shiftcalc import Shift, ShiftcalcError, User, Window, load_scenario
-from shiftcalc._errors import EngineError
+from shiftcalc._errors import EngineError, ValidationError
 from shiftcalc._expand import earlier, later
 from shiftcalc._expand import origin_base as expand_origin_base
-from shiftcalc._model import named_user
+from shiftcalc._model import UserIndex, named_user
 from shiftcalc._rotation import rotation_queue
 from shiftcalc.oncall import generation, occurrences
 from shiftcalc.oncall.occurrences import VEvent, occurrence_spans, steady_runs
@@ -225,3 +225,44 @@ def test_memoised_origin_bases_are_the_computed_ones(
     assert expand_origin_base(shift, index) == expand_origin_base.__wrapped__(shift, index)
     made = generation._origin_base(shift, index, "s")
     assert made == generation._origin_base.__wrapped__(shift, index, "s")
+
+
+def _reference_index(users: list[User]) -> Any:
+    """UserIndex's rules as first written (a pair per user, in a loop)."""
+    by_id: dict[str, User] = {}
+    by_name: dict[str, str] = {}
+    owners: dict[str, int] = {}
+    for i, user in enumerate(users):
+        if user.id in by_id:
+            return f"users[{i}].id"
+        by_id[user.id] = user
+        for key, name in (("username", user.username), ("email", user.email)):
+            if name is None:
+                continue
+            owner = owners.setdefault(name.casefold(), i)
+            if owner != i:
+                return f"users[{i}].{key}"
+            by_name.setdefault(name.casefold(), user.id)
+    return by_id, by_name
+
+
+_NAMES = st.sampled_from(["ann", "Ann", "ANN", "bob", "b@x", "B@X"])
+
+
+@given(
+    st.lists(
+        st.builds(User, id=_NAMES, username=_NAMES, email=st.one_of(st.none(), _NAMES)),
+        max_size=5,
+    )
+)
+def test_user_index_is_the_pairwise_loop(users: list[User]) -> None:
+    """The directory's index claims a username, then an e-mail, per user: the same lookups
+    and the same refusals (field named) as the loop over pairs it replaced."""
+    expected = _reference_index(users)
+    try:
+        index = UserIndex(users)
+    except ValidationError as error:
+        assert error.field == expected
+        assert "already the username or e-mail" in error.reason or error.field.endswith(".id")
+        return
+    assert (index.by_id, index.by_name) == expected

@@ -432,23 +432,27 @@ class UserIndex:
         self.by_id: dict[str, User] = {}
         self.by_name: dict[str, str] = {}
         owners: dict[str, int] = {}  # name key -> index of the user it belongs to
+        by_id = self.by_id
         for i, user in enumerate(users):
-            if user.id in self.by_id:
+            if user.id in by_id:
                 fail(f"users[{i}].id", user.id, "duplicate user id")
-            self.by_id[user.id] = user
-            for key, name in (("username", user.username), ("email", user.email)):
-                if name is None:
-                    continue
-                folded = name.casefold()
-                owner = owners.setdefault(folded, i)
-                if owner != i:
-                    fail(
-                        f"users[{i}].{key}",
-                        name,
-                        f"already the username or e-mail of users[{owner}] "
-                        "(names match in any case)",
-                    )
-                self.by_name.setdefault(folded, user.id)
+            by_id[user.id] = user
+            self._claim(owners, i, "username", user.username, user.id)
+            if user.email is not None:
+                self._claim(owners, i, "email", user.email, user.id)
+
+    def _claim(self, owners: dict[str, int], i: int, key: str, name: str, user_id: str) -> None:
+        """``name`` (the ``key`` of users[i]) for ``user_id``, in any case; refused when it
+        names another user (``owners``: each name key's user index so far)."""
+        folded = name.casefold()
+        owner = owners.setdefault(folded, i)
+        if owner != i:
+            fail(
+                f"users[{i}].{key}",
+                name,
+                f"already the username or e-mail of users[{owner}] (names match in any case)",
+            )
+        self.by_name.setdefault(folded, user_id)
 
     def find(self, name: str) -> str | None:
         """The id of the user called ``name`` (id, then username or e-mail in any case)."""
