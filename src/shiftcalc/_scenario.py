@@ -600,9 +600,10 @@ def _recurrence_fields(
         interval=interval,
         until=times.get("until"),
         week_start=week_start,
-        by_day=cast(tuple[str, ...], _codes(data, prefix, "by_day", check_by_day)),
-        by_month=cast(tuple[int, ...], _codes(data, prefix, "by_month", check_by_month)),
-        by_monthday=cast(tuple[int, ...], _codes(data, prefix, "by_monthday", check_by_monthday)),
+        # (each a tuple of checked codes: no cast, whose subscripted type is built per call)
+        by_day=_codes(data, prefix, "by_day", check_by_day),
+        by_month=_codes(data, prefix, "by_month", check_by_month),
+        by_monthday=_codes(data, prefix, "by_monthday", check_by_monthday),
     )
 
 
@@ -718,9 +719,10 @@ def _shift_users(
     if value in (_MISSING, None):
         return ()
     ids: list[str] = []
-    for i, item in enumerate(_list(value, field)):
-        name = _name(item, f"{field}[{i}]")
-        user_id = directory.resolve(name, register=register)
+    for i, name in enumerate(_list(value, field)):
+        if not isinstance(name, str) or not name:
+            _name(name, f"{field}[{i}]")  # raises, naming the item (built only then)
+        user_id = directory.resolve(name, register)
         if user_id is None:
             if profile == "oncall":
                 continue  # the API silently drops unknown users here
