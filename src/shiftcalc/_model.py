@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
@@ -869,8 +868,9 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     Construction already checks what both profiles share (types, codes, naive wall-clock times,
     known zones, sizes within their limits, OnCall's API rules); ``strict`` adds what OnCall's
     API forgets to reject (a duration <= 0, ``until`` or ``rotation_start`` before ``start``,
-    an empty rotation group, a start index out of range). Remembered per schedule, so the
-    pipeline may call it on every run.
+    an empty rotation group, a start index out of range). Checked on every call, which the
+    pipeline makes on every run: a memo keyed by the schedule cost more (hashing and comparing
+    every shift) than the checks themselves, and nothing for ``oncall``.
 
     Raises:
         ValidationError: the first rule broken, naming the field (``shifts[2].duration``).
@@ -879,11 +879,6 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
         fail("profile", profile, "expected 'strict' or 'oncall'")
     if not isinstance(schedule, Schedule):
         fail("schedule", schedule, "expected a Schedule")
-    _validated(schedule, profile)
-
-
-@lru_cache(maxsize=64)
-def _validated(schedule: Schedule, profile: Profile) -> None:
     if profile == "strict":
         for i, shift in enumerate(schedule.shifts):
             within(f"shifts[{i}]", check_strict_shift, shift)
