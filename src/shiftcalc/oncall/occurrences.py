@@ -352,7 +352,7 @@ def occurrence_spans(
     bounds = (wall_low, wall_high)
     until = event.rule_until
     # DTSTART's own rule (it always counts, unless after UNTIL: then nothing does)
-    if not dtstart_counts(event.dtstart, until):
+    if until is not None and not dtstart_counts(event.dtstart, until):
         return []  # and so are the later starts (:func:`vevent_starts`)
     plain = _plain_arithmetic(lowest, highest, length)
     walls: Iterable[datetime] = rule_walls
