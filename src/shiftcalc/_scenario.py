@@ -450,6 +450,7 @@ def parse_shift(
 
 
 _MONTHDAYS = frozenset(range(-31, 32)) - {0}
+_LABELS = ("id", "name", "team_id")  # a shift's optional texts, checked in this order
 
 
 def _parse_shift(
@@ -473,16 +474,17 @@ def _parse_shift(
     recurrence = _recurrence_fields(data, prefix, times, profile=profile)
     source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
     assignment = _assignment(data, prefix, common.type, directory=directory, profile=profile)
-    labels = {
-        key: _string(data.get(key), f"{prefix}.{key}", nullable=True)
-        for key in ("id", "name", "team_id")
-    }
+    labels = {key: data.get(key) for key in _LABELS}
+    for key, label in labels.items():
+        if label is not None and not isinstance(label, str):
+            _string(label, f"{prefix}.{key}")  # raises, naming the field (built only then)
     _check_create(data, prefix, common.type, recurrence)
     fields = _with_type_resets(common, recurrence, assignment, source)
     # Every field has passed its rule above, and a type's resets and an override's fixed
     # values pass them too: construction's checks would only run them again (they were a
     # fifth of the loader), so the checked values are assembled as they are.
-    shift = loaded_shift({**fields, **labels})
+    fields.update(labels)
+    shift = loaded_shift(fields)
     within(prefix, check_api_rules, shift)
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
