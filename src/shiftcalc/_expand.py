@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from itertools import islice
 from typing import Literal
 
@@ -156,10 +157,14 @@ def _first_group(shift: Shift) -> int:
     return (shift.start_rotation_from_user_index or 0) % max(len(shift.rolling_users), 1)
 
 
+@lru_cache(maxsize=1024)
 def origin_base(shift: Shift, index: int) -> OriginBase:
     """What every occurrence of ``shift`` (at ``index``) has in its origin: for a rotation,
     turn t's group is (t + start_rotation_from_user_index) mod N (strict reads the start
-    index modulo the groups; validation keeps it in range anyway)."""
+    index modulo the groups; validation keeps it in range anyway).
+
+    Memoised (a pure function of frozen values): a resolution makes one per shift, and a
+    new object per shift and resolution costs the cyclic collector a pass (DESIGN, Speed)."""
     groups: tuple[int, ...] = ()
     if shift.type == "rolling_users" and shift.rolling_users:
         groups = tuple(rotation_queue(range(len(shift.rolling_users)), _first_group(shift)))

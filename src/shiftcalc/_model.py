@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
 import pytz
@@ -431,23 +431,27 @@ class UserIndex:
         self.by_id: dict[str, User] = {}
         self.by_name: dict[str, str] = {}
         owners: dict[str, int] = {}  # name key -> index of the user it belongs to
+        by_id = self.by_id
         for i, user in enumerate(users):
-            if user.id in self.by_id:
+            if user.id in by_id:
                 fail(f"users[{i}].id", user.id, "duplicate user id")
-            self.by_id[user.id] = user
-            for key, name in (("username", user.username), ("email", user.email)):
-                if name is None:
-                    continue
-                folded = name.casefold()
-                owner = owners.setdefault(folded, i)
-                if owner != i:
-                    fail(
-                        f"users[{i}].{key}",
-                        name,
-                        f"already the username or e-mail of users[{owner}] "
-                        "(names match in any case)",
-                    )
-                self.by_name.setdefault(folded, user.id)
+            by_id[user.id] = user
+            self._claim(owners, i, "username", user.username, user.id)
+            if user.email is not None:
+                self._claim(owners, i, "email", user.email, user.id)
+
+    def _claim(self, owners: dict[str, int], i: int, key: str, name: str, user_id: str) -> None:
+        """``name`` (the ``key`` of users[i]) for ``user_id``, in any case; refused when it
+        names another user (``owners``: each name key's user index so far)."""
+        folded = name.casefold()
+        owner = owners.setdefault(folded, i)
+        if owner != i:
+            fail(
+                f"users[{i}].{key}",
+                name,
+                f"already the username or e-mail of users[{owner}] (names match in any case)",
+            )
+        self.by_name.setdefault(folded, user_id)
 
     def find(self, name: str) -> str | None:
         """The id of the user called ``name`` (id, then username or e-mail in any case)."""
@@ -864,8 +868,9 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     Construction already checks what both profiles share (types, codes, naive wall-clock times,
     known zones, sizes within their limits, OnCall's API rules); ``strict`` adds what OnCall's
     API forgets to reject (a duration <= 0, ``until`` or ``rotation_start`` before ``start``,
-    an empty rotation group, a start index out of range). Remembered per schedule, so the
-    pipeline may call it on every run.
+    an empty rotation group, a start index out of range). Checked on every call, which the
+    pipeline makes on every run: a memo keyed by the schedule cost more (hashing and comparing
+    every shift) than the checks themselves, and nothing for ``oncall``.
 
     Raises:
         ValidationError: the first rule broken, naming the field (``shifts[2].duration``).
@@ -874,11 +879,6 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
         fail("profile", profile, "expected 'strict' or 'oncall'")
     if not isinstance(schedule, Schedule):
         fail("schedule", schedule, "expected a Schedule")
-    _validated(schedule, profile)
-
-
-@lru_cache(maxsize=64)
-def _validated(schedule: Schedule, profile: Profile) -> None:
     if profile == "strict":
         for i, shift in enumerate(schedule.shifts):
             within(f"shifts[{i}]", check_strict_shift, shift)
@@ -948,6 +948,17 @@ occurrence and user)."""
 
 _shift = _positional(Shift)
 _SHIFT_FIELDS = tuple(field.name for field in dataclass_fields(Shift))
+_shift_values = itemgetter(*_SHIFT_FIELDS)  # a mapping's values in field order, in one call
+
+
+_user = _positional(User)
+
+
+def named_user(name: str) -> User:
+    """``User(id=name, username=name)`` without construction's checks, for the loader only:
+    ``name`` is a user name it has checked (a non-empty string). A scenario without ``users``
+    makes one per name its shifts use (tests/test_perf_paths.py holds it to construction)."""
+    return _user(name, name, None)
 
 
 def loaded_shift(fields: Mapping[str, Any]) -> Shift:
@@ -958,4 +969,4 @@ def loaded_shift(fields: Mapping[str, Any]) -> Shift:
     path). tests/test_load_speed_paths.py holds every loaded shift equal to the checked
     construction of its fields, and every bad field refused under its scenario path.
     """
-    return _shift(*[fields[name] for name in _SHIFT_FIELDS])
+    return _shift(*_shift_values(fields))

@@ -69,6 +69,7 @@ from ._model import (
     check_zone,
     duration_limit_reason,
     loaded_shift,
+    named_user,
     within,
 )
 
@@ -380,7 +381,7 @@ class _Directory:
         self.seen: dict[str, str] = {}  # casefolded name -> the user's id
         self.index = UserIndex(users or ())
 
-    def resolve(self, name: str, *, register: bool = True) -> str | None:
+    def resolve(self, name: str, register: bool = True) -> str | None:
         """The id of the user called ``name``, or None when there is none."""
         if self.implicit:
             folded = name.casefold()
@@ -394,7 +395,8 @@ class _Directory:
 
     def users(self) -> tuple[User, ...]:
         """The users of an implicit directory, in order of first use."""
-        return tuple(User(id=name, username=name) for name in self.seen.values())
+        # each name passed the loader's check of a user name: construction's would repeat it
+        return tuple(map(named_user, self.seen.values()))
 
 
 def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
@@ -448,6 +450,7 @@ def parse_shift(
 
 
 _MONTHDAYS = frozenset(range(-31, 32)) - {0}
+_LABELS = ("id", "name", "team_id")  # a shift's optional texts, checked in this order
 
 
 def _parse_shift(
@@ -471,16 +474,17 @@ def _parse_shift(
     recurrence = _recurrence_fields(data, prefix, times, profile=profile)
     source = _source(data.get("source", _MISSING), f"{prefix}.source", profile=profile)
     assignment = _assignment(data, prefix, common.type, directory=directory, profile=profile)
-    labels = {
-        key: _string(data.get(key), f"{prefix}.{key}", nullable=True)
-        for key in ("id", "name", "team_id")
-    }
+    labels = {key: data.get(key) for key in _LABELS}
+    for key, label in labels.items():
+        if label is not None and not isinstance(label, str):
+            _string(label, f"{prefix}.{key}")  # raises, naming the field (built only then)
     _check_create(data, prefix, common.type, recurrence)
     fields = _with_type_resets(common, recurrence, assignment, source)
     # Every field has passed its rule above, and a type's resets and an override's fixed
     # values pass them too: construction's checks would only run them again (they were a
     # fifth of the loader), so the checked values are assembled as they are.
-    shift = loaded_shift({**fields, **labels})
+    fields.update(labels)
+    shift = loaded_shift(fields)
     within(prefix, check_api_rules, shift)
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
@@ -598,9 +602,10 @@ def _recurrence_fields(
         interval=interval,
         until=times.get("until"),
         week_start=week_start,
-        by_day=cast(tuple[str, ...], _codes(data, prefix, "by_day", check_by_day)),
-        by_month=cast(tuple[int, ...], _codes(data, prefix, "by_month", check_by_month)),
-        by_monthday=cast(tuple[int, ...], _codes(data, prefix, "by_monthday", check_by_monthday)),
+        # (each a tuple of checked codes: no cast, whose subscripted type is built per call)
+        by_day=_codes(data, prefix, "by_day", check_by_day),
+        by_month=_codes(data, prefix, "by_month", check_by_month),
+        by_monthday=_codes(data, prefix, "by_monthday", check_by_monthday),
     )
 
 
@@ -655,19 +660,23 @@ def _check_create(
         _fail(f"{prefix}.interval", None, MSG_INTERVAL_NULL)
 
 
+# each type's resets with their values ({key: _RESET_TO[key] for key in _RESETS[type]})
+_RESET_VALUES = {
+    shift_type: {key: _RESET_TO[key] for key in keys} for shift_type, keys in _RESETS.items()
+}
+_PHASE_FIELDS = (*_Common._fields, *_Recurrence._fields, *_Assignment._fields, "source")
+
+
 def _with_type_resets(
     common: _Common, recurrence: _Recurrence, assignment: _Assignment, source: Source
 ) -> dict[str, Any]:
     """The Shift's fields after its type's resets: OnCall empties the fields a type does not
     use (``_RESETS``) and makes every override a web override."""
-    fields: dict[str, Any] = {
-        **common._asdict(),
-        **recurrence._asdict(),
-        **assignment._asdict(),
-        "source": source,
-    }
-    for key in _RESETS[common.type]:
-        fields[key] = _RESET_TO[key]
+    # {**common._asdict(), **recurrence._asdict(), **assignment._asdict(), "source": source}
+    fields: dict[str, Any] = dict(
+        zip(_PHASE_FIELDS, (*common, *recurrence, *assignment, source), strict=True)
+    )
+    fields.update(_RESET_VALUES[common.type])
     if common.type == "override":
         # Web overrides: one group per user (else the groups sent), level 99, rotation from
         # the start.
@@ -712,9 +721,10 @@ def _shift_users(
     if value in (_MISSING, None):
         return ()
     ids: list[str] = []
-    for i, item in enumerate(_list(value, field)):
-        name = _name(item, f"{field}[{i}]")
-        user_id = directory.resolve(name, register=register)
+    for i, name in enumerate(_list(value, field)):
+        if not isinstance(name, str) or not name:
+            _name(name, f"{field}[{i}]")  # raises, naming the item (built only then)
+        user_id = directory.resolve(name, register)
         if user_id is None:
             if profile == "oncall":
                 continue  # the API silently drops unknown users here
@@ -729,15 +739,16 @@ def _rolling_users(
     if value in (_MISSING, None):
         return ()
     groups: list[tuple[str, ...]] = []
+    resolve = directory.resolve
     for g, group in enumerate(_list(value, field)):
         # field names are built only to report a failure: this runs for every group and name
-        if not isinstance(group, list | tuple):
+        if not isinstance(group, _GROUP_TYPES):
             _list(group, f"{field}[{g}]")  # raises, naming the group
         for j, item in enumerate(group):
             if not isinstance(item, str) or not item:
                 _name(item, f"{field}[{g}][{j}]")  # raises, naming the item
         names = list(group)
-        ids = [directory.resolve(name, register=register) for name in names]
+        ids = [resolve(name, register) for name in names]
         if None in ids:
             unknown = sorted(
                 {name for name, user_id in zip(names, ids, strict=True) if user_id is None}
@@ -750,8 +761,13 @@ def _rolling_users(
             )
         if not names and profile == "strict":
             _fail(f"{field}[{g}]", [], "empty rotation group")
-        groups.append(tuple(dict.fromkeys(cast(list[str], ids))))
+        # a lone name has no repeat to drop (most groups are one user)
+        kept = ids if len(ids) == 1 else dict.fromkeys(ids)
+        groups.append(tuple(cast("list[str]", kept)))
     return tuple(groups)
+
+
+_GROUP_TYPES = (list, tuple)  # isinstance(group, list | tuple) builds the union every time
 
 
 # --------------------------------------------------------------------------- schedule, swaps

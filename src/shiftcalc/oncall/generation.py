@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import lru_cache
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import WEEKDAYS, Interval, OriginBase, Schedule, Shift, Window
@@ -66,18 +66,9 @@ class _Generator(PeriodSearch):
             turn,
         )
 
-    @cached_property
-    def origin_base(self) -> OriginBase:
-        """What the VEVENTs' occurrences have in their origin: for a rotation, the index in
-        ``rolling_users`` of each turn's group (the queue of :meth:`groups`); once per shift."""
-        shift = self.shift
-        indices = rotation_queue(
-            range(len(shift.rolling_users)), shift.start_rotation_from_user_index or 0
-        )
-        groups = tuple(i for i in indices if shift.rolling_users[i])
-        return OriginBase(
-            kind="shift", shift_index=self.index, shift_id=self.shift_id, groups=groups
-        )
+    def __init__(self, shift: Shift, zone: str, index: int, shift_id: str) -> None:
+        super().__init__(shift, zone, index, shift_id)
+        self.origin_base = _origin_base(shift, index, shift_id)
 
     def generate(self) -> list[VEvent]:
         shift = self.shift
@@ -164,6 +155,17 @@ class _Generator(PeriodSearch):
                 combinations, starts, times, strict=True
             )
         ]
+
+
+@lru_cache(maxsize=1024)
+def _origin_base(shift: Shift, index: int, shift_id: str) -> OriginBase:
+    """What the VEVENTs' occurrences of ``shift`` have in their origin: for a rotation, the
+    index in ``rolling_users`` of each turn's group (the queue of ``_Generator.groups``).
+    Memoised, as ``_expand.origin_base``: a pure function of frozen values."""
+    rolling = shift.rolling_users
+    indices = rotation_queue(range(len(rolling)), shift.start_rotation_from_user_index or 0)
+    groups = tuple(indices) if all(rolling) else tuple(i for i in indices if rolling[i])
+    return OriginBase(kind="shift", shift_index=index, shift_id=shift_id, groups=groups)
 
 
 def effective_zone(shift: Shift, schedule: Schedule) -> str:

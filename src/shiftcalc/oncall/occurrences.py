@@ -15,7 +15,7 @@ import operator
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import pytz
@@ -31,11 +31,14 @@ __all__ = [
     "LOOKUP_PADDING",
     "SteadyRun",
     "VEvent",
+    "after_until",
+    "dtstart_counts",
     "expand_starts",
     "occurrence_spans",
     "overlaps",
     "pytz_localize",
     "start_after_end",
+    "start_walls",
     "steady_runs",
     "until_wall",
     "vevent_starts",
@@ -73,8 +76,12 @@ def pytz_localize(wall: datetime, zone: str, *, strict: bool, field: str) -> dat
     offset_at = tz.utcoffset
     # tzinfo.utcoffset reads a naive wall time directly; one offset NEAR either side means
     # the wall time is neither skipped nor repeated, and is that offset
-    offset = offset_at(earlier(wall, NEAR))
-    if offset is not None and offset == offset_at(later(wall, NEAR)):
+    try:  # earlier(wall, NEAR) and later(wall, NEAR), written out: a hot path
+        before, after = wall - NEAR, wall + NEAR
+    except OverflowError:
+        before, after = earlier(wall, NEAR), later(wall, NEAR)
+    offset = offset_at(before)
+    if offset is not None and offset == offset_at(after):
         return attach_offset(wall, offset)
     pytz_zone = _pytz_zone(zone)
     try:
@@ -157,20 +164,41 @@ def vevent_starts(
     it needs of the wall (the iCal path keys its starts by dateutil's value, the wall at
     DTSTART's offset).
     """
-    if until is None or dtstart <= until:
+    if dtstart_counts(dtstart, until):
         yield dtstart_wall, dtstart
     elif not kept:
         return  # and so are the later starts, but for those a DST gap moved onto a kept one
-    wall_low, wall_high = wall_bounds
-    for wall in later_walls:
-        if wall <= dtstart_wall or wall < wall_low:
-            continue
-        if wall > wall_high:
-            return
+    for wall in start_walls(dtstart_wall, later_walls, wall_bounds):
         start = localize(wall)
-        if until is not None and start > until and start not in kept:
+        if until is not None and after_until(start, until, kept):
             continue
         yield wall, start
+
+
+def dtstart_counts(dtstart: datetime, until: datetime | None) -> bool:
+    """True when recurring-ical-events yields DTSTART (always, unless after UNTIL)."""
+    return until is None or dtstart <= until
+
+
+def start_walls(
+    dtstart_wall: datetime, later_walls: Iterable[datetime], wall_bounds: tuple[datetime, datetime]
+) -> Iterator[datetime]:
+    """The walls of ``later_walls`` that :func:`vevent_starts` localises: after DTSTART's and
+    at or above the low bound, up to the first one past the high bound. Built of itertools
+    and operator functions: no Python frame per wall (the hot loop's walls come from here)."""
+    wall_low, wall_high = wall_bounds
+    # at or above wall_low and after dtstart_wall: one test, the stricter of the two
+    if wall_low > dtstart_wall:
+        kept = filter(partial(operator.le, wall_low), later_walls)
+    else:
+        kept = filter(partial(operator.lt, dtstart_wall), later_walls)
+    return itertools.takewhile(partial(operator.ge, wall_high), kept)
+
+
+def after_until(start: datetime, until: datetime, kept: Container[datetime] = ()) -> bool:
+    """True when recurring-ical-events drops ``start`` for the VEVENT's UNTIL: a start after
+    UNTIL, unless it is in ``kept``."""
+    return start > until and start not in kept
 
 
 def expand_starts(
@@ -317,31 +345,58 @@ def occurrence_spans(
     offsets = _RunOffsets(runs, event.zone)
     dtstart_wall = as_utc(detach(event.dtstart))
     rule_walls: Iterable[datetime] = ()
+    filtered = True  # every wall of rule_walls is after DTSTART's and at or above wall_low
     if event.rule is not None:
-        rule_walls = _walls_after(event.rule, dtstart_wall, wall_low)
+        rule_walls, filtered = _walls_from(event.rule, dtstart_wall, wall_low)
     localize = offsets.localize
     bounds = (wall_low, wall_high)
-    found = vevent_starts(
-        event.dtstart, dtstart_wall, rule_walls, localize, event.rule_until, bounds
-    )
-    if next(found, None) is None:
-        return []
-    starts: Iterable[tuple[datetime, datetime]] = found
+    until = event.rule_until
+    # DTSTART's own rule (it always counts, unless after UNTIL: then nothing does)
+    if until is not None and not dtstart_counts(event.dtstart, until):
+        return []  # and so are the later starts (:func:`vevent_starts`)
+    plain = _plain_arithmetic(lowest, highest, length)
+    walls: Iterable[datetime] = rule_walls
+    if not (filtered and until is None and plain):
+        walls = start_walls(dtstart_wall, rule_walls, bounds)
+    # else start_walls would keep them all: the loop stops at the first start past highest,
+    # before the walls pass wall_high (a day later, and no offset is a day); held equal by
+    # tests/test_perf_paths.py
     if dtstart_wall >= wall_low:
         # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
-        # nor repeated, so this is its own offset), which leaves its offset and run in offsets
-        starts = itertools.chain(((dtstart_wall, localize(dtstart_wall)),), found)
+        # nor repeated, so this is its own offset, and never after UNTIL past the test above)
+        walls = itertools.chain((dtstart_wall,), walls)
+    # The steady run of the last wall localised, kept in locals: a later wall inside it takes
+    # the offset ``localize`` would give by a comparison (walls come sorted, so ``localize``
+    # would not move on); any other wall goes through ``localize``. A run near the year 1 is
+    # not kept (``wall - offset`` could pass the first instant, which ``localize`` handles).
+    # tests/test_perf_paths.py holds this to ``localize`` for every wall.
+    run_low = run_high = _BEFORE_RUNS
+    run_offset = _ZERO
     spans = []
     try:
-        for _, start in starts:
+        for wall in walls:
+            if run_low <= wall < run_high:
+                offset = run_offset
+                steady_end = run_high
+                start = wall - offset
+            else:
+                start = localize(wall)
+                offset, steady_end = offsets.offset, offsets.steady_end
+                if steady_end is not _BEFORE_RUNS and offsets.run_start > _SAFE_LOW:
+                    run_low, run_high, run_offset = offsets.run_start, steady_end, offset
+            if until is not None and after_until(start, until):
+                continue
             if start < lowest:
                 continue
             if start > highest:
                 break
-            offset = offsets.offset
-            end = later(start, length)
-            end_wall = later(end, offset)
-            if not end_wall < offsets.steady_end:  # else in the start's run
+            if plain:
+                end = start + length
+                end_wall = end + offset
+            else:
+                end = later(start, length)
+                end_wall = later(end, offset)
+            if not end_wall < steady_end:  # else in the start's run
                 end = _careful_end(end, end_wall, offset, zone)
             if clip is not None and start < clip:
                 start = clip
@@ -358,6 +413,17 @@ def occurrence_spans(
     except OverflowError:
         pass  # the rule's next wall time would be after the year 9999
     return spans
+
+
+_SAFE_LOW = _BEFORE_RUNS + 2 * _DAY  # past it, adding or taking an offset cannot overflow
+_SAFE_HIGH = _NO_RUN[0] - 2 * _DAY
+
+
+def _plain_arithmetic(lowest: datetime, highest: datetime, length: timedelta) -> bool:
+    """True when every start in ``[lowest, highest]``, its end (``length`` later) and their
+    walls (an offset, less than a day, away) are within the years 1-9999: then ``+`` needs
+    none of :func:`later`'s care at the edges."""
+    return lowest > _SAFE_LOW and highest < _SAFE_HIGH and length < _SAFE_HIGH - highest
 
 
 class _RunOffsets:
@@ -403,9 +469,14 @@ def _start_bounds(
     bounds are a day wider than the instants, and stop where recurring-ical-events stops for
     UNTIL (:func:`until_wall`).
     """
-    lowest = earlier(earlier(window.start, length), _MARGIN)
-    highest = later(window.end, _MARGIN)
-    wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
+    try:  # plain sums, unless one passes the year 1 or 9999 (then earlier/later clamp)
+        lowest = window.start - length - _MARGIN
+        highest = window.end + _MARGIN
+        wall_low, wall_high = lowest - _MARGIN, highest + _MARGIN
+    except OverflowError:
+        lowest = earlier(earlier(window.start, length), _MARGIN)
+        highest = later(window.end, _MARGIN)
+        wall_low, wall_high = earlier(lowest, _MARGIN), later(highest, _MARGIN)
     until = event.rule_until
     if until is not None:
         wall_high = min(wall_high, as_utc(until_wall(until, event.dtstart)))
@@ -438,6 +509,14 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
     (a few earlier ones may come: callers filter). ``dtstart`` and ``low`` are naive, or both
     wall clocks written as UTC datetimes, and so are the instances. Past the year 9999, where
     dateutil stops, comes an OverflowError: callers stop there."""
+    return _walls_from(rule, dtstart, low)[0]
+
+
+def _walls_from(
+    rule: RecurrenceRule, dtstart: datetime, low: datetime
+) -> tuple[Iterator[datetime], bool]:
+    """:func:`_walls_after`, and True when every one of them is after ``dtstart`` and at or
+    above ``low`` (a fixed step from the first at or after ``low``): no need to filter."""
     try:
         step = _fixed_step(rule, dtstart)
         if step is not None:
@@ -445,14 +524,15 @@ def _walls_after(rule: RecurrenceRule, dtstart: datetime, low: datetime) -> Iter
             # then every step by addition (timedelta * int and // go through Python integers)
             first = dtstart + (step if dtstart >= low else step * -((dtstart - low) // step))
     except OverflowError:  # the next instance is after 9999, where dateutil stops: none
-        return iter(())
+        return iter(()), True
     if step is None:
         if dtstart.tzinfo is not None:
             naive = _walls_after(rule, naive_utc(dtstart), naive_utc(low))
-            return map(as_utc, naive)
+            return map(as_utc, naive), False
         # the rule's own instances include DTSTART when it matches
-        return itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
-    return itertools.accumulate(itertools.repeat(step), operator.add, initial=first)
+        walls = itertools.dropwhile(dtstart.__ge__, wall_instances(rule, dtstart, after=low))
+        return walls, False
+    return itertools.accumulate(itertools.repeat(step), operator.add, initial=first), True
 
 
 def overlaps(window: Window, start: datetime, end: datetime) -> bool:

@@ -233,6 +233,7 @@ class PeriodSearch:
             wall = detach(current) + step
         except OverflowError:  # the rule's next day is after 9999: dateutil has none
             wall = datetime.max
+        last_step = earlier(datetime.max, step)  # past it, the next day is after 9999
         while wall <= wall_high:
             if self.weekdays is None or wall.weekday() in self.weekdays:
                 start = pytz_localize(wall, anchor.zone, strict=False, field="")
@@ -243,7 +244,7 @@ class PeriodSearch:
                 elif start >= low:
                     found = start
                     break
-            if wall > datetime.max - step:
+            if wall > last_step:
                 break  # the rule's next day is after 9999
             wall += step
         result = low if found is None else found
