@@ -11,7 +11,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import old_expanders
@@ -64,8 +64,12 @@ def vevents(draw: st.DrawFn) -> VEvent:
     try:
         dtstart = pytz_localize(start, zone, strict=True, field="start")
         dtend = pytz_localize(start + length, zone, strict=True, field="end")
-    except EngineError:  # OnCall cannot write this one: a day later can
-        dtstart = pytz_localize(start + timedelta(hours=26), zone, strict=True, field="start")
+    except EngineError:  # OnCall cannot write this one: a day later usually can
+        try:
+            dtstart = pytz_localize(start + timedelta(hours=26), zone, strict=True, field="start")
+        except EngineError:  # not in Apia, which skipped a whole day: leave the draw out
+            assume(False)
+            raise
         dtend = dtstart + length
     until = None
     if rule is not None and draw(st.booleans()):

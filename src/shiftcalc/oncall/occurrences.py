@@ -212,8 +212,8 @@ def expand_starts(
     """Occurrence starts of a VEVENT in ``[low, high]``, as recurring-ical-events yields them
     (:func:`vevent_starts`, localised in the named ``zone``), up to the first later start
     after ``high``."""
-    wall_low = naive_utc(low) - _MARGIN
-    wall_high = naive_utc(high) + _MARGIN
+    wall_low = earlier(naive_utc(low), _MARGIN)  # at the ends of time: those ends
+    wall_high = later(naive_utc(high), _MARGIN)
     if until is not None:
         wall_high = min(wall_high, until_wall(until, dtstart))
     dtstart_wall = detach(dtstart)
@@ -306,11 +306,13 @@ def _crash_if_expanded(event: VEvent, window: Window, length: timedelta) -> None
     """The crash of a VEVENT that ends before it starts, if recurring-ical-events looks at one
     of its occurrences: from midnight (UTC) of the padded window's first day, moved by the
     (negative) length when that is after DTSTART, to the padded window's end."""
-    low = naive_utc(window.start - LOOKUP_PADDING)
+    # near the years 1 and 9999 the bounds stop at the ends of time (OnCall's own sums there
+    # overflow; what it would look at is everything up to those ends)
+    low = naive_utc(earlier(window.start, LOOKUP_PADDING))
     low = as_utc(datetime.combine(low.date(), time()))
     if low > event.dtstart:
-        low -= length
-    high = window.end + LOOKUP_PADDING
+        low = later(low, -length)
+    high = later(window.end, LOOKUP_PADDING)
     for _ in expand_starts(event.rule, event.dtstart, event.zone, event.rule_until, low, high):
         # the until that cut DTEND
         raise start_after_end(
