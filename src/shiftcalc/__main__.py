@@ -520,6 +520,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_argument(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--window", nargs=2, metavar=("START", "END"), help=text)
+
+
+def _optional_scenario_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO.json",
+        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
+    )
+
+
 def _final_shifts_command(commands: Commands) -> None:
     final = commands.add_parser(
         "final-shifts",
@@ -527,19 +540,11 @@ def _final_shifts_command(commands: Commands) -> None:
         description="Compute the final shifts of a scenario file ('-', or no file with "
         "input piped in, reads standard input; 'shiftcalc demo' runs the bundled example).",
     )
-    final.add_argument(
-        "scenario",
-        nargs="?",
-        metavar="SCENARIO.json",
-        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
-    )
+    _optional_scenario_argument(final)
     final.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     final.add_argument("--format", choices=FORMATS, default=None, help="default: json")
-    final.add_argument(
-        "--window",
-        nargs=2,
-        metavar=("START", "END"),
-        help="compute over this window instead of the scenario's (instants or dates)",
+    _window_argument(
+        final, "compute over this window instead of the scenario's (instants or dates)"
     )
     final.add_argument(
         "--durations",
@@ -571,12 +576,7 @@ def _diff_command(commands: Commands) -> None:
     compare.add_argument("after", metavar="AFTER.json", help="scenario file or -")
     compare.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     compare.add_argument("--format", choices=DIFF_FORMATS, default="table", help="default: table")
-    compare.add_argument(
-        "--window",
-        nargs=2,
-        metavar=("START", "END"),
-        help="compare over this window instead of AFTER's (instants or dates)",
-    )
+    _window_argument(compare, "compare over this window instead of AFTER's (instants or dates)")
 
 
 def _conflicts_command(commands: Commands) -> None:
@@ -590,11 +590,8 @@ def _conflicts_command(commands: Commands) -> None:
     clash.add_argument("scenarios", nargs="+", metavar="SCENARIO.json", help="scenario files")
     clash.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     clash.add_argument("--format", choices=("table", "json"), default="table")
-    clash.add_argument(
-        "--window",
-        nargs=2,
-        metavar=("START", "END"),
-        help="look over this window instead of the first file's (instants or dates)",
+    _window_argument(
+        clash, "look over this window instead of the first file's (instants or dates)"
     )
     clash.add_argument(
         "--time-off",
@@ -627,19 +624,9 @@ def _show_command(commands: Commands) -> None:
         "timeline (at most 100 columns; ANSI colour at a terminal unless NO_COLOR is set) or a "
         "standalone SVG document.",
     )
-    show.add_argument(
-        "scenario",
-        nargs="?",
-        metavar="SCENARIO.json",
-        help="a scenario (JSON) or a calendar (.ics) file, or - for standard input",
-    )
+    _optional_scenario_argument(show)
     show.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
-    show.add_argument(
-        "--window",
-        nargs=2,
-        metavar=("START", "END"),
-        help="draw this window instead of the scenario's (instants or dates)",
-    )
+    _window_argument(show, "draw this window instead of the scenario's (instants or dates)")
     show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
     show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
