@@ -35,7 +35,8 @@ class Layer:
 LAYERS: tuple[Layer, ...] = (
     Layer(
         "base",
-        "the exception tree; zone names and wall clock <-> instant (RFC 5545 3.3.5)",
+        "the exception tree; zone names, their TZif files and wall clock <-> instant"
+        " (RFC 5545 3.3.5)",
         ("_errors", "_tz"),
     ),
     Layer(

@@ -7,59 +7,21 @@ every zone's TZif file, and a few years of the rule that continues them.
 from __future__ import annotations
 
 import itertools
-import os
-import struct
 import zoneinfo
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 
 import pytest
 
-from shiftcalc._tz import MIN_CHANGE_SPACING, NEAR, STEADY_SPAN
+from shiftcalc._tz import (
+    MIN_CHANGE_SPACING,
+    NEAR,
+    STEADY_SPAN,
+    explicit_transitions,
+    tzif_data,
+)
 from shiftcalc.oncall.occurrences import _SAMPLE_STEP
 
 _DAY = timedelta(days=1)
-
-
-def _tzif_bytes(key: str) -> bytes | None:
-    """The TZif file zoneinfo reads for ``key``: the first on TZPATH, else tzdata's."""
-    for directory in zoneinfo.TZPATH:
-        path = os.path.join(directory, key)
-        if os.path.isfile(path):
-            with open(path, "rb") as file:
-                return file.read()
-    try:
-        return resources.files("tzdata.zoneinfo").joinpath(key).read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
-        return None
-
-
-def _explicit_changes(data: bytes) -> list[tuple[int, int]]:
-    """``(UTC seconds, new offset)`` of each transition of a TZif file (version 2 or later:
-    the 64-bit block; version 1: the 32-bit one)."""
-
-    def block(at: int, time_size: int) -> tuple[list[tuple[int, int]], int]:
-        isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = struct.unpack(
-            ">6l", data[at + 20 : at + 44]
-        )
-        at += 44
-        times = struct.unpack(
-            f">{timecnt}{'q' if time_size == 8 else 'l'}", data[at:][: timecnt * time_size]
-        )
-        at += timecnt * time_size
-        indices = data[at : at + timecnt]
-        at += timecnt
-        offsets = [
-            struct.unpack(">l", data[at + 6 * i : at + 6 * i + 4])[0] for i in range(typecnt)
-        ]
-        at += 6 * typecnt + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt
-        return [(t, offsets[i]) for t, i in zip(times, indices, strict=True)], at
-
-    assert data[:4] == b"TZif"
-    changes, end = block(0, 4)
-    if data[4:5] != b"\x00":
-        changes, end = block(end, 8)
-    return changes
 
 
 def _offset_changes(key: str, data: bytes) -> list[tuple[datetime, timedelta]]:
@@ -70,7 +32,7 @@ def _offset_changes(key: str, data: bytes) -> list[tuple[datetime, timedelta]]:
     changes: list[tuple[datetime, timedelta]] = []
     previous: int | None = None
     last = datetime(1970, 1, 1, tzinfo=UTC)  # or the last explicit change, if later
-    for seconds, offset in _explicit_changes(data):
+    for seconds, offset in explicit_transitions(data):
         instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
         if previous is not None and offset != previous:
             changes.append((instant, timedelta(seconds=offset - previous)))
@@ -99,7 +61,7 @@ def _offset_changes(key: str, data: bytes) -> list[tuple[datetime, timedelta]]:
 def _all_changes() -> dict[str, list[tuple[datetime, timedelta]]]:
     found = {}
     for key in sorted(zoneinfo.available_timezones()):
-        data = _tzif_bytes(key)
+        data = tzif_data(key)
         if data is not None and data[:4] == b"TZif":
             found[key] = _offset_changes(key, data)
     return found

@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import bisect
 import math
-import os
-import struct
-import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 from ._errors import ValidationError
@@ -38,7 +34,7 @@ from ._model import (
     validate,
 )
 from ._resolve import resolve
-from ._tz import get_zone, localize
+from ._tz import explicit_transitions, get_zone, localize, tzif_data
 
 __all__ = ["DEFAULT_HORIZON", "Coverage", "Shortfall", "coverage", "coverage_text"]
 
@@ -346,50 +342,13 @@ def _date(value: datetime | None) -> str:
 # --------------------------------------------------------------------------- zones
 
 
-def _tzif(name: str) -> bytes | None:
-    """The TZif file zoneinfo reads for ``name``: the first on TZPATH, else tzdata's."""
-    for directory in zoneinfo.TZPATH:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            with open(path, "rb") as file:
-                return file.read()
-    try:
-        return resources.files("tzdata.zoneinfo").joinpath(name).read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
 def _last_explicit(data: bytes) -> datetime | None:
     """The last explicit transition of a TZif file; after it zoneinfo follows the file's
     footer rule (a POSIX TZ string: a fixed offset or a yearly DST rule)."""
-    if data[:4] != b"TZif":
+    changes = explicit_transitions(data)
+    if not changes:
         return None
-    at, size = 0, 4
-    if data[4:5] != b"\x00":  # version 2+: skip the 32-bit block, read the 64-bit one
-        at = _block_end(data, 0, 4)
-        size = 8
-    counts = struct.unpack(">6l", data[at + 20 : at + 44])
-    timecnt = counts[3]
-    if not timecnt:
-        return None
-    start = at + 44 + (timecnt - 1) * size
-    (seconds,) = struct.unpack(">q" if size == 8 else ">l", data[start : start + size])
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
-
-
-def _block_end(data: bytes, at: int, size: int) -> int:
-    counts: tuple[int, ...] = struct.unpack(">6l", data[at + 20 : at + 44])
-    isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = counts
-    return int(
-        at
-        + 44
-        + timecnt * (size + 1)
-        + typecnt * 6
-        + charcnt
-        + leapcnt * (size + 4)
-        + isstdcnt
-        + isutcnt
-    )
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=changes[-1][0])
 
 
 Change = tuple[datetime, timedelta, timedelta]  # UTC instant, offset before, offset after
@@ -411,7 +370,7 @@ def _zone_rule(name: str) -> tuple[datetime | None, datetime, tuple[Change, ...]
     zone = get_zone(name)
     if zone is UTC:
         return None, _MAX_UTC, ()
-    data = _tzif(name)
+    data = tzif_data(name)
     if data is None:  # unreadable: nothing is known to repeat, so no period
         return _MAX_UTC, _MAX_UTC, ()
     last = _last_explicit(data)

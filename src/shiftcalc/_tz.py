@@ -6,8 +6,12 @@ zone passed in by a caller is converted by name, so both libraries give the same
 
 from __future__ import annotations
 
+import os
+import struct
+import zoneinfo
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -18,10 +22,12 @@ __all__ = [
     "attach",
     "attach_offset",
     "detach",
+    "explicit_transitions",
     "get_zone",
     "is_utc",
     "localize",
     "naive_utc",
+    "tzif_data",
     "wall_clock",
 ]
 
@@ -130,3 +136,49 @@ def as_utc(naive: datetime) -> datetime:
 def naive_utc(instant: datetime) -> datetime:
     """The aware ``instant`` as a naive UTC reading."""
     return _NAIVE_EPOCH + (instant - _UTC_EPOCH)
+
+
+# --------------------------------------------------------------------------- zone files
+
+
+def tzif_data(name: str) -> bytes | None:
+    """The TZif file zoneinfo reads for ``name``: the first on TZPATH, else tzdata's (None
+    when there is none)."""
+    for directory in zoneinfo.TZPATH:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                return file.read()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(name).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def explicit_transitions(data: bytes) -> list[tuple[int, int]]:
+    """``(UTC seconds, new offset in seconds)`` of each explicit transition of a TZif file,
+    in order (version 2 or later: the 64-bit block; version 1: the 32-bit one); after the
+    last one zoneinfo follows the file's footer rule. Empty for what is not a TZif file."""
+    if data[:4] != b"TZif":
+        return []
+    changes, end = _tzif_block(data, 0, 4)
+    if data[4:5] != b"\x00":
+        changes, end = _tzif_block(data, end, 8)
+    return changes
+
+
+def _tzif_block(data: bytes, at: int, time_size: int) -> tuple[list[tuple[int, int]], int]:
+    """One data block's transitions, and where the block ends (RFC 8536 §3)."""
+    isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt = struct.unpack(
+        ">6l", data[at + 20 : at + 44]
+    )
+    at += 44
+    times = struct.unpack(
+        f">{timecnt}{'q' if time_size == 8 else 'l'}", data[at:][: timecnt * time_size]
+    )
+    at += timecnt * time_size
+    indices = data[at : at + timecnt]
+    at += timecnt
+    offsets = [struct.unpack(">l", data[at + 6 * i : at + 6 * i + 4])[0] for i in range(typecnt)]
+    at += 6 * typecnt + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt
+    return [(t, offsets[i]) for t, i in zip(times, indices, strict=True)], at
