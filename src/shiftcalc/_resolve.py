@@ -263,10 +263,7 @@ def resolve(
     >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
-    _check(schedule, profile, max_occurrences)
-    window = utc_window(window)
-    now = None if now is None else utc_instant(now, "now")
-    schedule = _utc_swaps(schedule)
+    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences)
     with _date_range(window):
         return _resolve(
             schedule, window, profile, durations, calendar_errors, now, max_occurrences
@@ -395,32 +392,40 @@ def layers(
 ) -> Layers:
     """The occurrences :func:`resolve` starts from over ``window`` (see :class:`Layers`),
     with its checks, conversions and limits (calendar errors raise)."""
-    _check(schedule, profile, max_occurrences)
-    window = utc_window(window)
-    now = None if now is None else utc_instant(now, "now")
-    schedule = _utc_swaps(schedule)
+    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences)
     unresolved: list[UnresolvedName] = []
+    spans: list[Span] = []
+    events: list[OncallEvent] = []
     with _date_range(window):
         if profile == "oncall":
             calendars = _oncall_calendars(schedule, window, "raise", [], unresolved)
             events = sweep_input(calendars, window, schedule.swaps, now, max_occurrences)
-            return Layers(
-                profile=profile,
-                window=window,
-                schedule=schedule,
-                events=tuple(events),
-                unresolved=tuple(unresolved),
+        else:
+            spans = _strict_input(
+                schedule, window, durations, "raise", max_occurrences, [], unresolved, False
             )
-        spans = _strict_input(
-            schedule, window, durations, "raise", max_occurrences, [], unresolved, False
-        )
     return Layers(
         profile=profile,
         window=window,
         schedule=schedule,
         spans=tuple(spans),
+        events=tuple(events),
         unresolved=tuple(unresolved),
     )
+
+
+def _prepared(
+    schedule: Schedule,
+    window: Window,
+    profile: Profile,
+    now: datetime | None,
+    max_occurrences: int,
+) -> tuple[Schedule, Window, datetime | None]:
+    """What resolving starts from: the arguments checked, instants in UTC, swaps too."""
+    _check(schedule, profile, max_occurrences)
+    window = utc_window(window)
+    now = None if now is None else utc_instant(now, "now")
+    return _utc_swaps(schedule), window, now
 
 
 def final_shifts(
