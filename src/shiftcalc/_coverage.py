@@ -34,6 +34,7 @@ from ._model import (
     validate,
 )
 from ._resolve import resolve
+from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
 
 __all__ = ["DEFAULT_HORIZON", "Coverage", "Shortfall", "coverage", "coverage_text"]
@@ -51,7 +52,7 @@ _CYCLE_HOURS = _CYCLE_DAYS * 24
 _CYCLE_MONTHS = 4800
 _MARGIN = timedelta(days=3)  # wall clock vs UTC, a DST change inside: no zone is a day off
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
-_ONCALL_CHUNK = timedelta(days=365)  # OnCall answers windows of at most 365 days
+_ONCALL_CHUNK = ONCALL_MAX_WINDOW  # OnCall answers windows of at most 365 days
 _MAX_TRANSITIONS = 200_000  # DST changes the short argument may enumerate
 _MAX_LISTED = timedelta(days=36525)  # explicit zone history it may read, every 3 days
 _MAX_REACH = timedelta(days=366)  # beyond a year-long shift, neighbourhoods hold many changes

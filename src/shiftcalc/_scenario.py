@@ -74,6 +74,7 @@ from ._model import (
 )
 
 __all__ = [
+    "ONCALL_MAX_WINDOW",
     "Scenario",
     "dump_scenario",
     "load_scenario",
@@ -81,6 +82,10 @@ __all__ = [
     "parse_shift",
     "parse_window",
 ]
+
+ONCALL_MAX_WINDOW = timedelta(days=365)
+"""The longest window OnCall's API answers (``MSG_WINDOW_SPAN``); streaming and coverage walk
+longer spans in windows of this length in the ``oncall`` profile."""
 
 # the names of OnCall's messages, importable from here as they always were
 _MESSAGES = (
@@ -888,7 +893,7 @@ def parse_window(data: Any, *, profile: Profile = "strict") -> Window:
     start, end = bounds
     if end < start:
         _fail("window.end", window["end"], MSG_WINDOW_ORDER)
-    if profile == "oncall" and end - start > timedelta(days=365):
+    if profile == "oncall" and end - start > ONCALL_MAX_WINDOW:
         _fail("window.end", window["end"], MSG_WINDOW_SPAN)
     return Window(start=start, end=end)
 

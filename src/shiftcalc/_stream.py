@@ -37,7 +37,7 @@ from ._model import (
     validate,
 )
 from ._resolve import CalendarErrors, Handoff, Resolution, expand, resolve
-from ._scenario import Scenario, dump_scenario
+from ._scenario import ONCALL_MAX_WINDOW, Scenario, dump_scenario
 
 __all__ = [
     "CHUNK_OCCURRENCES",
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 CURSOR_VERSION = 1
-ONCALL_CHUNK = timedelta(days=365)
+ONCALL_CHUNK = ONCALL_MAX_WINDOW  # a name of its own: tests shorten it
 """The oncall stream's window: the longest final_shifts window Grafana OnCall answers."""
 CHUNK_OCCURRENCES = 50_000
 """A strict chunk expands at most this many occurrences before it is cut smaller (memory)."""
