@@ -582,3 +582,28 @@ def test_swap_order_and_users() -> None:
     swap |= {"swap_end": "2024-01-03T00:00:00Z", "benefactor": "mallory"}
     error = rejection(scenario(SINGLE, users=USERS, swaps=[swap]))
     assert (error.field, error.reason) == ("swaps[0].benefactor", "unknown user")
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value"),
+    [("durations", "bogus"), ("calendar_errors", "bogus"), ("max_occurrences", True)],
+)
+def test_resolve_refuses_unknown_option_values_by_name(keyword: str, value: object) -> None:
+    """One check of the options every entry point takes: resolve accepted these silently
+    (an unknown ``durations`` read as wall clock); streams and coverage refused them."""
+    from datetime import UTC, datetime
+
+    import shiftcalc
+
+    window = shiftcalc.Window(
+        start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC)
+    )
+    for call in (
+        lambda: shiftcalc.resolve(shiftcalc.Schedule(), window, **{keyword: value}),  # type: ignore[arg-type]
+        lambda: shiftcalc.iter_final_shifts(
+            shiftcalc.Schedule(), window.start, **{keyword: value}
+        ),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(shiftcalc.ValidationError) as caught:
+            call()
+        assert caught.value.field == keyword

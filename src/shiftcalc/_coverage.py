@@ -31,9 +31,8 @@ from ._model import (
     Shift,
     Window,
     utc_instant,
-    validate,
 )
-from ._resolve import resolve
+from ._resolve import check_arguments, resolve
 from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
 
@@ -464,7 +463,7 @@ def coverage(
     quirks are not shown to repeat): it checks ``[since, until)`` or ``[since, since +
     horizon)`` in windows of 365 days, what OnCall shows window by window.
     """
-    validate(schedule, profile=profile)
+    check_arguments(schedule, profile, max_occurrences, durations)
     start = utc_instant(since, "since")
     end = _MAX_UTC if until is None else utc_instant(until, "until")
     if end <= start:
@@ -473,8 +472,6 @@ def coverage(
         raise ValidationError("min_users", min_users, "must be a positive integer")
     if not isinstance(horizon, timedelta) or horizon <= timedelta(0):
         raise ValidationError("horizon", horizon, "must be a positive timedelta")
-    if durations not in ("wall", "elapsed"):
-        raise ValidationError("durations", durations, "expected 'wall' or 'elapsed'")
     check = _Check(schedule, start, end, min_users, profile, durations, max_occurrences, horizon)
     if profile == "oncall":
         return check.bounded(None, ("oncall: no period argument, checked window by window",))

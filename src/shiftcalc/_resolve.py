@@ -127,11 +127,24 @@ def _unpickled(
     )
 
 
-def _check(schedule: Schedule, profile: str, max_occurrences: int = MAX_OCCURRENCES) -> None:
-    """The arguments every entry point takes, checked before any work (the schedule once)."""
+def check_arguments(
+    schedule: Schedule,
+    profile: str,
+    max_occurrences: int = MAX_OCCURRENCES,
+    durations: str = "wall",
+    calendar_errors: str = "raise",
+) -> None:
+    """The arguments every entry point takes (resolve, the queries, streams, coverage),
+    checked before any work, each refusal naming its argument."""
     validate(schedule, profile=profile)  # type: ignore[arg-type]  # validate checks the name
-    if not isinstance(max_occurrences, int) or max_occurrences < 1:
+    if isinstance(max_occurrences, bool) or not isinstance(max_occurrences, int):
         raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
+    if max_occurrences < 1:
+        raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
+    if durations not in ("wall", "elapsed"):
+        raise ValidationError("durations", durations, "expected 'wall' or 'elapsed'")
+    if calendar_errors not in ("raise", "skip"):
+        raise ValidationError("calendar_errors", calendar_errors, "expected 'raise' or 'skip'")
 
 
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
@@ -204,7 +217,7 @@ def expand(
     iCalendar texts alike. More than ``max_occurrences`` occurrences of the shifts is a
     ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
-    _check(schedule, profile, max_occurrences)
+    check_arguments(schedule, profile, max_occurrences, durations)
     window = utc_window(window)
     with _date_range(window):
         ical_primary, ical_overrides = _ical_records(schedule, window, profile)
@@ -263,7 +276,9 @@ def resolve(
     >>> [(row.user, row.start.day, row.end.day) for row in rows]
     [('alice', 1, 8), ('bob', 8, 15)]
     """
-    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences)
+    schedule, window, now = _prepared(
+        schedule, window, profile, now, max_occurrences, durations, calendar_errors
+    )
     with _date_range(window):
         return _resolve(
             schedule, window, profile, durations, calendar_errors, now, max_occurrences
@@ -392,7 +407,7 @@ def layers(
 ) -> Layers:
     """The occurrences :func:`resolve` starts from over ``window`` (see :class:`Layers`),
     with its checks, conversions and limits (calendar errors raise)."""
-    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences)
+    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences, durations)
     unresolved: list[UnresolvedName] = []
     spans: list[Span] = []
     events: list[OncallEvent] = []
@@ -420,9 +435,11 @@ def _prepared(
     profile: Profile,
     now: datetime | None,
     max_occurrences: int,
+    durations: str = "wall",
+    calendar_errors: str = "raise",
 ) -> tuple[Schedule, Window, datetime | None]:
     """What resolving starts from: the arguments checked, instants in UTC, swaps too."""
-    _check(schedule, profile, max_occurrences)
+    check_arguments(schedule, profile, max_occurrences, durations, calendar_errors)
     window = utc_window(window)
     now = None if now is None else utc_instant(now, "now")
     return _utc_swaps(schedule), window, now
@@ -458,7 +475,7 @@ def on_call_at(
     Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
     which nobody is on call at the exact instant of a hand-off.
     """
-    _check(schedule, profile)
+    check_arguments(schedule, profile)
     at = utc_instant(at, "at")
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events

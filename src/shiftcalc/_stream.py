@@ -34,9 +34,8 @@ from ._model import (
     UnresolvedName,
     Window,
     utc_instant,
-    validate,
 )
-from ._resolve import CalendarErrors, Handoff, Resolution, expand, resolve
+from ._resolve import CalendarErrors, Handoff, Resolution, check_arguments, expand, resolve
 from ._scenario import ONCALL_MAX_WINDOW, Scenario, dump_scenario
 
 __all__ = [
@@ -247,13 +246,7 @@ def _plan(
     max_occurrences: int,
 ) -> _Plan:
     """The stream's arguments checked up front, each refusal naming its argument."""
-    validate(schedule, profile=profile)
-    if type(max_occurrences) is not int or max_occurrences < 1:
-        raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
-    if durations not in ("wall", "elapsed"):
-        raise ValidationError("durations", durations, "expected 'wall' or 'elapsed'")
-    if calendar_errors not in ("raise", "skip"):
-        raise ValidationError("calendar_errors", calendar_errors, "expected 'raise' or 'skip'")
+    check_arguments(schedule, profile, max_occurrences, durations, calendar_errors)
     first = utc_instant(start, "start")
     last = None if end is None else utc_instant(end, "end")
     if last is not None and last < first:
