@@ -175,6 +175,22 @@ def test_svg_colours_are_stable_and_differ_between_neighbours() -> None:
     assert again == svg
 
 
+def test_svg_gives_every_user_its_own_colour_up_to_the_palette() -> None:
+    """With at most 12 users, no two share a colour: over a year the example's five users are
+    all drawn, and bob and dave once came out the same orange (only neighbours differed)."""
+    scenario, _ = load(EXAMPLE)
+    window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2025, 1, 1, tzinfo=UTC))
+    resolution = shiftcalc.resolve(scenario.schedule, window)
+    svg = shiftcalc.timeline_svg(resolution, scenario.schedule)
+    colours = {
+        block.attrib["data-user"]: block.attrib["fill"]
+        for block in blocks_of(svg)
+        if block.get("data-user")
+    }
+    assert len(colours) == 5
+    assert len(set(colours.values())) == len(colours)
+
+
 def test_svg_is_the_same_bytes_in_every_process() -> None:
     """Colours come from a hash of the user id that does not change between runs (not
     Python's salted ``hash``): two processes with different hash seeds write the same bytes."""
@@ -433,6 +449,25 @@ def test_svg_draws_every_change_of_offset_in_a_long_window() -> None:
     assert (
         first.text == "2020-03-29 01:00 GMT becomes 02:00 BST (UTC+01:00) = 2020-03-29T01:00:00Z"
     )
+
+
+@pytest.mark.parametrize("days", [1, 7, 14, 31, 92, 366, 3000])
+def test_svg_tick_labels_end_inside_the_drawing(days: int) -> None:
+    """Every tick label, read at 0.62 em a character (more than a sans-serif's average), ends
+    before the drawing's right edge (the window's last tick once ran its label off it), and
+    the ticks keep their labels elsewhere."""
+    scenario, _ = load(EXAMPLE)
+    start = datetime(2024, 3, 25, tzinfo=UTC)
+    window = Window(start=start, end=start + timedelta(days=days))
+    svg = shiftcalc.timeline_svg(shiftcalc.resolve(scenario.schedule, window), scenario.schedule)
+    root = ET.fromstring(svg)
+    width = float(root.attrib["width"])
+    labels = [text for text in root.iter(f"{SVG}text") if text.get("font-size") == "9"]
+    assert len(labels) >= 3
+    for label in labels:
+        assert label.text is not None
+        end = float(label.attrib["x"]) + 0.62 * 9 * len(label.text)
+        assert end <= width, (label.text, end, width)
 
 
 def test_svg_overlapping_blocks_take_their_own_sub_rows() -> None:

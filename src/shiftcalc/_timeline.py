@@ -294,8 +294,11 @@ def _preferred(user: str) -> int:
 
 
 def _colors(users: Sequence[str], lanes: tuple[Lane, ...]) -> dict[str, int]:
-    """A palette index per user: its hashed index unless a neighbour (the next block in a
-    lane) already took it, then the next free one; users in order of (hashed index, id)."""
+    """A palette index per user: its hashed index unless another user already took it, then
+    the next free one; users in order of (hashed index, id). With more users than colours,
+    only neighbours (the next block in a lane) must differ: two colours alike are then kept
+    apart in the picture."""
+    distinct = len(users) <= len(PALETTE)
     neighbours: dict[str, set[str]] = {user: set() for user in users}
     for lane in lanes:
         people = [block.user for block in lane.blocks if block.user is not None]
@@ -305,7 +308,10 @@ def _colors(users: Sequence[str], lanes: tuple[Lane, ...]) -> dict[str, int]:
                 neighbours[b].add(a)
     colors: dict[str, int] = {}
     for user in sorted(users, key=lambda user: (_preferred(user), user)):
-        used = {colors[other] for other in neighbours[user] if other in colors}
+        if distinct:
+            used = set(colors.values())
+        else:
+            used = {colors[other] for other in neighbours[user] if other in colors}
         first = _preferred(user)
         colors[user] = next(
             (c for c in (first + k for k in range(len(PALETTE))) if c % len(PALETTE) not in used),

@@ -56,6 +56,9 @@ _TICKS = (
     ("1000 years", 365250 * _DAY),
 )
 MAX_TICKS = 40
+WIDTH = LEFT + PLOT + 20  # the drawing's width: a margin right of the plot
+LABEL_EM = 0.62
+"""A generous average advance of a sans-serif character, in em: tick labels are placed by it."""
 
 
 def timeline_svg(
@@ -145,7 +148,7 @@ def _svg(blocks: Blocks) -> str:
         y += height + LANE_GAP
     axis = _axis_svg(blocks, y)
     legend, height = _legend_svg(blocks, y + 16)
-    total_width = LEFT + PLOT + 20
+    total_width = WIDTH
     out.append('<?xml version="1.0" encoding="UTF-8"?>')
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(total_width)}" '
@@ -272,9 +275,12 @@ def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
             f'<line x1="{x}" y1="{_num(TOP - 12)}" x2="{x}" y2="{_num(bottom)}" class="tick">'
             f"<title>{escape(zone_text(instant, zone))} = {_utc_text(instant)}</title></line>"
         )
-        if count % every == 0:
-            label = escape(_tick_label(name, wall))
-            out.append(f'<text x="{x}" y="{_num(TOP - 16)}" font-size="9">{label}</text>')
+        label = _tick_label(name, wall)
+        # a label that would run past the drawing's right edge (the window's last tick) is
+        # left out: the tick and its title still mark the instant
+        if count % every == 0 and float(x) + LABEL_EM * 9 * len(label) <= WIDTH:
+            text = escape(label)
+            out.append(f'<text x="{x}" y="{_num(TOP - 16)}" font-size="9">{text}</text>')
     for lo, hi in changes if len(changes) <= MAX_CHANGES else ():
         at = change_instant(lo, hi, zone)
         xd = _num(_x(at, blocks))
