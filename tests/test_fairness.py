@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import shiftcalc
 from shiftcalc import FinalEvent, Weights, Window, quality_report
 from shiftcalc.__main__ import main
-from shiftcalc._fairness import classify, fairness, gini
+from shiftcalc._fairness import Classifier, classify, fairness, gini
 
 LONDON = "Europe/London"
 H = 3600
@@ -210,6 +211,53 @@ def test_classification_matches_minute_sampling(
     assert split.weighted == pytest.approx(weighted, abs=1e-6)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 3 * 365 * 24 * 60),
+    st.integers(0, 400 * 24 * 60),
+    st.sampled_from([*SAMPLED_ZONES, "Pacific/Apia", "Africa/Casablanca"]),
+    _weights(),
+)
+# Santiago's 2023-04-01 (a Saturday) lasts 25 h (24:00 -> 23:00): first the stretch of the
+# fuzzing run that found a 24-hour test, then one starting at that day's midnight, so that it
+# would be the first weekend day classified (and Sunday would add its 25 hours)
+@example(0, 73622, "America/Santiago", Weights())
+@example(129_780, 3 * 24 * 60, "America/Santiago", Weights())
+def test_whole_steady_days_add_up_like_their_pieces(
+    offset: int, length: int, zone_name: str, weights: Weights
+) -> None:
+    """The whole-day shortcut (a steady day adds the figures of the first day of its kind)
+    gives what classifying every piece of every day gives, over stretches of up to 400 days
+    from 2023 to 2026 in zones with DST at midnight, of 30 minutes and of two hours, a
+    skipped day (Apia) and Ramadan changes (Casablanca); the first stretch of each test is
+    a fresh classifier, the second shares its days with the first, as a report's users do."""
+    zone = ZoneInfo(zone_name)
+    weights = replace(weights, holidays=frozenset(_shifted(weights.holidays)))
+    start = _utc(2023, 1, 1) + timedelta(minutes=offset)
+    end = start + timedelta(minutes=length)
+    classifier = Classifier(weights, zone)
+    for lo, hi in ((start, end), (start + timedelta(days=3), end + timedelta(days=40))):
+        split = classifier.split(lo, hi)
+        expected = [0.0] * 5
+        for a, b in Classifier(weights, zone).pieces(lo, hi):
+            local = a.astimezone(zone)
+            length_h = (b - a).total_seconds() / 3600
+            expected[0] += length_h
+            expected[1] += length_h * weights.night(local.time())
+            if local.date() in weights.holidays:
+                expected[3] += length_h
+            elif local.weekday() >= 5:
+                expected[2] += length_h
+            expected[4] += length_h * weights.factor(local)
+        got = [split.hours, split.night, split.weekend, split.holiday, split.weighted]
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+def _shifted(days: frozenset[date]) -> list[date]:
+    """The drawn holidays (around 2024's first months) spread over 2023-2026 as well."""
+    return [*days, *(day + timedelta(days=400) for day in days)]
+
+
 @given(st.lists(st.floats(0, 1e6), max_size=12))
 def test_gini_is_the_mean_absolute_difference_over_twice_the_mean(values: list[float]) -> None:
     """Brute force: sum over all ordered pairs of |x_i - x_j| / (2 n^2 mean)."""
@@ -288,6 +336,22 @@ def test_bad_weights_are_refused_by_field(kwargs: dict[str, Any], field: str) ->
     assert caught.value.field == field
 
 
+def test_eleven_users_for_a_decade_are_classified() -> None:
+    """Honest work is answered, not refused: eleven users on call together for ten years
+    (40,181 days summed, past the old limit of 36,525), each with every hour counted and
+    the weekend hours of ten years' weekends."""
+    window = Window(start=_utc(2020, 1, 1), end=_utc(2030, 1, 1))
+    users = tuple(f"u{k:02d}" for k in range(11))
+    event = FinalEvent(start=window.start, end=window.end, users=users)
+    figures = fairness([event], window, weights=Weights(zone="UTC"))
+    days = (window.end - window.start).days
+    weekend_days = sum((date(2020, 1, 1) + timedelta(days=k)).weekday() >= 5 for k in range(days))
+    assert len(figures.users) == 11
+    for user in figures.users:
+        assert user.hours == pytest.approx(24 * days)
+        assert user.weekend_hours == pytest.approx(24 * weekend_days)
+
+
 def test_too_many_holidays_refused() -> None:
     """More than a century of holiday dates is not a calendar of public holidays."""
     many = [date(1900, 1, 1) + timedelta(days=k) for k in range(36_526)]
@@ -363,7 +427,7 @@ def test_cli_holidays_option_as_dates_or_calendar(
 
 def test_quality_report_fairness_is_computed_on_first_use_with_errors_up_front() -> None:
     """The report's fairness equals fairness() of its events; its input is checked when the
-    report is made (a bad zone or a century on call raises then), the day-by-day work waits
+    report is made (a bad zone or centuries on call raise then), the day-by-day work waits
     for the first use."""
     start = _utc(2024, 1, 1)
     window = Window(start=start, end=start + timedelta(days=14))
@@ -377,8 +441,8 @@ def test_quality_report_fairness_is_computed_on_first_use_with_errors_up_front()
     with pytest.raises(shiftcalc.ValidationError) as caught:
         quality_report(events, window, zone="Mars/Olympus")
     assert caught.value.field == "zone"
-    century = Window(start=start, end=start + timedelta(days=40_000))
-    forever = (FinalEvent(start=start, end=century.end, users=("a",)),)
+    centuries = Window(start=start, end=start + timedelta(days=100_001))
+    forever = (FinalEvent(start=start, end=centuries.end, users=("a",)),)
     with pytest.raises(shiftcalc.ValidationError) as caught:
-        quality_report(forever, century)
+        quality_report(forever, centuries)
     assert caught.value.field == "window"

@@ -45,8 +45,9 @@ __all__ = [
     "is_night",
 ]
 
-MAX_WEIGHTED_DAYS = 36_525
-"""Time is classified day by day: at most 100 years of (summed) time is classified."""
+MAX_WEIGHTED_DAYS = 100_000
+"""Time is classified day by day: at most 100,000 days (274 years) of time on call, summed over
+users (about a second: a steady day after the first of its kind costs a few microseconds)."""
 MAX_HOLIDAYS = 36_525
 """At most 100 years of holiday dates: more is not a calendar of public holidays."""
 
@@ -197,14 +198,21 @@ def _transition(lo: datetime, hi: datetime, zone: tzinfo) -> datetime | None:
 class Classifier:
     """Classifies time for one ``weights`` and zone; each local day's cuts (its midnights,
     both readings of each night bound, the zone's offset change) are found once and reused by
-    every span that crosses the day (every user of a report shares the same days)."""
+    every span that crosses the day (every user of a report shares the same days).
 
-    __slots__ = ("_days", "_locals", "weights", "zone")
+    A whole day with a steady offset (its midnight to the next, 24 hours, no change) splits
+    like every other steady day of its kind (weekday, weekend, holiday): the first one is
+    classified piece by piece and the others add its figures, so a long stretch costs a
+    couple of offset readings a day instead of its pieces."""
+
+    __slots__ = ("_days", "_locals", "_steady_days", "_whole", "weights", "zone")
 
     def __init__(self, weights: Weights, zone: tzinfo) -> None:
         self.weights, self.zone = weights, zone
         self._days: dict[date, tuple[datetime, tuple[datetime, ...]]] = {}
         self._locals: dict[datetime, datetime] = {}
+        self._steady_days: dict[date, tuple[datetime, int] | None] = {}
+        self._whole: dict[int, list[float]] = {}  # kind -> a steady day's figures
 
     def _day(self, day: date) -> tuple[datetime, tuple[datetime, ...]]:
         """The instant the day ends (next local midnight) and its cuts, sorted."""
@@ -230,40 +238,90 @@ class Classifier:
             local = self._locals[at] = _local(at, self.zone)
         return local
 
+    def _day_pieces(
+        self, day: date, start: datetime, end: datetime
+    ) -> tuple[datetime, list[datetime]]:
+        """Where ``day`` ends, and the cut points of ``[start, end)``'s part in it."""
+        day_end, cuts = self._day(day)
+        lo, hi = start, min(end, day_end)
+        if lo >= hi:
+            return day_end, []
+        inside = cuts[bisect.bisect_right(cuts, lo) : bisect.bisect_left(cuts, hi)]
+        points = [lo, *inside, hi]
+        if cuts and lo < cuts[0]:  # before the day's first cut: its own offset check
+            change = _transition(lo, min(cuts[0], hi), self.zone)
+            if change is not None:
+                points = sorted({*points, change})
+        return day_end, points
+
     def pieces(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
         """``[start, end)`` cut wherever a category may change."""
         day = _local(start, self.zone).date()
         while True:
-            day_end, cuts = self._day(day)
-            lo, hi = start, min(end, day_end)
-            if lo < hi:
-                inside = cuts[bisect.bisect_right(cuts, lo) : bisect.bisect_left(cuts, hi)]
-                points = [lo, *inside, hi]
-                if cuts and lo < cuts[0]:  # before the day's first cut: its own offset check
-                    change = _transition(lo, min(cuts[0], hi), self.zone)
-                    if change is not None:
-                        points = sorted({*points, change})
-                yield from itertools.pairwise(points)
+            day_end, points = self._day_pieces(day, start, end)
+            yield from itertools.pairwise(points)
             if day_end >= end or day == date.max:
                 return
             start, day = max(start, day_end), day + _DAY
 
-    def split(self, start: datetime, end: datetime) -> Split:
-        """The hours of ``[start, end)`` by category."""
+    def _steady(self, day: date) -> tuple[datetime, int] | None:
+        """``day``'s first instant and kind (0 weekday, 1 weekend, 2 holiday) when it is a
+        steady day: it starts at midnight and has one offset from there to the instant 24
+        hours later, both ends included (offset changes are days apart, ``_tz``: equal
+        offsets at both ends mean none between), so the next midnight is that instant (a
+        change at the day's last midnight, as Santiago's, makes a 23- or 25-hour day). Found
+        once per day for every span."""
+        if day in self._steady_days:
+            return self._steady_days[day]
+        found: tuple[datetime, int] | None = None
+        if date.min < day < date.max:
+            start = _instant(day, time(0), self.zone)
+            local = _local(start, self.zone)
+            steady = _offset(start + _DAY, self.zone) == local.utcoffset()
+            if steady and local.date() == day and local.time() == time(0):
+                kind = 1 if day.weekday() >= 5 else 0
+                found = (start, 2 if day in self.weights.holidays else kind)
+        self._steady_days[day] = found
+        return found
+
+    def _classify(self, points: list[datetime], into: list[float]) -> None:
+        """Adds the pieces between ``points`` to the figures ``into`` (hours, night,
+        weekend, holiday, weighted), piece by piece."""
         weights, holidays = self.weights, self.weights.holidays
-        hours = night = weekend = holiday = weighted = 0.0
-        for lo, hi in self.pieces(start, end):
+        for lo, hi in itertools.pairwise(points):
             local = self._wall(lo)
             length = (hi - lo).total_seconds() / 3600
-            hours += length
+            into[0] += length
             if weights.night(local.time()):
-                night += length
+                into[1] += length
             day = local.date()
             if day in holidays:
-                holiday += length
+                into[3] += length
             elif day.weekday() >= 5:
-                weekend += length
-            weighted += length * weights.factor(local)
+                into[2] += length
+            into[4] += length * weights.factor(local)
+
+    def split(self, start: datetime, end: datetime) -> Split:
+        """The hours of ``[start, end)`` by category."""
+        into = [0.0] * 5
+        day = _local(start, self.zone).date()
+        while start < end:
+            steady = self._steady(day)
+            if steady is None or steady[0] != start or end - start < _DAY:
+                day_end, points = self._day_pieces(day, start, end)
+                self._classify(points, into)
+            else:
+                day_end, kind = start + _DAY, steady[1]
+                whole = self._whole.get(kind)
+                if whole is None:  # the first steady day of its kind, piece by piece
+                    whole = self._whole[kind] = [0.0] * 5
+                    self._classify(self._day_pieces(day, start, end)[1], whole)
+                for i, value in enumerate(whole):
+                    into[i] += value
+            if day == date.max:
+                break
+            start, day = max(start, day_end), day + _DAY
+        hours, night, weekend, holiday, weighted = into
         return Split(hours=hours, night=night, weekend=weekend, holiday=holiday, weighted=weighted)
 
 

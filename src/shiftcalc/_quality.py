@@ -79,7 +79,7 @@ def quality_report(
     defaults).
 
     Raises:
-        ValidationError: bad ``weights`` or ``zone``, or over 36,525 days of time on call
+        ValidationError: bad ``weights`` or ``zone``, or over 100,000 days of time on call
             (summed over users) to classify, day by day, for the fairness figures.
 
     >>> from datetime import datetime, UTC
