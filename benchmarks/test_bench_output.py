@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from shiftcalc import final_shifts_document, load_scenario, resolve, to_json
+from shiftcalc import final_shifts_document, final_shifts_json, load_scenario, resolve, to_json
 from test_bench_resolve import YEAR
 
 
@@ -35,3 +35,11 @@ def test_json_document_realistic_year(benchmark: Any, year: Any) -> None:
     scenario, rows = year
     text = benchmark(lambda: to_json(final_shifts_document(rows, scenario.schedule)))
     assert json.loads(text)["count"] == len(rows) > 500
+
+
+def test_json_text_realistic_year(benchmark: Any, year: Any) -> None:
+    """The writing as the CLI does it: final_shifts_json, straight from the rows."""
+    benchmark.group = "realistic year: resolve vs JSON document"
+    scenario, rows = year
+    text = benchmark(lambda: final_shifts_json(rows, scenario.schedule))
+    assert text == to_json(final_shifts_document(rows, scenario.schedule))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shiftcalc import (
     FinalShift,
@@ -16,7 +20,7 @@ from shiftcalc import (
     table,
     to_json,
 )
-from shiftcalc._output import SHIFTS_CSV_COLUMNS
+from shiftcalc._output import SHIFTS_CSV_COLUMNS, final_shifts_json, utc_text
 
 SCHEDULE = Schedule(
     time_zone="Europe/London",
@@ -141,3 +145,44 @@ def test_table_in_summer_time() -> None:
 def test_empty_table_has_a_header() -> None:
     """No rows: the header and the rule only."""
     assert len(table([], SCHEDULE).splitlines()) == 2
+
+
+# Instants over the whole range, with microseconds, in zones with DST (both folds), fixed
+# offsets and UTC: what rows can hold.
+INSTANTS = st.builds(
+    lambda naive, zone, fold: naive.replace(tzinfo=zone, fold=fold),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.sampled_from([UTC, ZoneInfo("Europe/London"), timezone(timedelta(hours=-5, minutes=-30))]),
+    st.integers(0, 1),
+)
+NAMES = st.text(max_size=6)  # any code point: quotes, controls, non-ASCII, lone surrogates
+
+
+@given(INSTANTS)
+def test_utc_text_is_the_iso_form_to_the_second(value: datetime) -> None:
+    """The one writer of UTC instants: isoformat's text cut to the second, with Z (a 4-digit
+    year: strftime writes the year 500 as "500" on glibc; conflicts once used it)."""
+    assert utc_text(value) == value.astimezone(UTC).isoformat()[:19] + "Z"
+
+
+@given(
+    st.lists(st.tuples(NAMES, NAMES, st.none() | NAMES), max_size=4),
+    st.lists(st.tuples(st.integers(0, 5), INSTANTS, INSTANTS), max_size=12),
+)
+def test_final_shifts_json_is_the_documents_json_text(
+    users: list[tuple[str, str, str | None]], rows: list[tuple[int, datetime, datetime]]
+) -> None:
+    """What the CLI writes, straight from the rows, is the document's ``json.dumps`` text,
+    byte for byte: users with and without a directory entry (ids, names and e-mails of any
+    code points), rows in any order, instants repeated between rows."""
+    directory = tuple(  # ids, usernames and e-mails unique (the directory requires it)
+        User(id=f"{pk}~{i}", username=f"{name}~{i}", email=None if e is None else f"{e}~{i}@x")
+        for i, (pk, name, e) in enumerate(users)
+    )
+    schedule = Schedule(users=directory)
+    ids = [u.id for u in schedule.users] + ["nobody-listed"]
+    shifts = [FinalShift(user=ids[k % len(ids)], start=start, end=end) for k, start, end in rows]
+    document = final_shifts_document(shifts, schedule)
+    expected = json.dumps(document, indent=2) + "\n"
+    assert final_shifts_json(shifts, schedule) == expected
+    assert to_json(document) == expected

@@ -1,9 +1,9 @@
 """shiftcalc: on-call schedule computation — shift definitions in, who is on call when out.
 
 Load a scenario with :func:`load_scenario` (or build the values and :func:`validate` them);
-write results with :func:`final_shifts_document`, :func:`hours_report_csv`, :func:`shifts_csv`
-or :func:`table`. The value types are frozen dataclasses; every error is a
-:class:`ShiftcalcError`.
+write results with :func:`final_shifts_json` (or :func:`final_shifts_document` as a dict),
+:func:`hours_report_csv`, :func:`shifts_csv` or :func:`table`. The value types are frozen
+dataclasses; every error is a :class:`ShiftcalcError`.
 """
 
 from dataclasses import is_dataclass as _is_dataclass
@@ -58,7 +58,14 @@ from ._model import (
     Window,
     validate,
 )
-from ._output import final_shifts_document, hours_report_csv, shifts_csv, table, to_json
+from ._output import (
+    final_shifts_document,
+    final_shifts_json,
+    hours_report_csv,
+    shifts_csv,
+    table,
+    to_json,
+)
 from ._quality import QualityReport, quality_report
 from ._recurrence import RecurrenceRule, occurrences
 from ._resolve import (
@@ -158,6 +165,7 @@ __all__ = [
     "explanation_text",
     "final_shifts",
     "final_shifts_document",
+    "final_shifts_json",
     "gaps",
     "holidays_from_ical",
     "hours_on_call",

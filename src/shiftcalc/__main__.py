@@ -49,7 +49,7 @@ from ._explain import explain, explanation_document, explanation_text
 from ._fairness import holiday_weights
 from ._model import PROFILES, Profile, Window
 from ._output import (
-    final_shifts_document,
+    final_shifts_json,
     hours_report_csv,
     quality_document,
     shifts_csv,
@@ -175,7 +175,7 @@ def _render(
     """The resolution in the output format ``fmt`` (``weights``: the quality report's)."""
     rows = resolution.shifts
     if fmt == "json":
-        return to_json(final_shifts_document(rows, schedule))
+        return final_shifts_json(rows, schedule)
     if fmt == "csv":
         return shifts_csv(rows, schedule)
     if fmt == "hours":

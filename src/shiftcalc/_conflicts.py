@@ -14,12 +14,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from ._errors import CalendarError, ValidationError
 from ._fairness import merge
 from ._model import Profile, Schedule, Window, utc_instant, utc_window
+from ._output import utc_text
 from ._resolve import resolve
 from ._scenario import Scenario, parse_window
 
@@ -268,22 +269,18 @@ def read_time_off(data: Any) -> dict[str, list[tuple[datetime, datetime]]]:
     return found
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def conflicts_document(found: Sequence[Conflict], window: Window, names: Sequence[str]) -> Any:
     """The conflicts as a JSON-ready object; ``names`` label the schedules (file names)."""
     return {
-        "window": {"start": _utc(window.start), "end": _utc(window.end)},
+        "window": {"start": utc_text(window.start), "end": utc_text(window.end)},
         "conflicts": [
             {
                 "kind": c.kind,
                 "user": c.user,
                 "user_ids": list(c.user_ids),
                 "schedules": [names[i] for i in c.schedules],
-                "start": _utc(c.start),
-                "end": _utc(c.end),
+                "start": utc_text(c.start),
+                "end": utc_text(c.end),
                 "hours": round((c.end - c.start).total_seconds() / 3600, 4),
             }
             for c in found
@@ -296,7 +293,7 @@ def conflicts_table(found: Sequence[Conflict], names: Sequence[str]) -> str:
     if not found:
         return "no conflicts\n"
     lines = [
-        f"{c.kind:<8}  {c.user}  {_utc(c.start)} -> {_utc(c.end)}  "
+        f"{c.kind:<8}  {c.user}  {utc_text(c.start)} -> {utc_text(c.end)}  "
         + " + ".join(names[i] for i in c.schedules)
         for c in found
     ]

@@ -21,6 +21,7 @@ from operator import itemgetter
 from ._errors import ValidationError
 from ._fairness import MAX_WEIGHTED_DAYS, Weights, classify
 from ._model import FinalShift, Profile, Schedule, Window, utc_window
+from ._output import utc_text
 from ._resolve import Handoff, resolve
 from ._scenario import Scenario
 from ._tz import get_zone
@@ -585,10 +586,6 @@ def _names(before: Schedule, after: Schedule) -> dict[str, str]:
     return names
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()[:19] + "Z"
-
-
 def _hours(value: timedelta) -> float:
     return round(value.total_seconds() / 3600, 4)
 
@@ -602,19 +599,19 @@ def diff_document(result: Diff, before: Schedule, after: Schedule) -> dict[str, 
         return [names.get(user, user) for user in users]
 
     def handoff(h: Handoff) -> dict[str, object]:
-        return {"at": _utc(h.at), "before": who(h.before), "after": who(h.after)}
+        return {"at": utc_text(h.at), "before": who(h.before), "after": who(h.after)}
 
     return {
         "identical": result.identical,
         "profile": result.profile,
-        "window": {"start": _utc(result.window.start), "end": _utc(result.window.end)},
+        "window": {"start": utc_text(result.window.start), "end": utc_text(result.window.end)},
         "first_difference": None
         if result.first_difference is None
-        else _utc(result.first_difference),
+        else utc_text(result.first_difference),
         "changes": [
             {
-                "start": _utc(c.start),
-                "end": _utc(c.end),
+                "start": utc_text(c.start),
+                "end": utc_text(c.end),
                 "before": who(c.before),
                 "after": who(c.after),
             }
@@ -636,8 +633,8 @@ def diff_document(result: Diff, before: Schedule, after: Schedule) -> dict[str, 
             "removed": [handoff(h) for h in result.removed],
             "moved": [
                 {
-                    "from": _utc(m.was),
-                    "to": _utc(m.now),
+                    "from": utc_text(m.was),
+                    "to": utc_text(m.now),
                     "by_hours": _hours(m.by),
                     "before": who(m.before),
                     "after": who(m.after),
@@ -680,12 +677,12 @@ def diff_csv(result: Diff, before: Schedule, after: Schedule) -> str:
 
     lines: list[tuple[object, ...]] = []
     for c in result.changes:
-        lines.append(("change", _utc(c.start), _utc(c.end), who(c.before), who(c.after)))
+        lines.append(("change", utc_text(c.start), utc_text(c.end), who(c.before), who(c.after)))
     for kind, handoffs in (("removed", result.removed), ("added", result.added)):
         for h in handoffs:
-            lines.append((kind, _utc(h.at), "", who(h.before), who(h.after)))
+            lines.append((kind, utc_text(h.at), "", who(h.before), who(h.after)))
     for m in result.moved:
-        lines.append(("moved", _utc(m.was), _utc(m.now), who(m.before), who(m.after)))
+        lines.append(("moved", utc_text(m.was), utc_text(m.now), who(m.before), who(m.after)))
     for d in result.users:
         name = names.get(d.user, d.user)
         gained, lost = _hours(d.gained), _hours(d.lost)
@@ -728,7 +725,7 @@ def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
     def who(users: Users) -> str:
         return ", ".join(names.get(user, user) for user in users) or "(nobody)"
 
-    span = f"{_utc(result.window.start)} to {_utc(result.window.end)} ({result.profile})"
+    span = f"{utc_text(result.window.start)} to {utc_text(result.window.end)} ({result.profile})"
     if result.identical:
         return f"identical over {span}\n"
     zone_name = after.time_zone
@@ -747,13 +744,13 @@ def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
             (
                 _local_text(c.start, zone),
                 _local_text(c.end, zone),
-                _utc(c.start)[:16].replace("T", " "),
-                _utc(c.end)[:16].replace("T", " "),
+                utc_text(c.start)[:16].replace("T", " "),
+                utc_text(c.end)[:16].replace("T", " "),
                 who(c.before),
                 who(c.after),
             )
         )
-    text = [f"differs over {span}, first at {_utc(result.changes[0].start)}", ""]
+    text = [f"differs over {span}, first at {utc_text(result.changes[0].start)}", ""]
     text += _columns(rows)
     users = [("user", "gained", "lost", "net")]
     for d in result.users:

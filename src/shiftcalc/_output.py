@@ -24,6 +24,7 @@ from ._tz import get_zone
 __all__ = [
     "SHIFTS_CSV_COLUMNS",
     "final_shifts_document",
+    "final_shifts_json",
     "hours_report_csv",
     "quality_document",
     "shift_lines",
@@ -33,20 +34,26 @@ __all__ = [
     "table",
     "to_json",
     "unresolved_text",
+    "utc_text",
 ]
 
 PAGE_SIZE = 50
 """The page size OnCall reports (its final_shifts endpoint is not actually paginated)."""
 
 
-def _utc_text(value: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ``, the form of OnCall's final_shifts document.
+def utc_text(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ``, the form of OnCall's final_shifts document and of every
+    instant shiftcalc writes in UTC; fractions of a second are cut.
 
-    From ``isoformat``, which always writes a 4-digit year (``strftime("%Y")`` writes ``500``
-    for year 500 on glibc) and costs a fraction of ``strftime``; fractions of a second are cut.
+    Written with ``%`` from the fields: a 4-digit year always (``strftime("%Y")`` writes
+    ``500`` for the year 500 on glibc), at a third of ``isoformat()[:19]``'s cost, which was
+    most of the cost of writing a document (tests/test_output.py holds the two equal).
     """
     utc = value if value.tzinfo is UTC else value.astimezone(UTC)
-    return utc.isoformat()[:19] + "Z"
+    return _UTC_FORM % (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+
+
+_UTC_FORM = "%04d-%02d-%02dT%02d:%02d:%02dZ"
 
 
 def _minutes_text(value: datetime) -> str:
@@ -106,6 +113,57 @@ def to_json(document: Any) -> str:
     return fast if fast is not None else json.dumps(document, indent=2) + "\n"
 
 
+def final_shifts_json(rows: Sequence[FinalShift], schedule: Schedule) -> str:
+    """``to_json(final_shifts_document(rows, schedule))``, written straight from the rows.
+
+    What ``shiftcalc final-shifts`` writes. Each user's cells and each instant are encoded
+    once, and a row is two look-ups and a join: no dict per row to build and then read back
+    (half the cost of the two steps; tests/test_output.py holds the texts equal).
+    """
+    users: dict[str, str] = {}  # user id -> the row's text up to the start's value
+    instants: dict[datetime, str] = {}  # -> its JSON string
+    encode = encode_basestring_ascii
+    text: list[str] = []
+    add = text.append
+    for row in rows:
+        head = users.get(row.user)
+        if head is None:
+            user = schedule.user(row.user)
+            email = "null" if user.email is None else encode(user.email)
+            head = users[row.user] = _ROW_HEAD % (encode(user.id), email, encode(user.username))
+        start = instants.get(row.start)
+        if start is None:
+            start = instants[row.start] = encode(utc_text(row.start))
+        end = instants.get(row.end)
+        if end is None:
+            end = instants[row.end] = encode(utc_text(row.end))
+        add(_row_text(head, start, end))
+    return _document_text((str(len(text)), "null", "null", "1", str(PAGE_SIZE), "1"), text)
+
+
+_ROW_HEAD = (
+    '    {\n      "user_pk": %s,\n      "user_email": %s,\n      "user_username": %s,\n'
+    '      "shift_start": '
+)
+
+
+def _row_text(head: str, start: str, end: str) -> str:
+    """A row's text from its head (:data:`_ROW_HEAD` filled) and its instants' JSON strings."""
+    return f'{head}{start},\n      "shift_end": {end}\n    }}'
+
+
+def _document_text(head: Sequence[str], rows: list[str]) -> str:
+    """A final_shifts document's text: its other values' JSON texts (count, next, previous,
+    current_page_number, page_size, total_pages) around its rows' texts."""
+    count, after, before, page, size, pages = head
+    results = "[\n" + ",\n".join(rows) + "\n  ]" if rows else "[]"
+    return (
+        f'{{\n  "count": {count},\n  "next": {after},\n  "previous": {before},\n'
+        f'  "results": {results},\n  "current_page_number": {page},\n'
+        f'  "page_size": {size},\n  "total_pages": {pages}\n}}\n'
+    )
+
+
 _DOCUMENT_KEYS = (
     "count",
     "next",
@@ -116,10 +174,6 @@ _DOCUMENT_KEYS = (
     "total_pages",
 )
 _ROW_KEYS = ("user_pk", "user_email", "user_username", "shift_start", "shift_end")
-_ROW = (
-    '    {{\n      "user_pk": {},\n      "user_email": {},\n      "user_username": {},\n'
-    '      "shift_start": {},\n      "shift_end": {}\n    }}'
-)
 
 
 def _final_shifts_json(document: Any) -> str | None:
@@ -136,25 +190,18 @@ def _final_shifts_json(document: Any) -> str | None:
     if type(rows) is not list:
         return None
     text: list[str] = []
-    add, row_text, encode = text.append, _ROW.format, encode_basestring_ascii
+    add, encode = text.append, encode_basestring_ascii
     try:  # encode refuses anything but a string (TypeError): the general encoder takes those
         for row in rows:
             if type(row) is not dict or tuple(row) != _ROW_KEYS:
                 return None
             pk, email, username, start, end = row.values()
             email = "null" if email is None else encode(email)
-            add(row_text(encode(pk), email, encode(username), encode(start), encode(end)))
+            row_head = _ROW_HEAD % (encode(pk), email, encode(username))
+            add(_row_text(row_head, encode(start), encode(end)))
     except TypeError:
         return None
-    count, after, before, page, size, pages = (
-        "null" if value is None else str(value) for value in head
-    )
-    results = "[\n" + ",\n".join(text) + "\n  ]" if text else "[]"
-    return (
-        f'{{\n  "count": {count},\n  "next": {after},\n  "previous": {before},\n'
-        f'  "results": {results},\n  "current_page_number": {page},\n'
-        f'  "page_size": {size},\n  "total_pages": {pages}\n}}\n'
-    )
+    return _document_text(["null" if value is None else str(value) for value in head], text)
 
 
 def _csv(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
@@ -265,10 +312,10 @@ def shift_lines(
             texts.clear()
         start = texts.get(row.start)
         if start is None:
-            start = texts[row.start] = _utc_text(row.start)
+            start = texts[row.start] = utc_text(row.start)
         end = texts.get(row.end)
         if end is None:
-            end = texts[row.end] = _utc_text(row.end)
+            end = texts[row.end] = utc_text(row.end)
         yield user.id, email, user.username, start, end
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape as _escape
 
 from ._model import Interval, Schedule
+from ._output import utc_text
 from ._resolve import Resolution
 from ._timeline import (
     PALETTE,
@@ -200,7 +201,7 @@ class _Stamps:
         found = self.memo.get(instant)
         if found is None:
             b = self.blocks
-            found = (_x(instant, b), zone_text(instant, b.zone), _utc_text(instant))
+            found = (_x(instant, b), zone_text(instant, b.zone), utc_text(instant))
             self.memo[instant] = found
         return found
 
@@ -251,10 +252,6 @@ def _block_svg(block: Block, lane: Lane, blocks: Blocks, y: float, stamps: _Stam
     return text
 
 
-def _utc_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()[:19] + "Z"
-
-
 def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
     """Ticks at wall-clock boundaries (the coarsest step giving at most MAX_TICKS), each with
     its UTC instant in a title, and a dashed line at each change of the zone's offset (up to
@@ -273,7 +270,7 @@ def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
         x = _num(_x(instant, blocks))
         out.append(
             f'<line x1="{x}" y1="{_num(TOP - 12)}" x2="{x}" y2="{_num(bottom)}" class="tick">'
-            f"<title>{escape(zone_text(instant, zone))} = {_utc_text(instant)}</title></line>"
+            f"<title>{escape(zone_text(instant, zone))} = {utc_text(instant)}</title></line>"
         )
         label = _tick_label(name, wall)
         # a label that would run past the drawing's right edge (the window's last tick) is
@@ -286,7 +283,7 @@ def _axis_svg(blocks: Blocks, bottom: float) -> list[str]:
         xd = _num(_x(at, blocks))
         out.append(
             f'<line x1="{xd}" y1="{_num(TOP - 12)}" x2="{xd}" y2="{_num(bottom)}" '
-            f'class="dst"><title>{escape(change_text(at, zone))} = {_utc_text(at)}'
+            f'class="dst"><title>{escape(change_text(at, zone))} = {utc_text(at)}'
             "</title></line>"
         )
     return out
