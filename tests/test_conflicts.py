@@ -247,3 +247,26 @@ def test_cli_conflicts_exit_status_and_formats(
     b.write_text(json.dumps({**TEAM_B, "shifts": [{"type": "nope"}]}))
     assert main(["conflicts", str(a), str(b)]) == 2
     assert f"{b} shifts[0]" in capsys.readouterr().err
+
+
+def test_document_writes_four_digit_years() -> None:
+    """The year 500 is written "0500" in the JSON and the table, as in every other document
+    (conflicts once wrote its instants with strftime, which gives "500" on glibc)."""
+    from shiftcalc._conflicts import conflicts_document, conflicts_table
+
+    start = datetime(500, 3, 1, 9, tzinfo=UTC)
+    window = Window(start=start, end=start + timedelta(days=1))
+    found = [
+        Conflict(
+            kind="overlap",
+            user="alice",
+            user_ids=("alice", "alice"),
+            schedules=(0, 1),
+            start=start,
+            end=start + timedelta(hours=2),
+        )
+    ]
+    document = conflicts_document(found, window, ["a.json", "b.json"])
+    assert document["window"]["start"] == "0500-03-01T09:00:00Z"
+    assert document["conflicts"][0]["end"] == "0500-03-01T11:00:00Z"
+    assert "0500-03-01T09:00:00Z -> 0500-03-01T11:00:00Z" in conflicts_table(found, ["a", "b"])
