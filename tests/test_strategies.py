@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -15,6 +16,7 @@ from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._scenario import dump_scenario, load_scenario
 from shiftcalc._tz import get_zone
 from shiftcalc.strategies import (
+    calendars,
     recurrence_rules,
     scenarios,
     schedules,
@@ -44,6 +46,52 @@ def test_resolvable_scenarios_resolve(profile: str, data: st.DataObject) -> None
     """``resolvable=True`` drops the scenarios Grafana OnCall's engine crashes on."""
     scenario = data.draw(scenarios(profile=profile, resolvable=True))  # type: ignore[arg-type]
     resolve(scenario.schedule, scenario.window, profile=profile)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(deadline=None, max_examples=60)
+@given(data=st.data())
+def test_ical_scenarios_round_trip_and_resolve_naming_only_their_users(
+    profile: str, data: st.DataObject
+) -> None:
+    """An ``ical`` scenario loads back unchanged and resolves in its profile, every name of
+    its calendar matching a user of its directory (oncall: names in SUMMARY, since OnCall
+    reads an ATTENDEE's ``mailto:`` whole)."""
+    scenario = data.draw(scenarios(profile=profile, schedule_types=["ical"]))  # type: ignore[arg-type]
+    assert scenario.schedule.type == "ical" and scenario.schedule.ical_primary
+    assert load_scenario(dump_scenario(scenario), profile=profile) == scenario  # type: ignore[arg-type]
+    result = resolve(scenario.schedule, scenario.window, profile=profile)  # type: ignore[arg-type]
+    assert result.unresolved == ()
+    ids = {user.id for user in scenario.schedule.users}
+    assert {row.user for row in result.shifts} <= ids
+
+
+@settings(deadline=None, max_examples=40)
+@given(calendars(names=["x", "y@example.com"], max_events=3, time_zones=["Asia/Tokyo"]))
+def test_calendars_follow_their_arguments(text: str) -> None:
+    """The events name only ``names``, their zones are ``time_zones`` (or UTC), and there are
+    at most ``max_events`` of them (plus moved instances, which share a UID)."""
+    names = set(re.findall(r"(?:SUMMARY:(?:\[L\d\] )?|ATTENDEE:mailto:)(.*)\r", text))
+    assert names and names <= {"x", "y@example.com"}
+    assert set(re.findall(r"TZID=([^:;]*)", text)) <= {"Asia/Tokyo"}
+    assert 1 <= len(set(re.findall(r"UID:(.*)\r", text))) <= 3
+
+
+def test_calendars_draw_every_kind_of_event() -> None:
+    """Timed and all-day events, each rule, EXDATE and a moved instance are all drawn."""
+    found = settings(database=None, phases=[Phase.generate], max_examples=500)
+    for needle in (
+        "VALUE=DATE",
+        "FREQ=DAILY",
+        "FREQ=WEEKLY",
+        "FREQ=MONTHLY",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "DURATION:",
+        "[L1]",
+        "ATTENDEE",
+    ):
+        find(calendars(), lambda text, needle=needle: needle in text, settings=found)
 
 
 def test_engine_crashes_are_drawn_by_default() -> None:
@@ -171,6 +219,12 @@ def test_time_zones_dst(dst: bool, data: st.DataObject) -> None:
         lambda: scenarios(max_days=-1),
         lambda: shift_swaps(users="alice"),
         lambda: users(ids=[]),
+        lambda: calendars(names=[]),
+        lambda: calendars(max_events=0),
+        lambda: calendars(time_zones=["Mars/Olympus"]),
+        lambda: calendars(profile="lenient"),  # type: ignore[arg-type]
+        lambda: schedules(schedule_types=["ics"]),  # type: ignore[list-item]
+        lambda: scenarios(schedule_types="ical"),  # type: ignore[arg-type]
     ],
 )
 def test_invalid_arguments(strategy: object) -> None:

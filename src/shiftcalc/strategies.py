@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +54,7 @@ from ._tz import get_zone
 
 __all__ = [
     "DEFAULT_USER_IDS",
+    "calendars",
     "recurrence_rules",
     "scenarios",
     "schedules",
@@ -506,6 +507,155 @@ def _swaps(
     )
 
 
+# --------------------------------------------------------------------------- calendars
+
+_ICAL_FIRST = datetime(2024, 1, 1)
+_ICAL_DAYS = 28
+"""Calendars drawn by :func:`calendars` start their events in the 28 days from 2024-01-01."""
+_ICAL_RULES = ("", "daily", "weekly", "monthly")
+
+
+def _ical_stamp(wall: datetime, zone: str | None) -> str:
+    """A DATE-TIME property's parameters and value: in ``zone`` (TZID), else UTC (``Z``)."""
+    text = f"{wall:%Y%m%dT%H%M%S}"
+    return f";TZID={zone}:{text}" if zone is not None else f":{text}Z"
+
+
+@st.composite
+def _vevent_lines(
+    draw: st.DrawFn, index: int, names: Sequence[str], zones: Sequence[str], attendees: bool
+) -> str:
+    """One VEVENT (and perhaps a moved instance of it) as content lines."""
+    all_day = draw(st.integers(0, 4)) == 0
+    start = _ICAL_FIRST + timedelta(minutes=15 * draw(st.integers(0, _ICAL_DAYS * 96 - 1)))
+    zone = None if all_day else draw(st.sampled_from([None, *zones]))
+    uid = f"UID:event-{index}@shiftcalc.strategies"
+    if all_day:
+        days = draw(st.integers(1, 7))
+        when = [
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{start + timedelta(days=days):%Y%m%d}",
+        ]
+    else:
+        minutes = draw(st.integers(1, 4 * 24)) * 15
+        end = _ical_stamp(start + timedelta(minutes=minutes), zone)
+        by_dtend = draw(st.booleans())
+        when = [f"DTSTART{_ical_stamp(start, zone)}"]
+        when.append(f"DTEND{end}" if by_dtend else f"DURATION:PT{minutes}M")
+    rule = draw(st.sampled_from(_ICAL_RULES))
+    lines = [uid, *when]
+    interval = draw(st.integers(1, 3))
+    if rule == "daily":
+        lines.append(f"RRULE:FREQ=DAILY;INTERVAL={interval}" + draw(_ical_limit(start, all_day)))
+    elif rule == "weekly":
+        picked = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=3, unique=True))
+        by_day = ",".join(sorted(picked, key=WEEKDAYS.index))
+        lines.append(f"RRULE:FREQ=WEEKLY;INTERVAL={interval};BYDAY={by_day}")
+    elif rule == "monthly":
+        lines.append(f"RRULE:FREQ=MONTHLY;BYMONTHDAY={min(start.day, 28)}")
+    moved = ""
+    if rule == "daily" and not all_day:
+        # an instance of a daily rule by construction (DTSTART + n * INTERVAL days)
+        instance = start + timedelta(days=interval * draw(st.integers(1, 4)))
+        if draw(st.booleans()):
+            lines.append(f"EXDATE{_ical_stamp(instance, zone)}")
+        else:
+            shift = timedelta(minutes=15 * draw(st.integers(-8, 8)))
+            who = draw(_ical_names(names, attendees))
+            moved = _moved_instance(uid, instance, shift, zone, who)
+    lines += draw(_ical_names(names, attendees))
+    return _component(lines) + moved
+
+
+def _component(lines: Sequence[str]) -> str:
+    return "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VEVENT\r\n"
+
+
+def _moved_instance(
+    uid: str, instance: datetime, shift: timedelta, zone: str | None, names: list[str]
+) -> str:
+    """A RECURRENCE-ID override: ``instance`` moved by ``shift``, one hour long."""
+    return _component(
+        [
+            uid,
+            f"RECURRENCE-ID{_ical_stamp(instance, zone)}",
+            f"DTSTART{_ical_stamp(instance + shift, zone)}",
+            f"DTEND{_ical_stamp(instance + shift + timedelta(hours=1), zone)}",
+            *names,
+        ]
+    )
+
+
+@st.composite
+def _ical_limit(draw: st.DrawFn, start: datetime, all_day: bool) -> str:
+    """Nothing, a COUNT or an UNTIL (a day boundary after the start) for a daily rule."""
+    kind = draw(st.sampled_from(["", "count", "until"]))
+    if kind == "count":
+        return f";COUNT={draw(st.integers(1, 30))}"
+    if kind == "until":
+        until = datetime.combine(start.date() + timedelta(days=draw(st.integers(1, 40))), time())
+        return f";UNTIL={until:%Y%m%d}" if all_day else f";UNTIL={until:%Y%m%dT%H%M%S}Z"
+    return ""
+
+
+@st.composite
+def _ical_names(draw: st.DrawFn, names: Sequence[str], attendees: bool) -> list[str]:
+    """Who the event names: a SUMMARY (perhaps with a ``[Ln]`` level) or ATTENDEEs."""
+    if not attendees or draw(st.booleans()):
+        level = draw(st.sampled_from(["", "[L1] ", "[L2] "]))
+        return [f"SUMMARY:{level}{draw(st.sampled_from(tuple(names)))}"]
+    picked = draw(st.lists(st.sampled_from(tuple(names)), min_size=1, max_size=2, unique=True))
+    return [f"ATTENDEE:mailto:{name}" for name in picked]
+
+
+def calendars(
+    *,
+    names: Sequence[str] = DEFAULT_USER_IDS,
+    max_events: int = 4,
+    time_zones: Sequence[str] = ("Europe/London", "America/New_York", "UTC"),
+    profile: Profile = "strict",
+) -> st.SearchStrategy[str]:
+    """iCalendar text for an ``ical`` schedule: one to ``max_events`` VEVENTs starting in the
+    28 days from 2024-01-01, timed (in one of ``time_zones`` or in UTC) or all-day, once or
+    recurring (DAILY with INTERVAL, COUNT or UNTIL; WEEKLY with BYDAY; MONTHLY), with EXDATEs
+    and RECURRENCE-ID overrides of daily ones, naming ``names`` in SUMMARY (with ``[Ln]``
+    levels) or, in ``strict``, as ATTENDEEs (``mailto:``). Both profiles read every one
+    without a CalendarError; in ``oncall`` names are only written in SUMMARY, since Grafana
+    OnCall compares an ATTENDEE's value whole, ``mailto:`` included, and a standard ATTENDEE
+    names nobody there.
+    """
+    _check_profile(profile)
+    _check_ids("names", names)
+    _check_size("max_events", 1, max_events, 50)
+    _check(
+        not isinstance(time_zones, str) and all(_known_zone(z) for z in time_zones),
+        f"time_zones={time_zones!r}: expected IANA zone names",
+    )
+    zones = tuple(time_zones)
+    return (
+        st.integers(1, max_events)
+        .flatmap(
+            lambda count: st.tuples(
+                *(_vevent_lines(i, tuple(names), zones, profile == "strict") for i in range(count))
+            )
+        )
+        .map(
+            lambda events: (
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//shiftcalc//strategies//EN"
+                "\r\n" + "".join(events) + "END:VCALENDAR\r\n"
+            )
+        )
+    )
+
+
+def _known_zone(name: object) -> bool:
+    try:
+        get_zone(str(name))
+    except (KeyError, ValueError):
+        return False
+    return isinstance(name, str)
+
+
 # --------------------------------------------------------------------------- schedules
 
 
@@ -517,11 +667,20 @@ def _schedule(
     types: tuple[ShiftType, ...],
     max_swaps: int,
     profile: Profile,
+    schedule_types: tuple[ScheduleType, ...],
 ) -> Schedule:
     people = draw(st.lists(users(), min_size=1, max_size=4, unique_by=lambda u: u.id))
     ids = tuple(u.id for u in people)
     zone = draw(time_zones())
-    schedule_type: ScheduleType = draw(st.sampled_from(("calendar", "web")))
+    schedule_type: ScheduleType = draw(st.sampled_from(schedule_types))
+    if schedule_type == "ical":  # its rotations are its calendar's events
+        names = [u.username for u in people] + [u.email for u in people if u.email]
+        return Schedule(
+            type="ical",
+            time_zone=zone,
+            users=tuple(people),
+            ical_primary=draw(calendars(names=names, profile=profile)),
+        )
     groups = min(4, len(ids))
     shift_list = draw(
         st.lists(
@@ -564,9 +723,12 @@ def schedules(
     types: Sequence[ShiftType] = SHIFT_TYPES,
     max_swaps: int = 2,
     profile: Profile = "strict",
+    schedule_types: Sequence[ScheduleType] = ("calendar", "web"),
 ) -> st.SearchStrategy[Schedule]:
-    """``calendar`` or ``web`` :class:`Schedule` values with ``min_shifts`` to ``max_shifts``
-    shifts (of ``types``), one to four users and at most ``max_swaps`` swaps near the shifts.
+    """:class:`Schedule` values of ``schedule_types``: a ``calendar`` or ``web`` schedule has
+    ``min_shifts`` to ``max_shifts`` shifts (of ``types``), one to four users and at most
+    ``max_swaps`` swaps near the shifts; an ``ical`` one has one to four users and a calendar
+    from :func:`calendars` naming them by username or e-mail (and no shifts).
 
     Every shift names only the schedule's users; the schedule's zone is drawn from
     :func:`time_zones`. Valid in ``profile``.
@@ -578,20 +740,36 @@ def schedules(
         not isinstance(types, str) and len(types) > 0 and all(t in SHIFT_TYPES for t in types),
         f"types={types!r}: expected a non-empty sequence of {SHIFT_TYPES}",
     )
-    return _schedule(min_shifts, max_shifts, tuple(dict.fromkeys(types)), max_swaps, profile)
+    kinds = ("calendar", "web", "ical")
+    _check(
+        not isinstance(schedule_types, str)
+        and len(schedule_types) > 0
+        and all(t in kinds for t in schedule_types),
+        f"schedule_types={schedule_types!r}: expected a non-empty sequence of {kinds}",
+    )
+    return _schedule(
+        min_shifts,
+        max_shifts,
+        tuple(dict.fromkeys(types)),
+        max_swaps,
+        profile,
+        tuple(dict.fromkeys(schedule_types)),
+    )
 
 
 @st.composite
 def _scenario(draw: st.DrawFn, schedule: st.SearchStrategy[Schedule], max_days: int) -> Scenario:
     drawn = draw(schedule)
     anchors = [(s.start - timedelta(days=2)).replace(tzinfo=UTC) for s in drawn.shifts] or [
-        _FIRST.replace(tzinfo=UTC)
+        (_ICAL_FIRST if drawn.type == "ical" else _FIRST).replace(tzinfo=UTC)
     ]
+    # an ical schedule's events start in _ICAL_DAYS days: mostly a window among them
+    near = _ICAL_DAYS if drawn.type == "ical" else 40
     start = draw(
         st.builds(
             lambda base, m: base + timedelta(minutes=m),
             st.sampled_from(anchors),
-            st.integers(0, 40 * 1440) | st.integers(0, 400 * 1440),
+            st.integers(0, near * 1440) | st.integers(0, 400 * 1440),
         )
     )
     length = timedelta(minutes=draw(st.integers(0, max_days * 1440)))
@@ -606,9 +784,11 @@ def scenarios(
     max_days: int = 14,
     profile: Profile = "strict",
     resolvable: bool = False,
+    schedule_types: Sequence[ScheduleType] = ("calendar", "web"),
 ) -> st.SearchStrategy[Scenario]:
     """:class:`~shiftcalc.Scenario` values: a schedule from :func:`schedules` and a window of
-    at most ``max_days`` days starting near one of its shifts (so that it is not empty).
+    at most ``max_days`` days starting near one of its shifts (so that it is not empty; for an
+    ``ical`` schedule, near its calendar's first events), of ``schedule_types``.
 
     In the ``oncall`` profile some drawn scenarios make :func:`shiftcalc.resolve` raise
     :class:`~shiftcalc.EngineError`, as Grafana OnCall's engine crashes on them (a start in a
@@ -618,7 +798,13 @@ def scenarios(
     """
     _check_size("max_days", 0, max_days, 365)
     drawn = _scenario(
-        schedules(min_shifts=min_shifts, max_shifts=max_shifts, types=types, profile=profile),
+        schedules(
+            min_shifts=min_shifts,
+            max_shifts=max_shifts,
+            types=types,
+            profile=profile,
+            schedule_types=schedule_types,
+        ),
         max_days,
     )
     return drawn.filter(lambda scenario: _resolves(scenario, profile)) if resolvable else drawn
