@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from shiftcalc import Schedule, Shift, ShiftcalcError, Window, resolve
 from shiftcalc._expand import strict_spans
-from shiftcalc._merge import Piece, Span, merge_spans, pieces
+from shiftcalc._merge import Piece, Span, merge_spans, pieces, rows_and_gaps, timeline_of_spans
 from shiftcalc._model import utc_window
 from shiftcalc._tz import get_zone
 from shiftcalc.strategies import schedules, windows
@@ -71,6 +71,21 @@ def test_cost_per_row_sweep_equals_the_literal_timeline(
     window = Window(start=start, end=start + timedelta(hours=length))
     if window.end > window.start:
         assert pieces(found, window) == literal_pieces(found, window)
+
+
+@settings(deadline=None)
+@given(st.lists(spans(), max_size=12), st.integers(0, 24), st.integers(-2, 30))
+def test_cost_per_row_fused_sweep_equals_the_merger(
+    found: list[Span], low: int, length: int
+) -> None:
+    """The fused sweep (rows and gaps without pieces, as resolve makes them) gives the merger's
+    rows and gaps, and the timeline built from the spans on demand is the merger's; with
+    spans outside the window, touching, stacked, empty, reversed, and empty windows."""
+    start = BASE + timedelta(hours=low)
+    window = Window(start=start, end=start + timedelta(hours=length))
+    merged = merge_spans(found, window)
+    assert rows_and_gaps(found, window) == (merged.shifts, merged.gaps)
+    assert timeline_of_spans(found, window) == merged.timeline()
 
 
 def _covering_rotation(window: Window, zone: str, level: int, users: tuple[str, ...]) -> Shift:

@@ -17,7 +17,14 @@ from typing import Any, Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import Span, merge_spans, span_of, span_row, split_for_swaps, timeline_of
+from ._merge import (
+    Span,
+    rows_and_gaps,
+    span_of,
+    span_row,
+    split_for_swaps,
+    timeline_of_spans,
+)
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -312,13 +319,13 @@ def _resolve(
     found = _strict_input(
         schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved, True
     )
-    merged = merge_spans(found, window)
+    shifts, gaps = rows_and_gaps(found, window)
     return Resolution(
         profile=profile,
         window=window,
-        shifts=merged.shifts,
-        gaps=merged.gaps,
-        timeline=partial(timeline_of, merged.pieces),  # pickles without the rows
+        shifts=shifts,
+        gaps=gaps,
+        timeline=partial(timeline_of_spans, found, window),  # pickles without the rows
         skipped=tuple(skipped),
         unresolved=tuple(unresolved),
     )
