@@ -1,7 +1,9 @@
 """The cost-per-row work holds its shortcuts to the careful path: the merger's one-pass sweep
 (``_merge.pieces``) equals a literal recomputation of every elementary piece from scratch, and
 leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden=True)``, as
-resolve does) gives the merger's answer on every span."""
+resolve does) gives the merger's answer on every span; the fused sweep (``rows_and_gaps``, rows
+and gaps without pieces) and the timeline built from the spans on demand equal the merger's; a
+one-off shift placed directly (``one_off_spans``) gives the rule path's spans."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shiftcalc import Schedule, Shift, ShiftcalcError, Window, resolve
-from shiftcalc._expand import strict_spans
+from shiftcalc._expand import rule_spans, strict_spans
+from shiftcalc._expand import spans as shift_spans
 from shiftcalc._merge import Piece, Span, merge_spans, pieces, rows_and_gaps, timeline_of_spans
 from shiftcalc._model import utc_window
 from shiftcalc._tz import get_zone
-from shiftcalc.strategies import schedules, windows
+from shiftcalc.strategies import schedules, shifts, time_zones, windows
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -154,3 +157,48 @@ def test_cost_per_row_a_covering_rotation_hides_the_levels_below() -> None:
     assert {span[3][1] for span in visible} == {2, 3}
     assert merge_spans(visible, utc).shifts == merge_spans(every, utc).shifts
     assert resolve(schedule, window).shifts == merge_spans(every, utc).shifts
+
+
+@settings(deadline=None)
+@given(
+    time_zones(),
+    shifts(types=("single_event", "override"), time_zones=("America/New_York", "Pacific/Apia")),
+    windows(max_days=10),
+    st.sampled_from(["wall", "elapsed"]),
+    st.integers(-48, 48),
+)
+def test_cost_per_row_one_off_spans_are_the_rule_path(
+    zone: str, shift: Shift, window: Window, durations: str, later_rotation: int
+) -> None:
+    """A one-off shift (override, single event) is placed directly, without the rule's setup:
+    the same spans as the careful path through its walls, with DST changes, gaps, long
+    durations, a rotation_start after start, and windows that miss it."""
+    if later_rotation > 0:
+        shift = replace(shift, rotation_start=shift.start + timedelta(hours=later_rotation))
+    utc = utc_window(window)
+    zone = shift.time_zone or zone
+    options: Any = {"durations": durations}
+    assert list(shift_spans(shift, zone, utc, **options)) == list(
+        rule_spans(shift, zone, utc, **options)
+    )
+
+
+def test_cost_per_row_one_off_spans_near_the_ends_of_time() -> None:
+    """At the years 1 and 9999 the direct placement cuts instants off as the rule path does."""
+    first = Window(start=datetime.min.replace(tzinfo=UTC), end=datetime(1, 1, 5, tzinfo=UTC))
+    last = Window(start=datetime(9999, 12, 25, tzinfo=UTC), end=datetime.max.replace(tzinfo=UTC))
+    for zone in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York"):
+        for wall in (datetime(1, 1, 1), datetime(1, 1, 1, 12), datetime(9999, 12, 31, 12)):
+            for window in (first, last):
+                for hours in (1, 30, 100):
+                    shift = Shift(
+                        type="override",
+                        start=wall,
+                        duration=timedelta(hours=hours),
+                        rolling_users=(("a", "b"), ("b", "c")),
+                    )
+                    for durations in ("wall", "elapsed"):
+                        options: Any = {"durations": durations}
+                        assert list(shift_spans(shift, zone, window, **options)) == list(
+                            rule_spans(shift, zone, window, **options)
+                        )

@@ -380,6 +380,7 @@ def _strict_input(
         durations=durations,
         max_occurrences=max_occurrences,
         leave_hidden=leave_hidden and not found,
+        origins=not leave_hidden,  # resolve's rows and timeline never read them; explain does
     )
     return found
 
