@@ -471,6 +471,9 @@ def _parse_shift(
     # Each phase below checks its fields in that order, and the phases run in that order.
     del schedule_type  # every type takes the same shift fields; kept for the API's shape
     prefix = f"shifts[{index}]"
+    plain = _plain_shift(raw, prefix, directory, profile)
+    if plain is not None:
+        return plain
     data = _object(raw, prefix)
     if profile == "strict":
         _unknown_keys(data, _SHIFT_KEYS, prefix)
@@ -494,6 +497,152 @@ def _parse_shift(
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
     return shift
+
+
+# The shapes the plain path reads (:func:`_plain_shift`): every other key sends a shift down
+# the careful path. Rotations without until, by_month, by_monthday or users; overrides that
+# name their users (the fields an override resets are checked as sent, so none may be there).
+_PLAIN_KEYS: dict[Any, frozenset[str]] = {
+    "rolling_users": _words(
+        "type name id team_id time_zone level start rotation_start duration frequency interval"
+        " week_start by_day rolling_users start_rotation_from_user_index source"
+    ),
+    "override": _words("type name id team_id time_zone start duration users source"),
+}
+
+
+def _plain_shift(data: Any, prefix: str, directory: _Directory, profile: Profile) -> Shift | None:
+    """The shift a plain rotation or override document makes, read with the careful path's
+    rules on values of the exact JSON types, without its phases; None (nothing registered)
+    whenever anything is off, and the careful path reads the shift and names any failure.
+    tests/test_load_speed_paths.py holds every shift made here to the careful path's."""
+    shift_type = data.get("type") if type(data) is dict else None
+    allowed = _PLAIN_KEYS.get(shift_type) if type(shift_type) is str else None
+    if allowed is None or not allowed.issuperset(data):
+        return None
+    get = data.get
+    start, duration = get("start"), get("duration")
+    if type(start) is not str or not _NAIVE_STRICT.fullmatch(start) or type(duration) is not int:
+        return None
+    try:
+        wall = datetime.fromisoformat(start)
+        rotation_start = get("rotation_start")
+        if rotation_start is not None:
+            if type(rotation_start) is not str or not _NAIVE_STRICT.fullmatch(rotation_start):
+                return None
+            rotation_start = datetime.fromisoformat(rotation_start)
+        time_zone = get("time_zone")
+        if time_zone is not None:
+            time_zone = _zone_name(time_zone, "time_zone")
+    except (ValueError, ValidationError):
+        return None
+    labels = (get("id"), get("name"), get("team_id"))
+    source = get("source")
+    if (
+        abs(duration) > MAX_DURATION_SECONDS
+        or any(label is not None and type(label) is not str for label in labels)
+        or (source is not None and source not in SOURCES)
+    ):
+        return None
+    if data["type"] == "override":
+        fields = _plain_override(get("users"), directory)
+        if fields is None:
+            return None
+        fields.update(time_zone=time_zone, rotation_start=wall)
+    else:
+        fields = _plain_rotation(get, directory)
+        if fields is None:
+            return None
+        fields.update(time_zone=time_zone, rotation_start=rotation_start, source=source or "api")
+    fields.update(
+        type=data["type"], start=wall, duration=timedelta(0, duration), until=None, users=()
+    )
+    fields.update(zip(_LABELS, labels, strict=True))
+    shift = loaded_shift(fields)
+    within(prefix, check_api_rules, shift)
+    if profile == "strict":
+        within(prefix, check_strict_shift, shift)
+    return shift
+
+
+def _plain_override(names: Any, directory: _Directory) -> dict[str, Any] | None:
+    """An override's fields from its ``users`` (names, each made a group of its own), or
+    None; the fields it resets are at their reset values."""
+    if type(names) is not list or not names:
+        return None
+    for name in names:
+        if type(name) is not str or not name:
+            return None
+    resolve = directory.resolve
+    if not directory.implicit and any(resolve(name, False) is None for name in names):
+        return None  # an unknown user: the careful path refuses or drops it
+    ids = dict.fromkeys([resolve(name) for name in names])
+    return {
+        **_RESET_VALUES["override"],
+        "rolling_users": tuple((user,) for user in ids),
+        "level": OVERRIDE_LEVEL,
+        "source": "web",
+        "week_start": None,
+    }
+
+
+def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> dict[str, Any] | None:
+    """A rotation's recurrence and groups, each checked by the careful path's rule, or None."""
+    frequency, interval, week_start = get("frequency"), get("interval", 1), get("week_start")
+    level, start_index, by_day = (
+        get("level", 0),
+        get("start_rotation_from_user_index"),
+        get("by_day"),
+    )
+    groups = get("rolling_users")
+    if (
+        type(frequency) is not str
+        or frequency not in FREQUENCIES
+        or type(interval) is not int
+        or type(level) is not int
+        or (week_start is None and (frequency == "weekly" or get("week_start", 0) is None))
+        or (start_index is not None and type(start_index) is not int)
+        or (by_day is not None and type(by_day) is not list)
+        or type(groups) is not list
+    ):
+        return None
+    for group in groups:
+        if type(group) is not list or not group:
+            return None
+        for name in group:
+            if type(name) is not str or not name:
+                return None
+    try:
+        check_level(level)
+        check_interval(interval, frequency)
+        if week_start is not None:
+            check_week_start(week_start)
+        if by_day:
+            check_by_day(by_day)
+        if start_index is not None:
+            check_start_index(start_index)
+    except ValidationError:
+        return None
+    resolve = directory.resolve
+    if not directory.implicit and any(
+        resolve(name, False) is None for group in groups for name in group
+    ):
+        return None
+    rolling = []
+    for group in groups:
+        ids = [resolve(name) for name in group]
+        rolling.append(tuple(ids if len(ids) == 1 else dict.fromkeys(ids)))
+    return {
+        "level": level,
+        "frequency": frequency,
+        "interval": interval,
+        "week_start": week_start,
+        "by_day": tuple(dict.fromkeys(by_day)) if by_day else (),
+        "by_month": (),
+        "by_monthday": (),
+        "rolling_users": tuple(rolling),
+        "start_rotation_from_user_index": start_index,
+    }
 
 
 class _Common(NamedTuple):
