@@ -3,7 +3,8 @@
 leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden=True)``, as
 resolve does) gives the merger's answer on every span; the fused sweep (``rows_and_gaps``, rows
 and gaps without pieces) and the timeline built from the spans on demand equal the merger's; a
-one-off shift placed directly (``one_off_spans``) gives the rule path's spans."""
+one-off shift placed directly (``one_off_spans``) gives the rule path's spans; resolve without
+origins (strict spans, oncall VEVENTs) answers as it would with them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from shiftcalc._expand import spans as shift_spans
 from shiftcalc._merge import Piece, Span, merge_spans, pieces, rows_and_gaps, timeline_of_spans
 from shiftcalc._model import utc_window
 from shiftcalc._tz import get_zone
+from shiftcalc.oncall.generation import shift_vevents
+from shiftcalc.oncall.resolution import final_events, gaps_of, resolve_calendars, rows_of
 from shiftcalc.strategies import schedules, shifts, time_zones, windows
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -202,3 +205,43 @@ def test_cost_per_row_one_off_spans_near_the_ends_of_time() -> None:
                         assert list(shift_spans(shift, zone, window, **options)) == list(
                             rule_spans(shift, zone, window, **options)
                         )
+
+
+def _answer(compute: Any) -> Any:
+    try:
+        return compute()
+    except ShiftcalcError as error:
+        return type(error), str(error)
+
+
+@settings(deadline=None)
+@given(
+    st.sampled_from(["strict", "oncall"]).flatmap(
+        lambda profile: st.tuples(schedules(max_shifts=4, profile=profile), st.just(profile))
+    ),
+    windows(max_days=10),
+)
+def test_cost_per_row_resolve_without_origins_is_resolve_with_them(
+    drawn: tuple[Schedule, str], window: Window
+) -> None:
+    """resolve's spans (strict) and generated VEVENTs (oncall) carry no origin: its rows, gaps
+    and events are those of the same resolution with every origin made (swaps included)."""
+    schedule, profile = drawn
+    utc = utc_window(window)
+
+    def with_origins() -> Any:
+        if profile == "strict":
+            merged = merge_spans(strict_spans(schedule, utc), utc)
+            return merged.shifts, merged.gaps, merged.timeline()
+        events = resolve_calendars(
+            [([], vevents) for vevents in shift_vevents(schedule)], utc, schedule.swaps, None
+        )
+        return rows_of(events, utc), gaps_of(events, utc), final_events(events)
+
+    def without() -> Any:
+        resolution = resolve(schedule, window, profile=profile)  # type: ignore[arg-type]
+        return resolution.shifts, resolution.gaps, resolution.events
+
+    if schedule.swaps and profile == "strict":
+        return  # strict swaps split full Intervals, origins and all (split_for_swaps)
+    assert _answer(without) == _answer(with_origins)

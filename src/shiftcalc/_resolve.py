@@ -304,7 +304,9 @@ def _resolve(
     skipped: list[SkippedComponent] = []
     unresolved: list[UnresolvedName] = []
     if profile == "oncall":
-        calendars = _oncall_calendars(schedule, window, calendar_errors, skipped, unresolved)
+        calendars = _oncall_calendars(
+            schedule, window, calendar_errors, skipped, unresolved, origins=False
+        )
         resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
         return Resolution(
             profile=profile,
@@ -337,12 +339,15 @@ def _oncall_calendars(
     calendar_errors: CalendarErrors,
     skipped: list[SkippedComponent],
     unresolved: list[UnresolvedName],
+    *,
+    origins: bool = True,
 ) -> list[tuple[list[OncallEvent], list[VEvent]]]:
-    """OnCall's calendars: each its iCalendar records, then its generated VEVENTs."""
+    """OnCall's calendars: each its iCalendar records, then its generated VEVENTs (whose
+    records carry their origin with ``origins``: explain reads them, resolve does not)."""
     ical_primary, ical_overrides = _ical_records(
         schedule, window, "oncall", calendar_errors, skipped, unresolved, calendar_record
     )
-    primary, overrides = shift_vevents(schedule)
+    primary, overrides = shift_vevents(schedule, origins=origins)
     return [(ical_primary, primary), (ical_overrides, overrides)]
 
 

@@ -66,9 +66,11 @@ class _Generator(PeriodSearch):
             turn,
         )
 
-    def __init__(self, shift: Shift, zone: str, index: int, shift_id: str) -> None:
+    def __init__(
+        self, shift: Shift, zone: str, index: int, shift_id: str, origins: bool = True
+    ) -> None:
         super().__init__(shift, zone, index, shift_id)
-        self.origin_base = _origin_base(shift, index, shift_id)
+        self.origin_base = _origin_base(shift, index, shift_id) if origins else None
 
     def generate(self) -> list[VEvent]:
         shift = self.shift
@@ -178,15 +180,18 @@ def effective_zone(shift: Shift, schedule: Schedule) -> str:
     return "UTC"  # web schedules and web overrides compute in UTC (§2.2)
 
 
-def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
-    """The primary and overrides VEVENTs of a schedule's shifts, in calendar order."""
+def shift_vevents(
+    schedule: Schedule, *, origins: bool = True
+) -> tuple[list[VEvent], list[VEvent]]:
+    """The primary and overrides VEVENTs of a schedule's shifts, in calendar order; without
+    ``origins``, their records carry no origin (resolve's rows and events never read one)."""
     primary: list[VEvent] = []
     overrides: list[VEvent] = []
     for index, shift in enumerate(schedule.shifts):
         zone = effective_zone(shift, schedule)
         shift_id = shift.id or f"shift-{index}"
         target = overrides if shift.is_override else primary
-        generator = _Generator(shift, zone, index, shift_id)
+        generator = _Generator(shift, zone, index, shift_id, origins)
         if shift.type in ("rolling_users", "override"):
             target.extend(generator.generate())
             continue
