@@ -4,11 +4,12 @@ leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden
 resolve does) gives the merger's answer on every span; the fused sweep (``rows_and_gaps``, rows
 and gaps without pieces) and the timeline built from the spans on demand equal the merger's; a
 one-off shift placed directly (``one_off_spans``) gives the rule path's spans; resolve without
-origins (strict spans, oncall VEVENTs) answers as it would with them."""
+origins (strict spans, oncall VEVENTs) answers as it would with them; rows filled column by
+column (``_model.final_shift_rows``) are the rows built one by one."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -16,11 +17,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shiftcalc import Schedule, Shift, ShiftcalcError, Window, resolve
+from shiftcalc import FinalShift, Schedule, Shift, ShiftcalcError, Window, resolve
 from shiftcalc._expand import rule_spans, strict_spans
 from shiftcalc._expand import spans as shift_spans
 from shiftcalc._merge import Piece, Span, merge_spans, pieces, rows_and_gaps, timeline_of_spans
-from shiftcalc._model import utc_window
+from shiftcalc._model import final_shift_row, utc_window
 from shiftcalc._tz import get_zone
 from shiftcalc.oncall.generation import shift_vevents
 from shiftcalc.oncall.resolution import final_events, gaps_of, resolve_calendars, rows_of
@@ -245,3 +246,53 @@ def test_cost_per_row_resolve_without_origins_is_resolve_with_them(
     if schedule.swaps and profile == "strict":
         return  # strict swaps split full Intervals, origins and all (split_for_swaps)
     assert _answer(without) == _answer(with_origins)
+
+
+@st.composite
+def oncall_events(draw: st.DrawFn) -> tuple[Any, ...]:
+    start = BASE + timedelta(hours=draw(st.integers(-3, 30)))
+    end = start + timedelta(hours=draw(st.integers(0, 12)))
+    gap = draw(st.booleans())
+    users = () if gap else tuple(draw(st.lists(st.sampled_from("abc"), max_size=3)))
+    calendar_type = None if gap else draw(st.sampled_from([0, 1]))
+    shift_id = draw(st.sampled_from([None, "s1", "s2"]))
+    return (
+        start,
+        end,
+        users,
+        draw(st.integers(0, 3)),
+        calendar_type,
+        shift_id,
+        False,
+        (),
+        gap,
+        None,
+    )
+
+
+@settings(deadline=None)
+@given(st.lists(oncall_events(), max_size=12), st.integers(0, 24), st.integers(0, 30))
+def test_cost_per_row_oncall_rows_by_columns_are_the_rows_one_by_one(
+    events: list[Any], low: int, length: int
+) -> None:
+    """oncall's rows_of fills the rows column by column (final_shift_rows): the rows are those
+    built one by one, by checked construction, one per event and user, clipped."""
+    start = BASE + timedelta(hours=low)
+    window = Window(start=start, end=start + timedelta(hours=length))
+    expected = tuple(
+        FinalShift(
+            user=user,
+            start=max(event[0], window.start),
+            end=min(event[1], window.end),
+            level=event[3],
+            is_override=event[4] == 1,
+            shift_id=event[5],
+        )
+        for event in events
+        if not event[8]
+        for user in event[2]
+    )
+    rows = rows_of(events, window)
+    assert rows == expected
+    assert [type(row.is_override) for row in rows] == [bool] * len(rows)
+    assert [final_shift_row(*astuple(row)) for row in rows] == list(expected)

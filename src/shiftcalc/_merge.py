@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from operator import itemgetter
+from itertools import repeat
+from operator import eq, itemgetter
 
 from ._model import (
     FinalEvent,
@@ -28,6 +29,7 @@ from ._model import (
     Source,
     Window,
     final_shift_row,
+    final_shift_rows,
     rank_of,
     swapped,
 )
@@ -51,7 +53,7 @@ __all__ = [
 # names of unresolvable users covering it (None: not covered by any empty interval).
 Piece = tuple[datetime, datetime, tuple[str, ...], Rank | None, tuple[str, ...] | None]
 
-_first = itemgetter(0)
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
@@ -368,12 +370,14 @@ def _closed(
     if gap_start is not None:
         gaps.append((gap_start, end, gap_names))
     rows.sort()  # by (start, end, user): a user's rows never share both ends
-    shifts = tuple(
-        [
-            final_shift_row(user, start, stop, rank[1], rank[0] == 1, None)
-            for start, stop, user, rank in rows
-        ]
-    )
+    shifts: tuple[FinalShift, ...] = ()
+    if rows:
+        starts, stops, users, ranks = zip(*rows, strict=True)
+        levels = map(_second, ranks)
+        overrides = map(eq, map(_first, ranks), repeat(1))  # rank[0] == 1
+        shifts = final_shift_rows(
+            len(rows), users, starts, stops, levels, overrides, repeat(None, len(rows))
+        )
     return shifts, tuple(
         Gap(
             start=start,

@@ -8,10 +8,12 @@ datetime, and every interval is half-open ``[start, end)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
@@ -920,6 +922,34 @@ def _row_builder() -> Callable[[str, datetime, datetime, int, bool, str | None],
 
 # FinalShift(user=, start=, end=, level=, is_override=, shift_id=), positionally and faster
 final_shift_row = _row_builder()
+
+
+_ROW_SETTERS = tuple(
+    _slot_setter(FinalShift, name)
+    for name in ("user", "start", "end", "level", "is_override", "shift_id")
+)
+
+
+def final_shift_rows(
+    count: int,
+    users: Iterable[str],
+    starts: Iterable[datetime],
+    ends: Iterable[datetime],
+    levels: Iterable[int],
+    overrides: Iterable[bool],
+    shift_ids: Iterable[str | None],
+) -> tuple[FinalShift, ...]:
+    """``count`` rows, :func:`final_shift_row` of the columns' values taken in step.
+
+    The objects are made, then each field filled for all of them, by ``map`` over the slot's
+    setter: C loops without a Python frame per row, about half the cost of a call per row
+    (an answer is mostly rows). Every column must hold ``count`` values."""
+    rows = list(map(object.__new__, repeat(FinalShift, count)))
+    for setter, column in zip(
+        _ROW_SETTERS, (users, starts, ends, levels, overrides, shift_ids), strict=True
+    ):
+        deque(map(setter, rows, column), maxlen=0)
+    return tuple(rows)
 
 
 def _positional(cls: type[_V]) -> Callable[..., _V]:
