@@ -4,8 +4,9 @@ leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden
 resolve does) gives the merger's answer on every span; the fused sweep (``rows_and_gaps``, rows
 and gaps without pieces) and the timeline built from the spans on demand equal the merger's; a
 one-off shift placed directly (``one_off_spans``) gives the rule path's spans; resolve without
-origins (strict spans, oncall VEVENTs) answers as it would with them; rows filled column by
-column (``_model.final_shift_rows``) are the rows built one by one."""
+origins (strict spans, oncall VEVENTs) answers as it would with them; rows built by their slots
+are those of construction (the strict rows, filled column by column by
+``_model.final_shift_rows``, through the fused sweep's property)."""
 
 from __future__ import annotations
 
@@ -272,11 +273,11 @@ def oncall_events(draw: st.DrawFn) -> tuple[Any, ...]:
 
 @settings(deadline=None)
 @given(st.lists(oncall_events(), max_size=12), st.integers(0, 24), st.integers(0, 30))
-def test_cost_per_row_oncall_rows_by_columns_are_the_rows_one_by_one(
+def test_cost_per_row_oncall_rows_are_the_constructed_rows(
     events: list[Any], low: int, length: int
 ) -> None:
-    """oncall's rows_of fills the rows column by column (final_shift_rows): the rows are those
-    built one by one, by checked construction, one per event and user, clipped."""
+    """oncall's rows_of: the rows checked construction makes, one per event and user, clipped
+    (rows built by slots, final_shift_row, are those of construction)."""
     start = BASE + timedelta(hours=low)
     window = Window(start=start, end=start + timedelta(hours=length))
     expected = tuple(

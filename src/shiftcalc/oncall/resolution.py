@@ -12,8 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import repeat
-from operator import eq, itemgetter
+from operator import itemgetter
 from typing import Final
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
@@ -26,7 +25,7 @@ from .._model import (
     ShiftSwap,
     Source,
     Window,
-    final_shift_rows,
+    final_shift_row,
     swapped,
 )
 from .occurrences import SteadyRun, VEvent, occurrence_spans, steady_runs
@@ -627,21 +626,19 @@ def gaps_of(events: Sequence[OncallEvent], window: Window) -> tuple[Gap, ...]:
 def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
     """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
     ws, we = window.start, window.end
-    rows = [
-        (start, end, user, level, calendar_type, shift_id)
-        for start, end, users, level, calendar_type, shift_id, _, _, is_gap, _ in events
-        if not is_gap
-        for user in users
-    ]
-    if not rows:
-        return ()
-    starts, ends, users, levels, calendar_types, shift_ids = zip(*rows, strict=True)
-    return final_shift_rows(
-        len(rows),
-        users,
-        map(max, repeat(ws), starts),  # start if start > ws else ws
-        map(min, repeat(we), ends),  # end if end < we else we
-        levels,
-        map(eq, calendar_types, repeat(1)),  # calendar_type == 1
-        shift_ids,
+    # one call per row: filling columns (final_shift_rows) would first need a tuple per row
+    return tuple(
+        [
+            final_shift_row(
+                user,
+                start if start > ws else ws,
+                end if end < we else we,
+                level,
+                calendar_type == 1,
+                shift_id,
+            )
+            for start, end, users, level, calendar_type, shift_id, _, _, is_gap, _ in events
+            if not is_gap
+            for user in users
+        ]
     )
