@@ -188,6 +188,13 @@ def _records(
         room[0] -= len(spans)
         if room[0] < 0:
             raise too_many_occurrences(item.shift_index, room[1])
+        if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
+            records += [
+                (start, end, user, level, calendar_type, shift_id, False, (), False, None)
+                for start, end in spans
+                for user in users
+            ]
+            continue
         records += [
             (
                 start,
@@ -199,7 +206,7 @@ def _records(
                 False,
                 (),
                 False,
-                None if base is None else (base, start, turn),
+                (base, start, turn),
             )
             for start, end in spans
             for user in users
