@@ -344,27 +344,12 @@ def occurrence_spans(
     lowest, highest, wall_low, wall_high = _start_bounds(event, window, length)
     point = ws == we
     clip = event.rotation_start if event.web_source else None
-    dtstart_wall = as_utc(detach(event.dtstart))
-    rule_walls: Iterable[datetime] = ()
-    filtered = True  # every wall of rule_walls is after DTSTART's and at or above wall_low
-    if event.rule is not None:
-        rule_walls, filtered = _walls_from(event.rule, dtstart_wall, wall_low)
-    bounds = (wall_low, wall_high)
     until = event.rule_until
     # DTSTART's own rule (it always counts, unless after UNTIL: then nothing does)
     if until is not None and not dtstart_counts(event.dtstart, until):
         return []  # and so are the later starts (:func:`vevent_starts`)
     plain = _plain_arithmetic(lowest, highest, length)
-    walls: Iterable[datetime] = rule_walls
-    if not (filtered and until is None and plain):
-        walls = start_walls(dtstart_wall, rule_walls, bounds)
-    # else start_walls would keep them all: the loop stops at the first start past highest,
-    # before the walls pass wall_high (a day later, and no offset is a day); held equal by
-    # tests/test_perf_paths.py
-    if dtstart_wall >= wall_low:
-        # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
-        # nor repeated, so this is its own offset, and never after UNTIL past the test above)
-        walls = itertools.chain((dtstart_wall,), walls)
+    walls = _event_walls(event, wall_low, wall_high, plain)
     # The localisation: walls come sorted, so the runs are walked once, in step; a wall in a
     # run takes its offset (and ``steady_end``, the run's end: an end before it is in the same
     # run, and stays on the cheap path), any other the careful path's (_careful_offset). The
@@ -427,6 +412,29 @@ def occurrence_spans(
     except OverflowError:
         pass  # the rule's next wall time would be after the year 9999
     return spans
+
+
+def _event_walls(
+    event: VEvent, wall_low: datetime, wall_high: datetime, plain: bool
+) -> Iterable[datetime]:
+    """The wall clocks (as UTC datetimes) :func:`occurrence_spans` localises: DTSTART's, if
+    at or above ``wall_low``, then the rule's later ones (:func:`start_walls`), sorted."""
+    dtstart_wall = as_utc(detach(event.dtstart))
+    rule_walls: Iterable[datetime] = ()
+    filtered = True  # every wall of rule_walls is after DTSTART's and at or above wall_low
+    if event.rule is not None:
+        rule_walls, filtered = _walls_from(event.rule, dtstart_wall, wall_low)
+    walls: Iterable[datetime] = rule_walls
+    if not (filtered and event.rule_until is None and plain):
+        walls = start_walls(dtstart_wall, rule_walls, (wall_low, wall_high))
+    # else start_walls would keep them all: the loop stops at the first start past highest,
+    # before the walls pass wall_high (a day later, and no offset is a day); held equal by
+    # tests/test_perf_paths.py
+    if dtstart_wall >= wall_low:
+        # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
+        # nor repeated, so this is its own offset, and never after UNTIL: the caller's test)
+        walls = itertools.chain((dtstart_wall,), walls)
+    return walls
 
 
 _SAFE_LOW = _BEFORE_RUNS + 2 * _DAY  # past it, adding or taking an offset cannot overflow
