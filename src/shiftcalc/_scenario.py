@@ -69,6 +69,7 @@ from ._model import (
     check_zone,
     duration_limit_reason,
     loaded_shift,
+    loaded_shift_row,
     named_user,
     within,
 )
@@ -536,58 +537,89 @@ def _plain_shift(data: Any, prefix: str, directory: _Directory, profile: Profile
             time_zone = _zone_name(time_zone, "time_zone")
     except (ValueError, ValidationError):
         return None
-    labels = (get("id"), get("name"), get("team_id"))
-    source = get("source")
+    shift_id, name, team_id, source = get("id"), get("name"), get("team_id"), get("source")
     if (
         abs(duration) > MAX_DURATION_SECONDS
-        or any(label is not None and type(label) is not str for label in labels)
+        or (shift_id is not None and type(shift_id) is not str)
+        or (name is not None and type(name) is not str)
+        or (team_id is not None and type(team_id) is not str)
         or (source is not None and source not in SOURCES)
     ):
         return None
-    if data["type"] == "override":
-        fields = _plain_override(get("users"), directory)
-        if fields is None:
+    head = (shift_type, wall, timedelta(0, duration), shift_id, name, team_id, time_zone)
+    if shift_type == "override":
+        groups = _plain_override(get("users"), directory)
+        if groups is None:
             return None
-        fields.update(time_zone=time_zone, rotation_start=wall)
+        # the fields an override resets, at their reset values (_RESETS); level 99, web
+        shift = loaded_shift_row(
+            *head,
+            OVERRIDE_LEVEL,
+            wall,
+            None,
+            None,
+            None,
+            None,
+            (),
+            (),
+            (),
+            (),
+            groups,
+            None,
+            "web",
+        )
     else:
-        fields = _plain_rotation(get, directory)
-        if fields is None:
+        found = _plain_rotation(get, directory)
+        if found is None:
             return None
-        fields.update(time_zone=time_zone, rotation_start=rotation_start, source=source or "api")
-    fields.update(
-        type=data["type"], start=wall, duration=timedelta(0, duration), until=None, users=()
-    )
-    fields.update(zip(_LABELS, labels, strict=True))
-    shift = loaded_shift(fields)
+        level, frequency, interval, week_start, by_day, groups, start_index = found
+        shift = loaded_shift_row(
+            *head,
+            level,
+            rotation_start,
+            frequency,
+            interval,
+            None,  # until
+            week_start,
+            by_day,
+            (),  # by_month
+            (),  # by_monthday
+            (),  # users: a rotation's are reset
+            groups,
+            start_index,
+            source or "api",
+        )
     within(prefix, check_api_rules, shift)
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
     return shift
 
 
-def _plain_override(names: Any, directory: _Directory) -> dict[str, Any] | None:
-    """An override's fields from its ``users`` (names, each made a group of its own), or
-    None; the fields it resets are at their reset values."""
+def _plain_override(names: Any, directory: _Directory) -> tuple[tuple[str, ...], ...] | None:
+    """An override's groups from its ``users`` (names, each made a group of its own), or
+    None."""
     if type(names) is not list or not names:
         return None
     for name in names:
         if type(name) is not str or not name:
             return None
     resolve = directory.resolve
-    if not directory.implicit and any(resolve(name, False) is None for name in names):
-        return None  # an unknown user: the careful path refuses or drops it
-    ids = dict.fromkeys([resolve(name) for name in names])
-    return {
-        **_RESET_VALUES["override"],
-        "rolling_users": tuple((user,) for user in ids),
-        "level": OVERRIDE_LEVEL,
-        "source": "web",
-        "week_start": None,
-    }
+    if not directory.implicit:
+        for name in names:
+            if resolve(name, False) is None:
+                return None  # an unknown user: the careful path refuses or drops it
+    ids = cast("list[str]", [resolve(name) for name in names])  # each found, checked above
+    return tuple([(user,) for user in dict.fromkeys(ids)])
 
 
-def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> dict[str, Any] | None:
-    """A rotation's recurrence and groups, each checked by the careful path's rule, or None."""
+_PlainRotation = tuple[
+    int, str, int, "str | None", tuple[str, ...], tuple[tuple[str, ...], ...], "int | None"
+]
+
+
+def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> _PlainRotation | None:
+    """A rotation's level, frequency, interval, week_start, by_day, groups and start index,
+    each checked by the careful path's rule, or None."""
     frequency, interval, week_start = get("frequency"), get("interval", 1), get("week_start")
     level, start_index, by_day = (
         get("level", 0),
@@ -624,25 +656,17 @@ def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> dict[str,
     except ValidationError:
         return None
     resolve = directory.resolve
-    if not directory.implicit and any(
-        resolve(name, False) is None for group in groups for name in group
-    ):
-        return None
+    if not directory.implicit:
+        for group in groups:
+            for name in group:
+                if resolve(name, False) is None:
+                    return None
     rolling = []
     for group in groups:
-        ids = [resolve(name) for name in group]
+        ids = cast("list[str]", [resolve(name) for name in group])  # each found, checked above
         rolling.append(tuple(ids if len(ids) == 1 else dict.fromkeys(ids)))
-    return {
-        "level": level,
-        "frequency": frequency,
-        "interval": interval,
-        "week_start": week_start,
-        "by_day": tuple(dict.fromkeys(by_day)) if by_day else (),
-        "by_month": (),
-        "by_monthday": (),
-        "rolling_users": tuple(rolling),
-        "start_rotation_from_user_index": start_index,
-    }
+    days = tuple(dict.fromkeys(by_day)) if by_day else ()
+    return level, frequency, interval, week_start, days, tuple(rolling), start_index
 
 
 class _Common(NamedTuple):
