@@ -78,6 +78,7 @@ MISSING_USERS: Final = 7
 IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
+_shift_id = itemgetter(SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
 
 
@@ -432,7 +433,7 @@ class _Sweep:
         current_level: int | None = None  # the (level, calendar type) the blocks were made for
         current_type: int | None = -1
         queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
-        starts = [event[START] for event in queue]
+        starts = list(map(_start, queue))
         head = 0
         while head < len(queue):
             event = queue[head]
@@ -487,9 +488,13 @@ class _Sweep:
 
     def result(self) -> list[OncallEvent]:
         """The resolved events, by (start, shift id), ties as resolved (stable sorts)."""
-        self.resolved.sort(key=_shift_id_or_empty)
-        self.resolved.sort(key=_start)
-        return self.resolved
+        resolved = self.resolved
+        # by the shift id itself (a key in C) when every event has one (none is a gap)
+        resolved.sort(
+            key=_shift_id if None not in map(_shift_id, resolved) else _shift_id_or_empty
+        )
+        resolved.sort(key=_start)
+        return resolved
 
 
 def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
