@@ -265,17 +265,15 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
     high = min(naive_utc(window.end), _LAST_READING) + 2 * LOOKUP_PADDING + _MARGIN
     # readings at low, low + step, ... up to two steps past high (timedelta * int is slow)
     offset_at = zone.utcoffset
-    readings = [
-        offset_at(wall)
-        for wall in itertools.accumulate(
-            itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2),
-            operator.add,
-            initial=low,
-        )
-    ]
+    # (map, compress: loops in C, no Python step per day; a resolution reads a year or more)
+    walls = itertools.accumulate(
+        itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2), operator.add, initial=low
+    )
+    readings = list(map(offset_at, walls))
     # Reading k starts a steady stretch when k + 1 and k + 2 read the same: all k but those
     # just before and at a change (reading c differs from reading c + 1).
-    changes = [k for k, (a, b) in enumerate(itertools.pairwise(readings)) if a != b]
+    differs = map(operator.ne, readings, itertools.islice(readings, 1, None))
+    changes = list(itertools.compress(itertools.count(), differs))
     runs: list[SteadyRun] = []
     first = 0
     for last in [change - 1 for change in changes] + [len(readings) - 2]:
