@@ -25,6 +25,7 @@ from .search import Anchor, PeriodSearch
 __all__ = ["effective_zone", "expand_oncall", "shift_vevents"]
 
 _DAY = timedelta(days=1)
+_new_tuple = tuple.__new__
 
 
 class _Generator(PeriodSearch):
@@ -49,21 +50,26 @@ class _Generator(PeriodSearch):
         """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known;
         ``turn`` the rotation queue's turn it holds."""
         dtstart, dtend = self.event_times(start, self.zone) if times is None else times
-        return VEvent(  # positional, in field order: a keyword call costs twice as much
-            dtstart,
-            dtend,
-            self.zone,
-            rule,
-            None if rule is None else self.until,  # OnCall writes UNTIL only in an RRULE
-            users,
-            self.level,
-            self.shift.is_override,
-            self.web,
-            self.rotation_start,
-            self.index,
-            self.shift_id,
-            self.origin_base,
-            turn,
+        # the named tuple made by tuple.__new__ (its generated __new__ is a Python frame more),
+        # the values in field order
+        return _new_tuple(
+            VEvent,
+            (
+                dtstart,
+                dtend,
+                self.zone,
+                rule,
+                None if rule is None else self.until,  # OnCall writes UNTIL only in an RRULE
+                users,
+                self.level,
+                self.shift.is_override,
+                self.web,
+                self.rotation_start,
+                self.index,
+                self.shift_id,
+                self.origin_base,
+                turn,
+            ),
         )
 
     def __init__(
