@@ -1,11 +1,16 @@
 """The cost-per-row work holds its shortcuts to the careful path: the merger's one-pass sweep
 (``_merge.pieces``) equals a literal recomputation of every elementary piece from scratch, and
 leaving out the ranks hidden under a covering shift (``strict_spans(leave_hidden=True)``, as
-resolve does) gives the merger's answer on every span."""
+resolve does) gives the merger's answer on every span; the fused sweep (``rows_and_gaps``, rows
+and gaps without pieces) and the timeline built from the spans on demand equal the merger's; a
+one-off shift placed directly (``one_off_spans``) gives the rule path's spans; resolve without
+origins (strict spans, oncall VEVENTs) answers as it would with them; rows built by their slots
+are those of construction (the strict rows, filled column by column by
+``_model.final_shift_rows``, through the fused sweep's property)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -13,12 +18,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shiftcalc import Schedule, Shift, ShiftcalcError, Window, resolve
-from shiftcalc._expand import strict_spans
-from shiftcalc._merge import Piece, Span, merge_spans, pieces
-from shiftcalc._model import utc_window
+from shiftcalc import FinalShift, Schedule, Shift, ShiftcalcError, Window, resolve
+from shiftcalc._expand import rule_spans, strict_spans
+from shiftcalc._expand import spans as shift_spans
+from shiftcalc._merge import Piece, Span, merge_spans, pieces, rows_and_gaps, timeline_of_spans
+from shiftcalc._model import final_shift_row, utc_window
 from shiftcalc._tz import get_zone
-from shiftcalc.strategies import schedules, windows
+from shiftcalc.oncall.generation import shift_vevents
+from shiftcalc.oncall.resolution import final_events, gaps_of, resolve_calendars, rows_of
+from shiftcalc.strategies import schedules, shifts, time_zones, windows
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -71,6 +79,21 @@ def test_cost_per_row_sweep_equals_the_literal_timeline(
     window = Window(start=start, end=start + timedelta(hours=length))
     if window.end > window.start:
         assert pieces(found, window) == literal_pieces(found, window)
+
+
+@settings(deadline=None)
+@given(st.lists(spans(), max_size=12), st.integers(0, 24), st.integers(-2, 30))
+def test_cost_per_row_fused_sweep_equals_the_merger(
+    found: list[Span], low: int, length: int
+) -> None:
+    """The fused sweep (rows and gaps without pieces, as resolve makes them) gives the merger's
+    rows and gaps, and the timeline built from the spans on demand is the merger's; with
+    spans outside the window, touching, stacked, empty, reversed, and empty windows."""
+    start = BASE + timedelta(hours=low)
+    window = Window(start=start, end=start + timedelta(hours=length))
+    merged = merge_spans(found, window)
+    assert rows_and_gaps(found, window) == (merged.shifts, merged.gaps)
+    assert timeline_of_spans(found, window) == merged.timeline()
 
 
 def _covering_rotation(window: Window, zone: str, level: int, users: tuple[str, ...]) -> Shift:
@@ -139,3 +162,138 @@ def test_cost_per_row_a_covering_rotation_hides_the_levels_below() -> None:
     assert {span[3][1] for span in visible} == {2, 3}
     assert merge_spans(visible, utc).shifts == merge_spans(every, utc).shifts
     assert resolve(schedule, window).shifts == merge_spans(every, utc).shifts
+
+
+@settings(deadline=None)
+@given(
+    time_zones(),
+    shifts(types=("single_event", "override"), time_zones=("America/New_York", "Pacific/Apia")),
+    windows(max_days=10),
+    st.sampled_from(["wall", "elapsed"]),
+    st.integers(-48, 48),
+)
+def test_cost_per_row_one_off_spans_are_the_rule_path(
+    zone: str, shift: Shift, window: Window, durations: str, later_rotation: int
+) -> None:
+    """A one-off shift (override, single event) is placed directly, without the rule's setup:
+    the same spans as the careful path through its walls, with DST changes, gaps, long
+    durations, a rotation_start after start, and windows that miss it."""
+    if later_rotation > 0:
+        shift = replace(shift, rotation_start=shift.start + timedelta(hours=later_rotation))
+    utc = utc_window(window)
+    zone = shift.time_zone or zone
+    options: Any = {"durations": durations}
+    assert list(shift_spans(shift, zone, utc, **options)) == list(
+        rule_spans(shift, zone, utc, **options)
+    )
+
+
+def test_cost_per_row_one_off_spans_near_the_ends_of_time() -> None:
+    """At the years 1 and 9999 the direct placement cuts instants off as the rule path does."""
+    first = Window(start=datetime.min.replace(tzinfo=UTC), end=datetime(1, 1, 5, tzinfo=UTC))
+    last = Window(start=datetime(9999, 12, 25, tzinfo=UTC), end=datetime.max.replace(tzinfo=UTC))
+    for zone in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York"):
+        for wall in (datetime(1, 1, 1), datetime(1, 1, 1, 12), datetime(9999, 12, 31, 12)):
+            for window in (first, last):
+                for hours in (1, 30, 100):
+                    shift = Shift(
+                        type="override",
+                        start=wall,
+                        duration=timedelta(hours=hours),
+                        rolling_users=(("a", "b"), ("b", "c")),
+                    )
+                    for durations in ("wall", "elapsed"):
+                        options: Any = {"durations": durations}
+                        assert list(shift_spans(shift, zone, window, **options)) == list(
+                            rule_spans(shift, zone, window, **options)
+                        )
+
+
+def _answer(compute: Any) -> Any:
+    try:
+        return compute()
+    except ShiftcalcError as error:
+        return type(error), str(error)
+
+
+@settings(deadline=None)
+@given(
+    st.sampled_from(["strict", "oncall"]).flatmap(
+        lambda profile: st.tuples(schedules(max_shifts=4, profile=profile), st.just(profile))
+    ),
+    windows(max_days=10),
+)
+def test_cost_per_row_resolve_without_origins_is_resolve_with_them(
+    drawn: tuple[Schedule, str], window: Window
+) -> None:
+    """resolve's spans (strict) and generated VEVENTs (oncall) carry no origin: its rows, gaps
+    and events are those of the same resolution with every origin made (swaps included)."""
+    schedule, profile = drawn
+    utc = utc_window(window)
+
+    def with_origins() -> Any:
+        if profile == "strict":
+            merged = merge_spans(strict_spans(schedule, utc), utc)
+            return merged.shifts, merged.gaps, merged.timeline()
+        events = resolve_calendars(
+            [([], vevents) for vevents in shift_vevents(schedule)], utc, schedule.swaps, None
+        )
+        return rows_of(events, utc), gaps_of(events, utc), final_events(events)
+
+    def without() -> Any:
+        resolution = resolve(schedule, window, profile=profile)  # type: ignore[arg-type]
+        return resolution.shifts, resolution.gaps, resolution.events
+
+    if schedule.swaps and profile == "strict":
+        return  # strict swaps split full Intervals, origins and all (split_for_swaps)
+    assert _answer(without) == _answer(with_origins)
+
+
+@st.composite
+def oncall_events(draw: st.DrawFn) -> tuple[Any, ...]:
+    start = BASE + timedelta(hours=draw(st.integers(-3, 30)))
+    end = start + timedelta(hours=draw(st.integers(0, 12)))
+    gap = draw(st.booleans())
+    users = () if gap else tuple(draw(st.lists(st.sampled_from("abc"), max_size=3)))
+    calendar_type = None if gap else draw(st.sampled_from([0, 1]))
+    shift_id = draw(st.sampled_from([None, "s1", "s2"]))
+    return (
+        start,
+        end,
+        users,
+        draw(st.integers(0, 3)),
+        calendar_type,
+        shift_id,
+        False,
+        (),
+        gap,
+        None,
+    )
+
+
+@settings(deadline=None)
+@given(st.lists(oncall_events(), max_size=12), st.integers(0, 24), st.integers(0, 30))
+def test_cost_per_row_oncall_rows_are_the_constructed_rows(
+    events: list[Any], low: int, length: int
+) -> None:
+    """oncall's rows_of: the rows checked construction makes, one per event and user, clipped
+    (rows built by slots, final_shift_row, are those of construction)."""
+    start = BASE + timedelta(hours=low)
+    window = Window(start=start, end=start + timedelta(hours=length))
+    expected = tuple(
+        FinalShift(
+            user=user,
+            start=max(event[0], window.start),
+            end=min(event[1], window.end),
+            level=event[3],
+            is_override=event[4] == 1,
+            shift_id=event[5],
+        )
+        for event in events
+        if not event[8]
+        for user in event[2]
+    )
+    rows = rows_of(events, window)
+    assert rows == expected
+    assert [type(row.is_override) for row in rows] == [bool] * len(rows)
+    assert [final_shift_row(*astuple(row)) for row in rows] == list(expected)

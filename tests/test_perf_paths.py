@@ -5,7 +5,7 @@ expansion), each held to the careful path it shortcuts.
 generation's origin groups are the queue itself when no group is empty.
 
 ``oncall.occurrences.occurrence_spans``: a wall inside the steady run of the last wall
-localised takes that run's offset by a comparison instead of ``_RunOffsets.localize``; the
+localised takes that run's offset by a comparison instead of walking the runs; the
 rule's walls of a fixed step are not passed through ``start_walls`` when there is no UNTIL
 (the loop stops past ``highest`` first); ends are plain sums away from the years 1 and 9999.
 """
@@ -43,7 +43,7 @@ def _outcome(compute: Any) -> Any:
 
 
 def _careful(event: VEvent, window: Window, runs: Any) -> Any:
-    """occurrence_spans with every shortcut off: every wall localised by _RunOffsets, every
+    """occurrence_spans with every shortcut off: every wall localised by the walk, every
     wall through start_walls, every end by later()."""
     with (
         patch.object(occurrences, "_SAFE_LOW", _NEVER),

@@ -29,6 +29,8 @@ __all__ = [
     "expand_shift",
     "expand_strict",
     "later",
+    "one_off_spans",
+    "rule_spans",
     "spans",
     "strict_spans",
     "too_many_occurrences",
@@ -198,12 +200,65 @@ def expand_shift(
         )
 
 
+ShiftSpan = tuple[datetime, datetime, tuple[str, ...], int | None]
+
+
 def spans(
     shift: Shift, zone_name: str, window: Window, *, durations: DurationMode = "wall"
-) -> Iterator[tuple[datetime, datetime, tuple[str, ...], int | None]]:
+) -> Iterator[ShiftSpan]:
     """``(start, end, users, turn)`` of each occurrence of ``shift`` overlapping ``window``
     (UTC; ``turn`` for rotations, else None). ``start`` is the occurrence's own start: only
-    ``end`` is clipped (by ``until``)."""
+    ``end`` is clipped (by ``until``).
+
+    A one-off shift without ``until`` (an override, a single event) has one occurrence, at its
+    start: it is placed directly (:func:`one_off_spans`), without the rule's setup."""
+    if shift.until is None and shift.type in ("single_event", "override"):
+        return iter(one_off_spans(shift, zone_name, window, durations == "elapsed"))
+    return rule_spans(shift, zone_name, window, durations=durations)
+
+
+def _override_users(shift: Shift) -> tuple[str, ...]:
+    """Who an override puts on call: every user it lists (OnCall itself keeps only the first
+    group), else its ``users``."""
+    if shift.type == "override" and shift.rolling_users:
+        return tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
+    return shift.users
+
+
+def one_off_spans(shift: Shift, zone_name: str, window: Window, elapsed: bool) -> list[ShiftSpan]:
+    """:func:`rule_spans` of a shift without a rule or ``until``: its one occurrence, at
+    ``start``, if it overlaps ``window`` (none when ``rotation_start`` is after ``start``).
+    tests/test_cost_per_row.py holds it to rule_spans."""
+    wall = shift.start
+    if shift.rotation_start is not None and wall < shift.rotation_start:
+        return []
+    zone = get_zone(zone_name)
+    duration = shift.duration
+    offset = zone.utcoffset(wall)
+    assert offset is not None
+    try:
+        start = _UTC_EPOCH + (wall - offset - _NAIVE_EPOCH)
+        end = start + duration
+        if not elapsed and (
+            zone.utcoffset(wall + duration) != offset
+            or (
+                duration > STEADY_SPAN
+                and zone.utcoffset(earlier(wall, NEAR)) != zone.utcoffset(later(wall, NEAR))
+            )
+        ):
+            moved = start.astimezone(zone).replace(tzinfo=None) - wall  # as in rule_spans
+            end = (wall + duration + moved).replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        start, end = _edge_span(wall, offset, duration)
+    if start >= window.end or end <= start or end <= window.start:
+        return []
+    return [(start, end, _override_users(shift), None)]
+
+
+def rule_spans(
+    shift: Shift, zone_name: str, window: Window, *, durations: DurationMode = "wall"
+) -> Iterator[ShiftSpan]:
+    """:func:`spans` of any shift, through its rule's walls (one-off shifts: their start)."""
     zone = get_zone(zone_name)
     rule = shift_rule(shift)
     until = None if shift.until is None else _utc_or_edge(localize(shift.until, zone))
@@ -218,10 +273,7 @@ def spans(
     turn_of = _turn_counter(shift) if shift.type == "rolling_users" else None
     queue = rotation_queue(shift.rolling_users, _first_group(shift))
     groups = len(queue)
-    users = shift.users
-    if shift.type == "override" and shift.rolling_users:
-        # every user an override lists is on call (OnCall itself keeps only the first group)
-        users = tuple(dict.fromkeys(user for group in shift.rolling_users for user in group))
+    users = _override_users(shift)
     elapsed = durations == "elapsed"
     # equal offsets at both ends of a longer span may hide two changes (_tz)
     long = duration > STEADY_SPAN
@@ -293,8 +345,10 @@ def strict_spans(
     durations: DurationMode = "wall",
     max_occurrences: int = MAX_OCCURRENCES,
     leave_hidden: bool = False,
+    origins: bool = True,
 ) -> list[Span]:
-    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``.
+    """The merger's view of every occurrence of the schedule's shifts overlapping ``window``,
+    each with its origin (``origins``; else None: rows and the timeline never read them).
 
     Raises a ValidationError naming the shift past which there are more than
     ``max_occurrences``, having expanded at most one more.
@@ -318,13 +372,16 @@ def strict_spans(
             break  # this rank and every one after it are hidden
         zone = shift.time_zone or schedule.time_zone
         room = max_occurrences - len(found) + 1
-        base = origin_base(shift, index)
-        mine = [
-            (start, end, users, rank, (), (base, start, turn))
-            for start, end, users, turn in islice(
-                spans(shift, zone, window, durations=durations), room
-            )
-        ]
+        found_here = islice(spans(shift, zone, window, durations=durations), room)
+        mine: list[Span]
+        if origins:
+            base = origin_base(shift, index)
+            mine = [
+                (start, end, users, rank, (), (base, start, turn))
+                for start, end, users, turn in found_here
+            ]
+        else:
+            mine = [(start, end, users, rank, (), None) for start, end, users, _ in found_here]
         found += mine
         if len(found) > max_occurrences:
             raise too_many_occurrences(index, max_occurrences)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from operator import itemgetter
+from itertools import repeat
+from operator import eq, itemgetter
 
 from ._model import (
     FinalEvent,
@@ -28,6 +29,7 @@ from ._model import (
     Source,
     Window,
     final_shift_row,
+    final_shift_rows,
     rank_of,
     swapped,
 )
@@ -39,17 +41,19 @@ __all__ = [
     "merge",
     "merge_spans",
     "pieces",
+    "rows_and_gaps",
     "span_of",
     "span_row",
     "split_for_swaps",
     "timeline_of",
+    "timeline_of_spans",
 ]
 
 # A piece of the timeline: start, end, owners, their rank (None: nobody on call), and the
 # names of unresolvable users covering it (None: not covered by any empty interval).
 Piece = tuple[datetime, datetime, tuple[str, ...], Rank | None, tuple[str, ...] | None]
 
-_first = itemgetter(0)
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
@@ -89,8 +93,10 @@ def span_row(
     return (start, end, users, rank_of(is_override, level), missing_users, origin)
 
 
-def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
-    """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
+def _boundaries(spans: Iterable[Span], window: Window) -> list[tuple[datetime, int, Span]]:
+    """Every span's clipped start (+1) and end (-1) inside ``window``, in time order: starts
+    before ends at equal times (a stable sort of starts + ends), so a rank handing over from
+    one interval to the next stays active."""
     ws, we = window.start, window.end
     bounds: list[tuple[datetime, int, Span]] = []
     ends: list[tuple[datetime, int, Span]] = []
@@ -103,10 +109,15 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
         if start < end:
             bounds.append((start, 1, span))
             ends.append((end, -1, span))
-    # starts before ends at equal times (a stable sort of starts + ends), so a rank handing
-    # over from one interval to the next stays active
     bounds += ends
     bounds.sort(key=_first)
+    return bounds
+
+
+def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
+    """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
+    ws, we = window.start, window.end
+    bounds = _boundaries(spans, window)
     # Per rank, how many active intervals name each user; a rank whose users all left is
     # removed at once, so the best rank is the largest key, kept up to date as ranks come
     # and go.
@@ -243,6 +254,139 @@ def merge_spans(spans: Sequence[Span], window: Window) -> Merged:
         ]
     )
     return Merged(shifts=shifts, gaps=tuple(gaps), pieces=tuple(timeline))
+
+
+def timeline_of_spans(spans: Sequence[Span], window: Window) -> tuple[FinalEvent, ...]:
+    """The timeline of ``spans`` over ``window`` (:func:`timeline_of` of :func:`pieces`): what
+    a resolution that made its rows by :func:`rows_and_gaps` builds when asked for events."""
+    return timeline_of(pieces(spans, window) if window.end > window.start else ())
+
+
+def rows_and_gaps(
+    spans: Sequence[Span], window: Window
+) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
+    """:func:`merge_spans`' shifts and gaps in one sweep, without the pieces.
+
+    The sweep of :func:`pieces`; where a piece's owners differ from the last piece's, the
+    users who left close their rows and the newcomers open theirs (a row keeps the rank it
+    opened with), and a gap opens, closes or changes its names. Equal to merge_spans
+    (tests/test_cost_per_row.py); resolve builds the timeline from the spans on demand.
+    """
+    ws, we = window.start, window.end
+    if not ws < we:
+        return (), ()
+    active: dict[Rank, dict[str, int]] = {}  # as in pieces
+    best: Rank | None = None
+    missing: dict[str, int] = {}
+    empty_active = 0
+    rows: list[tuple[datetime, datetime, str, Rank]] = []
+    opened: dict[str, tuple[datetime, Rank]] = {}  # the open rows: always last_users' users
+    last_users: tuple[str, ...] = ()
+    gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]] = []
+    gap_start: datetime | None = None  # the open gap's start and names
+    gap_names: tuple[str, ...] | None = None
+    here = ws
+    for at, step, span in _boundaries(spans, window):
+        if at != here:  # the piece [here, at) has the owners the boundaries at here left
+            if best is not None:
+                owners = active[best]
+                users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
+                if users != last_users:
+                    for user in last_users:
+                        if user not in users:
+                            began, rank = opened.pop(user)
+                            rows.append((began, here, user, rank))
+                    for user in users:
+                        if user not in opened:
+                            opened[user] = (here, best)
+                    last_users = users
+                if gap_start is not None:
+                    gaps.append((gap_start, here, gap_names))
+                    gap_start = None
+            else:
+                names = tuple(sorted(missing)) if empty_active else None
+                for user in last_users:
+                    began, rank = opened.pop(user)
+                    rows.append((began, here, user, rank))
+                last_users = ()
+                if gap_start is None or names != gap_names:
+                    if gap_start is not None:
+                        gaps.append((gap_start, here, gap_names))
+                    gap_start, gap_names = here, names
+            here = at
+            if at >= we:
+                break
+        named = span[2]
+        if named:
+            rank = span[3]
+            counts = active.get(rank)
+            if counts is None:
+                counts = active[rank] = {}
+                if best is None or rank > best:
+                    best = rank
+            for user in named:
+                left = counts.get(user, 0) + step
+                if left:
+                    counts[user] = left
+                else:
+                    del counts[user]
+            if not counts:
+                del active[rank]
+                if rank == best:
+                    best = max(active) if active else None
+        else:
+            empty_active += step
+            for user in span[4]:
+                left = missing.get(user, 0) + step
+                if left:
+                    missing[user] = left
+                else:
+                    del missing[user]
+    return _closed(rows, opened, gaps, gap_start, gap_names, here, we)
+
+
+def _closed(
+    rows: list[tuple[datetime, datetime, str, Rank]],
+    opened: dict[str, tuple[datetime, Rank]],
+    gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]],
+    gap_start: datetime | None,
+    gap_names: tuple[str, ...] | None,
+    here: datetime,
+    end: datetime,
+) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
+    """:func:`rows_and_gaps`' answer from its sweep's state at ``here``: when every span ended
+    before the window's ``end``, nobody is on call from ``here`` on (a gap without names)."""
+    if here < end:
+        for user, (began, rank) in opened.items():
+            rows.append((began, here, user, rank))
+        opened = {}
+        if gap_start is not None and gap_names is not None:
+            gaps.append((gap_start, here, gap_names))
+            gap_start = None
+        if gap_start is None:
+            gap_start, gap_names = here, None
+    for user, (began, rank) in opened.items():
+        rows.append((began, end, user, rank))
+    if gap_start is not None:
+        gaps.append((gap_start, end, gap_names))
+    rows.sort()  # by (start, end, user): a user's rows never share both ends
+    shifts: tuple[FinalShift, ...] = ()
+    if rows:
+        starts, stops, users, ranks = zip(*rows, strict=True)
+        levels = map(_second, ranks)
+        overrides = map(eq, map(_first, ranks), repeat(1))  # rank[0] == 1
+        shifts = final_shift_rows(
+            len(rows), users, starts, stops, levels, overrides, repeat(None, len(rows))
+        )
+    return shifts, tuple(
+        Gap(
+            start=start,
+            end=stop,
+            kind="uncovered" if names is None else "unresolved",
+            missing_users=names or (),
+        )
+        for start, stop, names in gaps
+    )
 
 
 def split_for_swaps(intervals: list[Interval], swaps: Sequence[ShiftSwap]) -> list[Interval]:

@@ -8,10 +8,12 @@ datetime, and every interval is half-open ``[start, end)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, Literal, NoReturn, TypeVar, cast
 
@@ -922,20 +924,48 @@ def _row_builder() -> Callable[[str, datetime, datetime, int, bool, str | None],
 final_shift_row = _row_builder()
 
 
+_ROW_SETTERS = tuple(
+    _slot_setter(FinalShift, name)
+    for name in ("user", "start", "end", "level", "is_override", "shift_id")
+)
+
+
+def final_shift_rows(
+    count: int,
+    users: Iterable[str],
+    starts: Iterable[datetime],
+    ends: Iterable[datetime],
+    levels: Iterable[int],
+    overrides: Iterable[bool],
+    shift_ids: Iterable[str | None],
+) -> tuple[FinalShift, ...]:
+    """``count`` rows, :func:`final_shift_row` of the columns' values taken in step.
+
+    The objects are made, then each field filled for all of them, by ``map`` over the slot's
+    setter: C loops without a Python frame per row, about half the cost of a call per row
+    (an answer is mostly rows). Every column must hold ``count`` values."""
+    rows = list(map(object.__new__, repeat(FinalShift, count)))
+    for setter, column in zip(
+        _ROW_SETTERS, (users, starts, ends, levels, overrides, shift_ids), strict=True
+    ):
+        deque(map(setter, rows, column), maxlen=0)
+    return tuple(rows)
+
+
 def _positional(cls: type[_V]) -> Callable[..., _V]:
     """``cls(**dict(zip(fields, values)))`` for a frozen slotted dataclass without checks,
     every field given in declaration order: filling the slots directly costs half as much as
     the generated ``__init__``, which sets each one through ``object.__setattr__``."""
-    new = object.__new__
     names = [field.name for field in dataclass_fields(cast(Any, cls))]
-    setters = tuple(_slot_setter(cls, name) for name in names)
-
-    def build(*values: Any) -> _V:
-        value: _V = new(cls)
-        for set_field, item in zip(setters, values, strict=True):
-            set_field(value, item)
-        return value
-
+    # Straight-line code, one setter call per field, as dataclasses writes its __init__: a
+    # loop over the setters cost a third more (a shift has twenty fields, and the loader and
+    # big calendars build one value per shift or occurrence).
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope.update((f"set_{i}", _slot_setter(cls, name)) for i, name in enumerate(names))
+    arguments = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    set_{i}(value, v{i})\n" for i in range(len(names)))
+    exec(f"def build({arguments}):\n    value = new(cls)\n{body}    return value\n", scope)
+    build: Callable[..., _V] = scope["build"]
     return build
 
 
@@ -959,6 +989,12 @@ def named_user(name: str) -> User:
     ``name`` is a user name it has checked (a non-empty string). A scenario without ``users``
     makes one per name its shifts use (tests/test_perf_paths.py holds it to construction)."""
     return _user(name, name, None)
+
+
+loaded_shift_row = _shift
+"""``Shift`` of every field's value positionally, in declaration order, without construction's
+checks: for the scenario loader's plain path only, whose values passed construction's rules
+(see :func:`loaded_shift`)."""
 
 
 def loaded_shift(fields: Mapping[str, Any]) -> Shift:

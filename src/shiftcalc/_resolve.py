@@ -17,7 +17,14 @@ from typing import Any, Literal
 
 from ._errors import NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
-from ._merge import Span, merge_spans, span_of, span_row, split_for_swaps, timeline_of
+from ._merge import (
+    Span,
+    rows_and_gaps,
+    span_of,
+    span_row,
+    split_for_swaps,
+    timeline_of_spans,
+)
 from ._model import (
     FinalEvent,
     FinalShift,
@@ -297,7 +304,9 @@ def _resolve(
     skipped: list[SkippedComponent] = []
     unresolved: list[UnresolvedName] = []
     if profile == "oncall":
-        calendars = _oncall_calendars(schedule, window, calendar_errors, skipped, unresolved)
+        calendars = _oncall_calendars(
+            schedule, window, calendar_errors, skipped, unresolved, origins=False
+        )
         resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
         return Resolution(
             profile=profile,
@@ -312,13 +321,13 @@ def _resolve(
     found = _strict_input(
         schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved, True
     )
-    merged = merge_spans(found, window)
+    shifts, gaps = rows_and_gaps(found, window)
     return Resolution(
         profile=profile,
         window=window,
-        shifts=merged.shifts,
-        gaps=merged.gaps,
-        timeline=partial(timeline_of, merged.pieces),  # pickles without the rows
+        shifts=shifts,
+        gaps=gaps,
+        timeline=partial(timeline_of_spans, found, window),  # pickles without the rows
         skipped=tuple(skipped),
         unresolved=tuple(unresolved),
     )
@@ -330,12 +339,15 @@ def _oncall_calendars(
     calendar_errors: CalendarErrors,
     skipped: list[SkippedComponent],
     unresolved: list[UnresolvedName],
+    *,
+    origins: bool = True,
 ) -> list[tuple[list[OncallEvent], list[VEvent]]]:
-    """OnCall's calendars: each its iCalendar records, then its generated VEVENTs."""
+    """OnCall's calendars: each its iCalendar records, then its generated VEVENTs (whose
+    records carry their origin with ``origins``: explain reads them, resolve does not)."""
     ical_primary, ical_overrides = _ical_records(
         schedule, window, "oncall", calendar_errors, skipped, unresolved, calendar_record
     )
-    primary, overrides = shift_vevents(schedule)
+    primary, overrides = shift_vevents(schedule, origins=origins)
     return [(ical_primary, primary), (ical_overrides, overrides)]
 
 
@@ -373,6 +385,7 @@ def _strict_input(
         durations=durations,
         max_occurrences=max_occurrences,
         leave_hidden=leave_hidden and not found,
+        origins=not leave_hidden,  # resolve's rows and timeline never read them; explain does
     )
     return found
 

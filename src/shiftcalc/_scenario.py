@@ -69,6 +69,7 @@ from ._model import (
     check_zone,
     duration_limit_reason,
     loaded_shift,
+    loaded_shift_row,
     named_user,
     within,
 )
@@ -471,6 +472,9 @@ def _parse_shift(
     # Each phase below checks its fields in that order, and the phases run in that order.
     del schedule_type  # every type takes the same shift fields; kept for the API's shape
     prefix = f"shifts[{index}]"
+    plain = _plain_shift(raw, prefix, directory, profile)
+    if plain is not None:
+        return plain
     data = _object(raw, prefix)
     if profile == "strict":
         _unknown_keys(data, _SHIFT_KEYS, prefix)
@@ -494,6 +498,175 @@ def _parse_shift(
     if profile == "strict":
         within(prefix, check_strict_shift, shift)
     return shift
+
+
+# The shapes the plain path reads (:func:`_plain_shift`): every other key sends a shift down
+# the careful path. Rotations without until, by_month, by_monthday or users; overrides that
+# name their users (the fields an override resets are checked as sent, so none may be there).
+_PLAIN_KEYS: dict[Any, frozenset[str]] = {
+    "rolling_users": _words(
+        "type name id team_id time_zone level start rotation_start duration frequency interval"
+        " week_start by_day rolling_users start_rotation_from_user_index source"
+    ),
+    "override": _words("type name id team_id time_zone start duration users source"),
+}
+
+
+def _plain_shift(data: Any, prefix: str, directory: _Directory, profile: Profile) -> Shift | None:
+    """The shift a plain rotation or override document makes, read with the careful path's
+    rules on values of the exact JSON types, without its phases; None (nothing registered)
+    whenever anything is off, and the careful path reads the shift and names any failure.
+    tests/test_load_speed_paths.py holds every shift made here to the careful path's."""
+    shift_type = data.get("type") if type(data) is dict else None
+    allowed = _PLAIN_KEYS.get(shift_type) if type(shift_type) is str else None
+    if allowed is None or not allowed.issuperset(data):
+        return None
+    get = data.get
+    start, duration = get("start"), get("duration")
+    if type(start) is not str or not _NAIVE_STRICT.fullmatch(start) or type(duration) is not int:
+        return None
+    try:
+        wall = datetime.fromisoformat(start)
+        rotation_start = get("rotation_start")
+        if rotation_start is not None:
+            if type(rotation_start) is not str or not _NAIVE_STRICT.fullmatch(rotation_start):
+                return None
+            rotation_start = datetime.fromisoformat(rotation_start)
+        time_zone = get("time_zone")
+        if time_zone is not None:
+            time_zone = _zone_name(time_zone, "time_zone")
+    except (ValueError, ValidationError):
+        return None
+    shift_id, name, team_id, source = get("id"), get("name"), get("team_id"), get("source")
+    if (
+        abs(duration) > MAX_DURATION_SECONDS
+        or (shift_id is not None and type(shift_id) is not str)
+        or (name is not None and type(name) is not str)
+        or (team_id is not None and type(team_id) is not str)
+        or (source is not None and source not in SOURCES)
+    ):
+        return None
+    head = (shift_type, wall, timedelta(0, duration), shift_id, name, team_id, time_zone)
+    if shift_type == "override":
+        groups = _plain_override(get("users"), directory)
+        if groups is None:
+            return None
+        # the fields an override resets, at their reset values (_RESETS); level 99, web
+        shift = loaded_shift_row(
+            *head,
+            OVERRIDE_LEVEL,
+            wall,
+            None,
+            None,
+            None,
+            None,
+            (),
+            (),
+            (),
+            (),
+            groups,
+            None,
+            "web",
+        )
+    else:
+        found = _plain_rotation(get, directory)
+        if found is None:
+            return None
+        level, frequency, interval, week_start, by_day, groups, start_index = found
+        shift = loaded_shift_row(
+            *head,
+            level,
+            rotation_start,
+            frequency,
+            interval,
+            None,  # until
+            week_start,
+            by_day,
+            (),  # by_month
+            (),  # by_monthday
+            (),  # users: a rotation's are reset
+            groups,
+            start_index,
+            source or "api",
+        )
+    within(prefix, check_api_rules, shift)
+    if profile == "strict":
+        within(prefix, check_strict_shift, shift)
+    return shift
+
+
+def _plain_override(names: Any, directory: _Directory) -> tuple[tuple[str, ...], ...] | None:
+    """An override's groups from its ``users`` (names, each made a group of its own), or
+    None."""
+    if type(names) is not list or not names:
+        return None
+    for name in names:
+        if type(name) is not str or not name:
+            return None
+    resolve = directory.resolve
+    if not directory.implicit:
+        for name in names:
+            if resolve(name, False) is None:
+                return None  # an unknown user: the careful path refuses or drops it
+    ids = cast("list[str]", [resolve(name) for name in names])  # each found, checked above
+    return tuple([(user,) for user in dict.fromkeys(ids)])
+
+
+_PlainRotation = tuple[
+    int, str, int, "str | None", tuple[str, ...], tuple[tuple[str, ...], ...], "int | None"
+]
+
+
+def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> _PlainRotation | None:
+    """A rotation's level, frequency, interval, week_start, by_day, groups and start index,
+    each checked by the careful path's rule, or None."""
+    frequency, interval, week_start = get("frequency"), get("interval", 1), get("week_start")
+    level, start_index, by_day = (
+        get("level", 0),
+        get("start_rotation_from_user_index"),
+        get("by_day"),
+    )
+    groups = get("rolling_users")
+    if (
+        type(frequency) is not str
+        or frequency not in FREQUENCIES
+        or type(interval) is not int
+        or type(level) is not int
+        or (week_start is None and (frequency == "weekly" or get("week_start", 0) is None))
+        or (start_index is not None and type(start_index) is not int)
+        or (by_day is not None and type(by_day) is not list)
+        or type(groups) is not list
+    ):
+        return None
+    for group in groups:
+        if type(group) is not list or not group:
+            return None
+        for name in group:
+            if type(name) is not str or not name:
+                return None
+    try:
+        check_level(level)
+        check_interval(interval, frequency)
+        if week_start is not None:
+            check_week_start(week_start)
+        if by_day:
+            check_by_day(by_day)
+        if start_index is not None:
+            check_start_index(start_index)
+    except ValidationError:
+        return None
+    resolve = directory.resolve
+    if not directory.implicit:
+        for group in groups:
+            for name in group:
+                if resolve(name, False) is None:
+                    return None
+    rolling = []
+    for group in groups:
+        ids = cast("list[str]", [resolve(name) for name in group])  # each found, checked above
+        rolling.append(tuple(ids if len(ids) == 1 else dict.fromkeys(ids)))
+    days = tuple(dict.fromkeys(by_day)) if by_day else ()
+    return level, frequency, interval, week_start, days, tuple(rolling), start_index
 
 
 class _Common(NamedTuple):

@@ -25,6 +25,7 @@ from .search import Anchor, PeriodSearch
 __all__ = ["effective_zone", "expand_oncall", "shift_vevents"]
 
 _DAY = timedelta(days=1)
+_new_tuple = tuple.__new__
 
 
 class _Generator(PeriodSearch):
@@ -49,26 +50,33 @@ class _Generator(PeriodSearch):
         """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known;
         ``turn`` the rotation queue's turn it holds."""
         dtstart, dtend = self.event_times(start, self.zone) if times is None else times
-        return VEvent(  # positional, in field order: a keyword call costs twice as much
-            dtstart,
-            dtend,
-            self.zone,
-            rule,
-            None if rule is None else self.until,  # OnCall writes UNTIL only in an RRULE
-            users,
-            self.level,
-            self.shift.is_override,
-            self.web,
-            self.rotation_start,
-            self.index,
-            self.shift_id,
-            self.origin_base,
-            turn,
+        # the named tuple made by tuple.__new__ (its generated __new__ is a Python frame more),
+        # the values in field order
+        return _new_tuple(
+            VEvent,
+            (
+                dtstart,
+                dtend,
+                self.zone,
+                rule,
+                None if rule is None else self.until,  # OnCall writes UNTIL only in an RRULE
+                users,
+                self.level,
+                self.shift.is_override,
+                self.web,
+                self.rotation_start,
+                self.index,
+                self.shift_id,
+                self.origin_base,
+                turn,
+            ),
         )
 
-    def __init__(self, shift: Shift, zone: str, index: int, shift_id: str) -> None:
+    def __init__(
+        self, shift: Shift, zone: str, index: int, shift_id: str, origins: bool = True
+    ) -> None:
         super().__init__(shift, zone, index, shift_id)
-        self.origin_base = _origin_base(shift, index, shift_id)
+        self.origin_base = _origin_base(shift, index, shift_id) if origins else None
 
     def generate(self) -> list[VEvent]:
         shift = self.shift
@@ -178,15 +186,18 @@ def effective_zone(shift: Shift, schedule: Schedule) -> str:
     return "UTC"  # web schedules and web overrides compute in UTC (§2.2)
 
 
-def shift_vevents(schedule: Schedule) -> tuple[list[VEvent], list[VEvent]]:
-    """The primary and overrides VEVENTs of a schedule's shifts, in calendar order."""
+def shift_vevents(
+    schedule: Schedule, *, origins: bool = True
+) -> tuple[list[VEvent], list[VEvent]]:
+    """The primary and overrides VEVENTs of a schedule's shifts, in calendar order; without
+    ``origins``, their records carry no origin (resolve's rows and events never read one)."""
     primary: list[VEvent] = []
     overrides: list[VEvent] = []
     for index, shift in enumerate(schedule.shifts):
         zone = effective_zone(shift, schedule)
         shift_id = shift.id or f"shift-{index}"
         target = overrides if shift.is_override else primary
-        generator = _Generator(shift, zone, index, shift_id)
+        generator = _Generator(shift, zone, index, shift_id, origins)
         if shift.type in ("rolling_users", "override"):
             target.extend(generator.generate())
             continue

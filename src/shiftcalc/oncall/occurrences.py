@@ -265,17 +265,15 @@ def steady_runs(zone_name: str, window: Window) -> list[SteadyRun]:
     high = min(naive_utc(window.end), _LAST_READING) + 2 * LOOKUP_PADDING + _MARGIN
     # readings at low, low + step, ... up to two steps past high (timedelta * int is slow)
     offset_at = zone.utcoffset
-    readings = [
-        offset_at(wall)
-        for wall in itertools.accumulate(
-            itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2),
-            operator.add,
-            initial=low,
-        )
-    ]
+    # (map, compress: loops in C, no Python step per day; a resolution reads a year or more)
+    walls = itertools.accumulate(
+        itertools.repeat(_SAMPLE_STEP, (high - low) // _SAMPLE_STEP + 2), operator.add, initial=low
+    )
+    readings = list(map(offset_at, walls))
     # Reading k starts a steady stretch when k + 1 and k + 2 read the same: all k but those
     # just before and at a change (reading c differs from reading c + 1).
-    changes = [k for k, (a, b) in enumerate(itertools.pairwise(readings)) if a != b]
+    differs = map(operator.ne, readings, itertools.islice(readings, 1, None))
+    changes = list(itertools.compress(itertools.count(), differs))
     runs: list[SteadyRun] = []
     first = 0
     for last in [change - 1 for change in changes] + [len(readings) - 2]:
@@ -330,7 +328,7 @@ def occurrence_spans(
     The hot loop of the oncall profile: the starts are the one expansion's
     (:func:`vevent_starts`), on wall-clock times written as UTC datetimes (``wall - offset``
     is then the instant, with no conversion), localised with offsets from ``runs``
-    (:func:`steady_runs` of the event's zone) where they hold (:class:`_RunOffsets`); the rules
+    (:func:`steady_runs` of the event's zone) where they hold; the rules
     are §2.2's. Its phases: the crashes and empty answers (here), the bounds
     (:func:`_start_bounds`), the starts, then per start its end, with the careful paths near a
     change of offset (:func:`_careful_offset`, :func:`_careful_end`) out of the loop.
@@ -344,48 +342,45 @@ def occurrence_spans(
     lowest, highest, wall_low, wall_high = _start_bounds(event, window, length)
     point = ws == we
     clip = event.rotation_start if event.web_source else None
-    offsets = _RunOffsets(runs, event.zone)
-    dtstart_wall = as_utc(detach(event.dtstart))
-    rule_walls: Iterable[datetime] = ()
-    filtered = True  # every wall of rule_walls is after DTSTART's and at or above wall_low
-    if event.rule is not None:
-        rule_walls, filtered = _walls_from(event.rule, dtstart_wall, wall_low)
-    localize = offsets.localize
-    bounds = (wall_low, wall_high)
     until = event.rule_until
     # DTSTART's own rule (it always counts, unless after UNTIL: then nothing does)
     if until is not None and not dtstart_counts(event.dtstart, until):
         return []  # and so are the later starts (:func:`vevent_starts`)
     plain = _plain_arithmetic(lowest, highest, length)
-    walls: Iterable[datetime] = rule_walls
-    if not (filtered and until is None and plain):
-        walls = start_walls(dtstart_wall, rule_walls, bounds)
-    # else start_walls would keep them all: the loop stops at the first start past highest,
-    # before the walls pass wall_high (a day later, and no offset is a day); held equal by
-    # tests/test_perf_paths.py
-    if dtstart_wall >= wall_low:
-        # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
-        # nor repeated, so this is its own offset, and never after UNTIL past the test above)
-        walls = itertools.chain((dtstart_wall,), walls)
-    # The steady run of the last wall localised, kept in locals: a later wall inside it takes
-    # the offset ``localize`` would give by a comparison (walls come sorted, so ``localize``
-    # would not move on); any other wall goes through ``localize``. A run near the year 1 is
-    # not kept (``wall - offset`` could pass the first instant, which ``localize`` handles).
-    # tests/test_perf_paths.py holds this to ``localize`` for every wall.
-    run_low = run_high = _BEFORE_RUNS
-    run_offset = _ZERO
+    walls = _event_walls(event, wall_low, wall_high, plain)
+    # The localisation: walls come sorted, so the runs are walked once, in step; a wall in a
+    # run takes its offset (and ``steady_end``, the run's end: an end before it is in the same
+    # run, and stays on the cheap path), any other the careful path's (_careful_offset). The
+    # steady run of the last wall localised is kept in locals (``kept_*``): a later wall inside
+    # it takes that offset by a comparison; a run near the year 1 is not kept (``wall -
+    # offset`` could pass the first instant, which the walk handles). tests/test_perf_paths.py
+    # holds this to the walk for every wall. (Written out: an object per VEVENT and a method
+    # call per run were a good part of a VEVENT's cost, and OnCall makes one per user and turn.)
+    remaining = iter(runs)
+    run_start = run_end = kept_low = kept_high = _BEFORE_RUNS
+    run_offset = kept_offset = _ZERO
     spans = []
     try:
         for wall in walls:
-            if run_low <= wall < run_high:
-                offset = run_offset
-                steady_end = run_high
+            if kept_low <= wall < kept_high:
+                offset = kept_offset
+                steady_end = kept_high
                 start = wall - offset
             else:
-                start = localize(wall)
-                offset, steady_end = offsets.offset, offsets.steady_end
-                if steady_end is not _BEFORE_RUNS and offsets.run_start > _SAFE_LOW:
-                    run_low, run_high, run_offset = offsets.run_start, steady_end, offset
+                while wall >= run_end:
+                    run_start, run_end, run_offset = next(remaining, _NO_RUN)
+                if run_start <= wall:
+                    offset = run_offset
+                    steady_end = run_end
+                    if run_start > _SAFE_LOW:
+                        kept_low, kept_high, kept_offset = run_start, run_end, offset
+                else:
+                    steady_end = _BEFORE_RUNS
+                    offset = _careful_offset(wall, event.zone)
+                try:
+                    start = wall - offset
+                except OverflowError:  # before the year 1 in UTC: from the first instant
+                    start = _BEFORE_RUNS
             if until is not None and after_until(start, until):
                 continue
             if start < lowest:
@@ -417,6 +412,29 @@ def occurrence_spans(
     return spans
 
 
+def _event_walls(
+    event: VEvent, wall_low: datetime, wall_high: datetime, plain: bool
+) -> Iterable[datetime]:
+    """The wall clocks (as UTC datetimes) :func:`occurrence_spans` localises: DTSTART's, if
+    at or above ``wall_low``, then the rule's later ones (:func:`start_walls`), sorted."""
+    dtstart_wall = as_utc(detach(event.dtstart))
+    rule_walls: Iterable[datetime] = ()
+    filtered = True  # every wall of rule_walls is after DTSTART's and at or above wall_low
+    if event.rule is not None:
+        rule_walls, filtered = _walls_from(event.rule, dtstart_wall, wall_low)
+    walls: Iterable[datetime] = rule_walls
+    if not (filtered and event.rule_until is None and plain):
+        walls = start_walls(dtstart_wall, rule_walls, (wall_low, wall_high))
+    # else start_walls would keep them all: the loop stops at the first start past highest,
+    # before the walls pass wall_high (a day later, and no offset is a day); held equal by
+    # tests/test_perf_paths.py
+    if dtstart_wall >= wall_low:
+        # DTSTART read like the later starts (a DTSTART OnCall could write is neither skipped
+        # nor repeated, so this is its own offset, and never after UNTIL: the caller's test)
+        walls = itertools.chain((dtstart_wall,), walls)
+    return walls
+
+
 _SAFE_LOW = _BEFORE_RUNS + 2 * _DAY  # past it, adding or taking an offset cannot overflow
 _SAFE_HIGH = _NO_RUN[0] - 2 * _DAY
 
@@ -426,37 +444,6 @@ def _plain_arithmetic(lowest: datetime, highest: datetime, length: timedelta) ->
     walls (an offset, less than a day, away) are within the years 1-9999: then ``+`` needs
     none of :func:`later`'s care at the edges."""
     return lowest > _SAFE_LOW and highest < _SAFE_HIGH and length < _SAFE_HIGH - highest
-
-
-class _RunOffsets:
-    """The localisation of :func:`occurrence_spans`: wall clocks (as UTC datetimes, met in
-    increasing order) to starts, with the offset from the zone's steady runs where one holds
-    the wall, else from the careful path; ``offset`` is the last wall's, and ``steady_end``
-    the end of its run when it was in one (else the first instant): an end before it is in
-    the same run, and stays on the cheap path."""
-
-    __slots__ = ("offset", "run_end", "run_offset", "run_start", "runs", "steady_end", "zone")
-
-    def __init__(self, runs: Sequence[SteadyRun], zone: str) -> None:
-        self.runs = iter(runs)
-        self.zone = zone
-        self.run_start = self.run_end = self.steady_end = _BEFORE_RUNS
-        self.run_offset = self.offset = _ZERO
-
-    def localize(self, wall: datetime) -> datetime:
-        """The start at ``wall`` (its offset and steady run kept for its end)."""
-        while wall >= self.run_end:
-            self.run_start, self.run_end, self.run_offset = next(self.runs, _NO_RUN)
-        if self.run_start <= wall:
-            offset = self.offset = self.run_offset
-            self.steady_end = self.run_end
-        else:
-            self.steady_end = _BEFORE_RUNS
-            self.offset = offset = _careful_offset(wall, self.zone)
-        try:
-            return wall - offset
-        except OverflowError:  # before the year 1 in UTC: from the first instant
-            return _BEFORE_RUNS
 
 
 def _start_bounds(

@@ -78,6 +78,7 @@ MISSING_USERS: Final = 7
 IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
+_shift_id = itemgetter(SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
 
 
@@ -188,6 +189,13 @@ def _records(
         room[0] -= len(spans)
         if room[0] < 0:
             raise too_many_occurrences(item.shift_index, room[1])
+        if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
+            records += [
+                (start, end, user, level, calendar_type, shift_id, False, (), False, None)
+                for start, end in spans
+                for user in users
+            ]
+            continue
         records += [
             (
                 start,
@@ -199,7 +207,7 @@ def _records(
                 False,
                 (),
                 False,
-                None if base is None else (base, start, turn),
+                (base, start, turn),
             )
             for start, end in spans
             for user in users
@@ -425,7 +433,7 @@ class _Sweep:
         current_level: int | None = None  # the (level, calendar type) the blocks were made for
         current_type: int | None = -1
         queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
-        starts = [event[START] for event in queue]
+        starts = list(map(_start, queue))
         head = 0
         while head < len(queue):
             event = queue[head]
@@ -480,9 +488,13 @@ class _Sweep:
 
     def result(self) -> list[OncallEvent]:
         """The resolved events, by (start, shift id), ties as resolved (stable sorts)."""
-        self.resolved.sort(key=_shift_id_or_empty)
-        self.resolved.sort(key=_start)
-        return self.resolved
+        resolved = self.resolved
+        # by the shift id itself (a key in C) when every event has one (none is a gap)
+        resolved.sort(
+            key=_shift_id if None not in map(_shift_id, resolved) else _shift_id_or_empty
+        )
+        resolved.sort(key=_start)
+        return resolved
 
 
 def resolve_events(events: Sequence[OncallEvent], window: Window) -> list[OncallEvent]:
@@ -626,6 +638,7 @@ def gaps_of(events: Sequence[OncallEvent], window: Window) -> tuple[Gap, ...]:
 def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
     """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
     ws, we = window.start, window.end
+    # one call per row: filling columns (final_shift_rows) would first need a tuple per row
     return tuple(
         [
             final_shift_row(

@@ -57,14 +57,15 @@ class PeriodSearch:
         self.zone = zone
         self.index = index
         self.shift_id = shift_id
-        self.start = as_utc_pretend(shift.start)
-        self.rotation_start = as_utc_pretend(shift.effective_rotation_start)
-        self.until = None if shift.until is None else as_utc_pretend(shift.until)
+        # as_utc_pretend, without the call: a generator is made per shift and resolution
+        self.start = as_utc(shift.start)
+        self.rotation_start = as_utc(shift.effective_rotation_start)
+        self.until = None if shift.until is None else as_utc(shift.until)
         self.web = shift.source == "web"
         self.week_start = WEEKDAYS.index(shift.week_start or "SU")
         self.interval = shift.interval or 1
         self.level = _WEB_OVERRIDE_LEVEL if shift.is_override else max(shift.level, 0)
-        self.weekdays = frozenset(WEEKDAYS.index(day) for day in shift.by_day) or None
+        self.weekdays = frozenset(map(WEEKDAYS.index, shift.by_day)) if shift.by_day else None
         self.fields = (f"shifts[{index}].start", f"shifts[{index}].duration")  # for crashes
         self._rules: dict[tuple[int, str | None, tuple[str, ...]], RecurrenceRule] = {}
 
