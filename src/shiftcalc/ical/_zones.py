@@ -148,6 +148,8 @@ class Zones:
             (c.text("TZID") or "").strip(): c for c in root.subs if c.name == "VTIMEZONE"
         }
         self.cache: dict[str, Zone] = {}
+        # DATE and DATE-TIME values read in this calendar, by (text, TZID): ``_read.read_when``
+        self.whens: dict[tuple[str, str | None], Any] = {}
 
     def get(self, tzid: str) -> Zone:
         tzid = tzid.strip()
