@@ -261,8 +261,11 @@ def oncall_occurrences(
         latest[key] = (place, occ)
         order[place] = occ
 
-    for event in events:
-        key = timing(event)
+    keys = [timing(event) for event in events]
+    # only a timing of several VEVENTs is kept for the next (a big calendar's occurrences,
+    # each holding its VEVENT, would be walked by the cyclic collector again and again)
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    for event, key in zip(events, keys, strict=True):
         found = expanded.get(key)
         if found is None:
             expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
@@ -271,11 +274,12 @@ def oncall_occurrences(
             except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
                 report.expansion(event, exc)
                 continue
-            expanded[key] = found
+            if key in shared:
+                expanded[key] = found
         if _alone(event, uids):
-            if key not in filtered:
-                filtered[key] = _kept(found, window)
-            spans = filtered[key]
+            spans = filtered.get(key) if key in filtered else _kept(found, window)
+            if key in shared:
+                filtered[key] = spans
             if spans is not None:
                 if spans and not event.cancelled:
                     order[next(places)] = (event, spans, event.start.kind == "date")
