@@ -74,6 +74,57 @@ def test_stepped_days_are_the_rules_days(
         assert _days(rule, first, (low, high), **options) == fast
 
 
+@st.composite
+def instant_rules(draw: st.DrawFn) -> tuple[RecurrenceRule, datetime]:
+    day = draw(FAR) + timedelta(days=draw(st.integers(0, 10)))
+    first = datetime.combine(day, datetime.min.time()) + timedelta(
+        hours=draw(st.integers(0, 23)), minutes=draw(st.sampled_from([0, 30]))
+    )
+    if draw(st.booleans()):
+        first = first.replace(tzinfo=UTC)
+    freq = draw(st.sampled_from(["HOURLY", "DAILY", "WEEKLY"]))
+    byday: Any = ()
+    if freq == "WEEKLY" and draw(st.booleans()):
+        byday = ((first.weekday(), None),)
+    return RecurrenceRule(freq=freq, interval=draw(st.integers(1, 9)), byday=byday), first
+
+
+@FAST
+@given(
+    instant_rules(),
+    st.integers(-24 * 40, 24 * 40),
+    st.integers(0, 24 * 60),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([3, 100_000]),
+)
+def test_stepped_instants_are_the_rules_instances(
+    case: tuple[RecurrenceRule, datetime],
+    low_offset: int,
+    hours: int,
+    end_inclusive: bool,
+    dtstart_always: bool,
+    limit: int,
+) -> None:
+    """The fast path of a timed rota in UTC or floating time (arithmetic on the instants)
+    equals expanding the rule, at the ends of the calendar too, and refuses past the limit
+    with the same error."""
+    rule, first = case
+    far = datetime.min if low_offset < 0 else datetime.max
+    try:
+        low = first + timedelta(hours=low_offset)
+    except OverflowError:
+        low = far.replace(tzinfo=first.tzinfo)
+    try:
+        high = low + timedelta(hours=hours)
+    except OverflowError:
+        high = datetime.max.replace(tzinfo=first.tzinfo)
+    options = {"end_inclusive": end_inclusive, "dtstart_always": dtstart_always, "limit": limit}
+    fast = _days(rule, first, (low, high), **options)
+    with patch("shiftcalc.ical._expansion.fixed_step", return_value=None):
+        assert _days(rule, first, (low, high), **options) == fast
+
+
 def big_calendar(events: int) -> str:
     """``events`` weekly all-day VEVENTs from 2024 (one a day of the week in turn), fifty
     people: the shape of a team's exported rota of day duties (the calendar of

@@ -86,7 +86,7 @@ def span_row(
     all_day: bool,
     missing_users: tuple[str, ...],
     source: Source | None,
-    origin: OriginRef,
+    origin: OriginRef | None,
 ) -> Span:
     """The sweep's view of a calendar record, made from its fields (``ical.RecordRow``): what
     :func:`span_of` makes of the Interval with those fields, without the Interval."""

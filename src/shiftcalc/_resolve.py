@@ -181,24 +181,31 @@ def _ical_records(
     skipped: list[SkippedComponent] | None = None,
     unresolved: list[UnresolvedName] | None = None,
     row: Callable[..., Any] | None = None,
+    resolving: bool = False,
 ) -> tuple[list[Any], list[Any]]:
     """Occurrence records of the schedule's iCalendar texts (primary, overrides): Intervals,
-    or what ``row`` makes of each (``ical.RecordRow``: the resolution's own tuples)."""
+    or what ``row`` makes of each (``ical.RecordRow``: the resolution's own tuples).
+
+    ``resolving`` (resolve only: its answer reads no provenance): oncall records without
+    origins, and strict the merger's spans combined (``ical.calendar_spans``, ``row`` unused).
+    """
     if not schedule.ical_primary and not schedule.ical_overrides:
         return [], []
-    from .ical import calendar_records, calendar_rows  # iCal support lives in its own module
+    from .ical import calendar_records, calendar_rows, calendar_spans  # iCal in its own module
 
     def records(text: str, overrides: bool) -> list[Any]:
         options: dict[str, Any] = {
-            "profile": profile,
             "overrides": overrides,
             "on_error": on_error,
             "skipped": skipped,
             "unresolved": unresolved,
         }
+        if resolving and profile == "strict":
+            return calendar_spans(text, schedule, window, **options)
+        options["profile"] = profile
         if row is None:
             return calendar_records(text, schedule, window, **options)
-        return calendar_rows(text, schedule, window, row, **options)
+        return calendar_rows(text, schedule, window, row, provenance=not resolving, **options)
 
     # Only an ical schedule takes its rotations from a calendar; every type may take overrides.
     primary = (
@@ -308,6 +315,9 @@ def _resolve(
             schedule, window, calendar_errors, skipped, unresolved, origins=False
         )
         resolved = resolve_calendars(calendars, window, schedule.swaps, now, max_occurrences)
+        # the records are resolved: a big calendar's list of them would only be walked by the
+        # cyclic collector while the rows are made
+        del calendars
         return Resolution(
             profile=profile,
             window=window,
@@ -345,7 +355,14 @@ def _oncall_calendars(
     """OnCall's calendars: each its iCalendar records, then its generated VEVENTs (whose
     records carry their origin with ``origins``: explain reads them, resolve does not)."""
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, "oncall", calendar_errors, skipped, unresolved, calendar_record
+        schedule,
+        window,
+        "oncall",
+        calendar_errors,
+        skipped,
+        unresolved,
+        calendar_record,
+        not origins,
     )
     primary, overrides = shift_vevents(schedule, origins=origins)
     return [(ical_primary, primary), (ical_overrides, overrides)]
@@ -368,8 +385,16 @@ def _strict_input(
     spans are all there is to merge (a calendar's rank could sit between)."""
     # swaps split intervals, so they work on the full values; else the sweep's own spans
     row = None if schedule.swaps else span_row
+    # resolve's own spans (leave_hidden) need no provenance, and equal ones combine
     ical_primary, ical_overrides = _ical_records(
-        schedule, window, "strict", calendar_errors, skipped, unresolved, row
+        schedule,
+        window,
+        "strict",
+        calendar_errors,
+        skipped,
+        unresolved,
+        row,
+        leave_hidden and row is not None,
     )
     if schedule.swaps:
         intervals = (

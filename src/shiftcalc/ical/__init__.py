@@ -26,11 +26,13 @@ from datetime import UTC, date, datetime
 from typing import Literal, TypeVar
 
 from .._errors import CalendarError
+from .._merge import Span
 from .._model import (
     Interval,
     OriginBase,
     OriginRef,
     Profile,
+    Rank,
     Schedule,
     SkippedComponent,
     Source,
@@ -38,9 +40,10 @@ from .._model import (
     Window,
     interval_row,
     origin_of,
+    rank_of,
     utc_window,
 )
-from ._expansion import MAX_OCCURRENCES
+from ._expansion import MAX_OCCURRENCES, Run
 from ._names import Users, candidates, shift_id
 from ._oncall import oncall_occurrences
 from ._parse import parse_calendar
@@ -59,6 +62,7 @@ __all__ = [
     "UnresolvedName",
     "calendar_records",
     "calendar_rows",
+    "calendar_spans",
     "final_shifts_to_ics",
     "first_day",
 ]
@@ -120,12 +124,13 @@ RecordRow = Callable[
         bool,
         tuple[str, ...],
         Source | None,
-        OriginRef,
+        OriginRef | None,
     ],
     _R,
 ]
 """What makes one record: ``row(start, end, users, level, is_override, shift_id, all_day,
-missing_users, source, origin)``, ``origin`` a reference (:func:`~shiftcalc._model.origin_of`)."""
+missing_users, source, origin)``, ``origin`` a reference (:func:`~shiftcalc._model.origin_of`),
+None without provenance."""
 
 
 def _interval(
@@ -138,7 +143,7 @@ def _interval(
     all_day: bool,
     missing_users: tuple[str, ...],
     source: Source | None,
-    origin: OriginRef,
+    origin: OriginRef | None,
 ) -> Interval:
     # Interval(start=..., shift_index=-1, ...) in field order
     return interval_row(
@@ -152,7 +157,7 @@ def _interval(
         all_day,
         missing_users,
         source,
-        origin_of(origin),
+        None if origin is None else origin_of(origin),
     )
 
 
@@ -168,10 +173,92 @@ def calendar_rows(
     skipped: list[SkippedComponent] | None = None,
     unresolved: list[UnresolvedName] | None = None,
     max_occurrences: int = MAX_OCCURRENCES,
+    provenance: bool = True,
 ) -> list[_R]:
     """:func:`calendar_records`, each record made by ``row`` (:data:`RecordRow`): the
     resolution makes its own tuples, with no Interval and Origin per record (a big calendar
-    has hundreds of thousands)."""
+    has hundreds of thousands). Without ``provenance`` every record's origin is None: a
+    record of only atomic values (dates, strings, numbers) is one CPython's cyclic collector
+    stops tracking, where an origin made every record one it walks again and again."""
+    found = _runs(text, schedule, window, profile, on_error, skipped, max_occurrences)
+    heads = _Heads(schedule, profile, overrides, unresolved)
+    records: list[_R] = []
+    for event, spans, all_day in found:
+        groups, missing, shift_id, source, base = heads.of(event)
+        level = event.level
+        if provenance:
+            # one origin per occurrence, shared by its records
+            records += [
+                row(
+                    start, end, group, level, overrides, shift_id, all_day, missing, source, origin
+                )
+                for start, end in spans
+                for origin in ((base, start, None),)
+                for group in groups
+            ]
+        else:
+            records += [
+                row(start, end, group, level, overrides, shift_id, all_day, missing, source, None)
+                for start, end in spans
+                for group in groups
+            ]
+    return records
+
+
+def calendar_spans(
+    text: str,
+    schedule: Schedule,
+    window: Window,
+    *,
+    overrides: bool,
+    on_error: Literal["raise", "skip"] = "raise",
+    skipped: list[SkippedComponent] | None = None,
+    unresolved: list[UnresolvedName] | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+) -> list[Span]:
+    """The strict merger's spans of the calendar ``text``, for resolution: what
+    :func:`calendar_rows` with ``_merge.span_row`` gives, without provenance and with the
+    spans of equal (start, end, rank) combined. VEVENTs of one timing (a team's day duties)
+    give one span per occurrence naming all their users, not one per VEVENT and user, so
+    the sweep sees each day once (tests/test_big_calendar.py holds the merger's answer on
+    them to its answer on the records).
+
+    Only for ``merge_spans``: a span's users are a set (each named once, in no particular
+    order), and an empty span (users matching nobody) names the missing names of all the
+    empty records it stands for, which is all the sweep reads of them.
+    """
+    found = _runs(text, schedule, window, "strict", on_error, skipped, max_occurrences)
+    heads = _Heads(schedule, "strict", overrides, unresolved)
+    # (the shared list of spans, rank, empty or not) -> the spans, the users or missing names
+    combined: dict[tuple[int, Rank, bool], tuple[list[tuple[datetime, datetime]], dict[str, None]]]
+    combined = {}
+    for event, spans, _ in found:
+        groups, missing, _, _, _ = heads.of(event)
+        rank = rank_of(overrides, event.level)
+        users = [user for group in groups for user in group]
+        key = (id(spans), rank, not users)  # a shared list stays alive: its id is its own
+        entry = combined.get(key)
+        if entry is None:
+            entry = combined[key] = (spans, {})
+        entry[1].update(dict.fromkeys(users or missing))
+    return [
+        (start, end, () if empty else names, rank, names if empty else (), None)
+        for (_, rank, empty), (spans, found_names) in combined.items()
+        for names in (tuple(found_names),)
+        for start, end in spans
+    ]
+
+
+def _runs(
+    text: str,
+    schedule: Schedule,
+    window: Window,
+    profile: Profile,
+    on_error: Literal["raise", "skip"],
+    skipped: list[SkippedComponent] | None,
+    max_occurrences: int,
+) -> list[Run]:
+    """The calendar's occurrences in window as runs (see ``_expansion.Run``), checked."""
     if profile not in ("strict", "oncall"):
         raise CalendarError("profile", profile, "expected 'strict' or 'oncall'")
     if on_error not in ("raise", "skip"):
@@ -186,31 +273,34 @@ def calendar_rows(
     report = Report(on_error, skipped)
     events = read_events(root, zones, report)
     if profile == "oncall":
-        found = oncall_occurrences(events, window, report, max_occurrences)
-    else:
-        context = StrictContext(root, schedule, zones)
-        found = strict_occurrences(events, context, window, report, max_occurrences)
-    users = Users(schedule)
-    calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
-    heads: dict[int, _Head] = {}
-    records: list[_R] = []
-    append = records.append
-    for occ in found:
-        event = occ.event
-        head = heads.get(event.index)
+        return oncall_occurrences(events, window, report, max_occurrences)
+    context = StrictContext(root, schedule, zones)
+    return strict_occurrences(events, context, window, report, max_occurrences)
+
+
+class _Heads:
+    """What every record of an event shares (:func:`_head`), made once per event."""
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        profile: Profile,
+        overrides: bool,
+        unresolved: list[UnresolvedName] | None,
+    ) -> None:
+        self.users = Users(schedule)
+        self.profile = profile
+        self.calendar: Literal["primary", "overrides"] = "overrides" if overrides else "primary"
+        self.unresolved = unresolved
+        self.heads: dict[int, _Head] = {}
+
+    def of(self, event: Event) -> _Head:
+        head = self.heads.get(event.index)
         if head is None:
-            head = heads[event.index] = _head(event, profile, users, calendar, unresolved)
-        groups, missing, shift_id, source, base = head
-        start, end = occ.start.astimezone(UTC), occ.end.astimezone(UTC)
-        origin = (base, start, None)  # one per occurrence, shared by its records
-        level, all_day = event.level, occ.all_day
-        for group in groups:
-            append(
-                row(
-                    start, end, group, level, overrides, shift_id, all_day, missing, source, origin
-                )
+            head = self.heads[event.index] = _head(
+                event, self.profile, self.users, self.calendar, self.unresolved
             )
-    return records
+        return head
 
 
 _Head = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], str | None, Source | None, OriginBase]

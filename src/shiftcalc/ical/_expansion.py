@@ -31,6 +31,21 @@ class Occurrence(NamedTuple):
     day: date  # the calendar date recurring-ical-events compares modified instances by
 
 
+Span = tuple[datetime, datetime]
+"""An occurrence's (start, end), UTC instants."""
+Run = tuple[Event, list[Span], bool]
+"""An event's occurrences in order, as UTC spans, and whether it is all-day: what the records
+are made from. Events of one timing share one list (:func:`timing`), never changed once made."""
+Timing = tuple[object, ...]
+
+
+def timing(event: Event) -> Timing:
+    """What an expansion reads of a VEVENT (its error messages aside, which name it): events
+    of equal timing have equal occurrences, so a calendar of many people on the same days is
+    expanded once per timing, not once per VEVENT."""
+    return (event.start, event.end, event.duration, event.rule, event.exdates, event.rdates)
+
+
 def as_date(when: When) -> date:
     return when.value.date() if isinstance(when.value, datetime) else when.value
 
@@ -78,42 +93,47 @@ def _too_many(event: Event, limit: int) -> PropertyError:
     return PropertyError("RRULE", rule, reason, limit=True)
 
 
-def _stepped_days(
+def _stepped(
     event: Event,
     rule: RecurrenceRule,
-    first: date,
-    bounds: tuple[date, date],
+    first: _D,
+    bounds: tuple[_D, _D],
     limit: int,
     end_inclusive: bool,
-) -> list[date] | None:
-    """The days of an all-day rule of fixed step (:func:`fixed_step`: a weekly or daily rota)
-    in ``bounds``, by arithmetic, refused past ``limit`` of them; None for any other rule.
+) -> list[_D] | None:
+    """The instances of a rule of fixed step (:func:`fixed_step`: a weekly, daily or hourly
+    rota) in ``bounds``, by arithmetic, refused past ``limit`` of them; None for any other
+    rule. ``first`` is a date (a step of whole days), a floating wall time or a UTC instant:
+    values whose steps are plain sums, with no zone to place them in.
 
     The steady fast path of :func:`rule_instances`: a year of a weekly rule was five
-    generator layers per day (the rule's keys, the merge with RDATEs, the cap). Equal to the
-    expansion by a property test (tests/test_big_calendar.py).
+    generator layers per instance (the rule's keys, the merge with RDATEs, the cap). Equal to
+    the expansion by a property test (tests/test_big_calendar.py).
     """
     step = fixed_step(rule, first)
-    if step is None or step < _ONE_DAY:
+    if step is None or (type(first) is date and step < _ONE_DAY):
         return None
     start, end = bounds
-    step_days = step.days
-    skip = max(0, -((first - start).days // step_days))  # the first step at or after start
-    stop = (end - first).days  # the days up to end (exclusive unless end_inclusive)
-    count = 0 if stop < 0 else (stop // step_days) + 1 - skip
-    if count > 0 and not end_inclusive and (stop % step_days == 0):
+    skip = max(0, -((first - start) // step))  # the first step at or after start
+    stop, rest = divmod(end - first, step)  # the steps up to end (exclusive unless end_inclusive)
+    count = 0 if end < first else stop + 1 - skip
+    if count > 0 and not end_inclusive and not rest:
         count -= 1  # the last step falls on end itself
     count = max(count, 0)
     if count > limit:
         raise _too_many(event, limit)
     if count == 0:
         return []
-    day = first + step * skip
-    days = [day]
+    value = first + step * skip
+    values = [value]
     for _ in range(count - 1):
-        day += step
-        days.append(day)
-    return days
+        value += step
+        values.append(value)
+    return values
+
+
+def _tz(value: date) -> tzinfo | None:
+    return value.tzinfo if isinstance(value, datetime) else None
 
 
 def rule_instances(
@@ -133,11 +153,14 @@ def rule_instances(
     if end < start:  # an UNTIL before the window: occurrences() refuses a window backwards
         return iter(())
     if (
-        type(dtstart) is date
+        (type(dtstart) is date or (type(dtstart) is datetime and dtstart.tzinfo in (None, UTC)))
+        and type(start) is type(dtstart)
+        and type(end) is type(dtstart)
+        and getattr(start, "tzinfo", None) is getattr(end, "tzinfo", None) is _tz(dtstart)
         and not options.get("exdates")
         and not options.get("rdates")
         and (
-            days := _stepped_days(
+            values := _stepped(
                 event,
                 rule,
                 dtstart,
@@ -148,7 +171,7 @@ def rule_instances(
         )
         is not None
     ):
-        return iter(days)
+        return iter(values)
     if rule.count is None:
         found = occurrences(rule, dtstart, start=start, end=end, **options)
         return _capped(found, event, limit)

@@ -4,6 +4,7 @@ recurring-ical-events 2.1.0 + pytz; ``grafana-oncall-semantics.md`` §2.10, §3.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,17 @@ from ..oncall.occurrences import (
     vevent_starts,
     wall_clock_end,
 )
-from ._expansion import Occurrence, as_date, midnight, rule_instances, shifted
+from ._expansion import (
+    Occurrence,
+    Run,
+    Span,
+    Timing,
+    as_date,
+    midnight,
+    rule_instances,
+    shifted,
+    timing,
+)
 from ._parse import PropertyError
 from ._read import Event, Report, When
 from ._zones import UTC_ZONE, Zone
@@ -209,14 +220,23 @@ def _oncall_all_day(
 
 def oncall_occurrences(
     events: list[Event], window: Window, report: Report, limit: int
-) -> list[Occurrence]:
-    """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter."""
+) -> list[Run]:
+    """recurring-ical-events 2.1.0's ``between`` over the padded window, then OnCall's filter.
+
+    The occurrences come in the library's order: by event, then by start, an occurrence that
+    replaces another (a modified instance, a higher SEQUENCE) moved to the end. A VEVENT alone
+    with its UID, without RECURRENCE-ID and SEQUENCE, neither replaces nor is replaced: its
+    occurrences keep their places as one block, filtered once for every VEVENT of its timing.
+    """
     low, high = shifted(window.start, -LOOKUP_PADDING), shifted(window.end, LOOKUP_PADDING)
+    uids = Counter(event.uid for event in events)
     # the last one kept per UID and day, with its place in ``order`` (a dict, so that a
-    # replaced occurrence leaves in constant time)
+    # replaced occurrence leaves in constant time); a block's place holds the whole block
     latest: dict[tuple[str, date], tuple[int, Occurrence]] = {}
-    order: dict[int, Occurrence] = {}
+    order: dict[int, Occurrence | Run] = {}
     places = itertools.count()
+    expanded: dict[Timing, list[Occurrence]] = {}
+    filtered: dict[Timing, list[Span] | None] = {}
 
     def add(occ: Occurrence) -> None:
         # recurring-ical-events compares each occurrence with the last one it kept for the
@@ -241,29 +261,83 @@ def oncall_occurrences(
         latest[key] = (place, occ)
         order[place] = occ
 
-    for event in events:
-        expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
-        try:
-            found = list(expand(event, low, high, limit))
-        except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
-            report.expansion(event, exc)
-            continue
+    keys = [timing(event) for event in events]
+    # only a timing of several VEVENTs is kept for the next (a big calendar's occurrences,
+    # each holding its VEVENT, would be walked by the cyclic collector again and again)
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    for event, key in zip(events, keys, strict=True):
+        found = expanded.get(key)
+        if found is None:
+            expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
+            try:
+                found = list(expand(event, low, high, limit))
+            except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+                report.expansion(event, exc)
+                continue
+            if key in shared:
+                expanded[key] = found
+        if _alone(event, uids):
+            spans = filtered.get(key) if key in filtered else _kept(found, window)
+            if key in shared:
+                filtered[key] = spans
+            if spans is not None:
+                if spans and not event.cancelled:
+                    order[next(places)] = (event, spans, event.start.kind == "date")
+                continue
         for occ in found:
-            add(occ)
-    result = []
-    for occ in order.values():
-        if occ.event.cancelled:
+            add(occ if occ.event is event else occ._replace(event=event))
+    return _runs(order.values(), window, report)
+
+
+def _alone(event: Event, uids: Counter[str]) -> bool:
+    """A VEVENT whose occurrences neither replace nor are replaced by another's: its UID is
+    its own, and it has no RECURRENCE-ID or SEQUENCE."""
+    return uids[event.uid] == 1 and event.recurrence_id is None and event.sequence is None
+
+
+def _kept(found: list[Occurrence], window: Window) -> list[Span] | None:
+    """OnCall's filter of the occurrences of one timing, as UTC spans; None when an
+    occurrence would be reported (each VEVENT then reports its own)."""
+    spans: list[Span] = []
+    for _, start, end, all_day, _ in found:
+        if all_day:
+            if overlaps(window, start, end):
+                if end == _YEAR_1:
+                    return None
+                spans.append((start, end - _SECOND))
+        elif overlaps(window, start, end) and start < end:
+            spans.append((start.astimezone(UTC), end.astimezone(UTC)))
+    return spans
+
+
+def _runs(kept: Iterable[Occurrence | Run], window: Window, report: Report) -> list[Run]:
+    """The kept occurrences and blocks as runs, OnCall's filter applied to the occurrences."""
+    result: list[Run] = []
+    last: Event | None = None  # the event of the last run of lone occurrences
+    for item in kept:
+        if not isinstance(item, Occurrence):
+            result.append(item)
+            last = None
             continue
-        if occ.all_day:
-            if overlaps(window, occ.start, occ.end):
-                # §3.1: all-day events end at 23:59:59Z of their last day.
-                if occ.end == _YEAR_1:
-                    reason = "the all-day event ends a second before year 1"
-                    report.expansion(occ.event, PropertyError("DTEND", None, reason))
-                    continue
-                end = occ.end - _SECOND
-                result.append(Occurrence(occ.event, occ.start, end, True, occ.day))
+        event, start, end, all_day, _ = item
+        if event.cancelled:
             continue
-        if overlaps(window, occ.start, occ.end) and occ.start < occ.end:
-            result.append(occ)
+        if all_day:
+            if not overlaps(window, start, end):
+                continue
+            # §3.1: all-day events end at 23:59:59Z of their last day.
+            if end == _YEAR_1:
+                reason = "the all-day event ends a second before year 1"
+                report.expansion(event, PropertyError("DTEND", None, reason))
+                continue
+            span = (start, end - _SECOND)
+        elif overlaps(window, start, end) and start < end:
+            span = (start.astimezone(UTC), end.astimezone(UTC))
+        else:
+            continue
+        if event is last:
+            result[-1][1].append(span)
+        else:
+            result.append((event, [span], all_day))
+            last = event
     return result

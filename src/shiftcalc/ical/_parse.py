@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from icalendar.parser import Contentline
 
@@ -30,8 +31,9 @@ class PropertyError(Exception):
         self.limit = limit  # past the occurrence cap: honest work, not bad text
 
 
-@dataclass(frozen=True, slots=True)
-class Prop:
+class Prop(NamedTuple):
+    # a tuple, not a dataclass: a big calendar has hundreds of thousands of content lines,
+    # and a frozen dataclass sets each field through object.__setattr__ (three times the cost)
     name: str  # upper case
     params: dict[str, str]  # upper-case names; values unquoted, several values joined by ","
     value: str  # as icalendar's content-line parser gives it (escapes resolved)
@@ -53,7 +55,10 @@ class Node:
         return "".join(line + "\r\n" for line in self.lines)
 
     def first(self, name: str) -> Prop | None:
-        return next((p for p in self.props if p.name == name), None)
+        for prop in self.props:  # a plain loop: reading an event asks a dozen of these
+            if prop.name == name:
+                return prop
+        return None
 
     def all(self, name: str) -> list[Prop]:
         return [p for p in self.props if p.name == name]

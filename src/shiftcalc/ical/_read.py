@@ -53,7 +53,16 @@ def _instant(value: object, tzid: str | None, zones: Zones, prop: str) -> When:
 
 
 def read_when(prop: Prop, zones: Zones) -> When:
-    """A DATE or DATE-TIME property (DTSTART, DTEND, RECURRENCE-ID)."""
+    """A DATE or DATE-TIME property (DTSTART, DTEND, RECURRENCE-ID); a value read before in
+    this calendar is not read again (a team's rota repeats a few days thousands of times)."""
+    key = (prop.value, prop.params.get("TZID"))
+    found = zones.whens.get(key)
+    if found is None:
+        found = zones.whens[key] = _read_when(prop, zones)
+    return found
+
+
+def _read_when(prop: Prop, zones: Zones) -> When:
     try:
         value = _date_time(prop.value.strip())
         return _instant(value, prop.params.get("TZID"), zones, prop.name)

@@ -10,7 +10,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from .._errors import CalendarError, RecurrenceError
 from .._model import Schedule, Window
 from .._tz import get_zone
-from ._expansion import MAX_OCCURRENCES, Occurrence, as_date, local_date, rule_instances, shifted
+from ._expansion import (
+    MAX_OCCURRENCES,
+    Run,
+    Span,
+    Timing,
+    as_date,
+    local_date,
+    rule_instances,
+    shifted,
+    timing,
+)
 from ._parse import Node, PropertyError
 from ._read import Event, Report, When
 from ._zones import Zone, Zones
@@ -129,7 +139,9 @@ def _strict_expand(
 
 def strict_occurrences(
     events: list[Event], ctx: StrictContext, window: Window, report: Report, limit: int
-) -> list[Occurrence]:
+) -> list[Run]:
+    """Each VEVENT's occurrences overlapping ``window``, in calendar order (cancelled and
+    superseded ones left out; a bad one reported)."""
     # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
     modified: dict[tuple[str, datetime], Event] = {}
     for event in events:
@@ -139,8 +151,11 @@ def strict_occurrences(
         other = modified.get(key)
         if other is None or (event.sequence or 0) >= (other.sequence or 0):
             modified[key] = event
+    modified_uids = {uid for uid, _ in modified}
     masters = {event.uid: event for event in events if event.recurrence_id is None}
-    result: list[Occurrence] = []
+    # the spans of each timing expanded so far (events of equal timing share them)
+    expanded: dict[Timing, list[Span]] = {}
+    result: list[Run] = []
     for event in events:
         if event.cancelled:
             continue  # a cancelled series, or a cancelled instance (its RECURRENCE-ID counts)
@@ -151,19 +166,23 @@ def strict_occurrences(
             if event.end is None and event.duration is None and master is not None:
                 event = replace(event, duration=_strict_length(master, ctx))
             event = replace(event, rule=None, rdates=(), exdates=())
-        try:
-            spans = list(_strict_expand(event, ctx, window, limit))
-            if event.recurrence_id is None and modified:
+        same = timing(event)
+        spans = expanded.get(same)
+        if spans is None:
+            try:
                 spans = [
-                    (start, end) for start, end in spans if (event.uid, start) not in modified
+                    (start, end)
+                    for start, end in _strict_expand(event, ctx, window, limit)
+                    if start < end and start < window.end and window.start < end
                 ]
-        except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
-            report.expansion(event, exc)
-            continue
-        all_day = event.start.kind == "date"
-        for start, end in spans:
-            if start < end and start < window.end and window.start < end:
-                result.append(Occurrence(event, start, end, all_day, start.date()))
+            except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+                report.expansion(event, exc)
+                continue
+            expanded[same] = spans
+        if event.recurrence_id is None and event.uid in modified_uids:
+            spans = [(start, end) for start, end in spans if (event.uid, start) not in modified]
+        if spans:
+            result.append((event, spans, event.start.kind == "date"))
     return result
 
 

@@ -24,9 +24,11 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from .._errors import RecurrenceError
 from .._model import Profile
 from .._recurrence import RecurrenceRule, occurrences
-from .._tz import get_zone, localize
+from .._tz import as_utc, get_zone, localize
 from ..oncall.occurrences import pytz_localize, zone_offset_at
 from ._parse import Node, PropertyError
+
+_NO_OFFSET = timedelta(0)
 
 WINDOWS_ZONES: Mapping[str, str] = WINDOWS_TO_OLSON
 """Windows zone names (Outlook/Exchange TZIDs) → IANA names: icalendar's copy of CLDR's
@@ -106,6 +108,8 @@ class Zone:
         if self.pytz_zone is not None:
             offset = self.pytz_zone.localize(wall, is_dst=False).utcoffset()
             return wall.replace(tzinfo=timezone(offset))
+        if self.name == "UTC":  # what pytz_localize gives for it, without its look-ups
+            return as_utc(wall)
         assert self.name is not None
         return pytz_localize(wall, self.name, strict=False, field="")
 
@@ -114,6 +118,8 @@ class Zone:
             offset = instant.astimezone(self.pytz_zone).utcoffset()
             assert offset is not None
             return offset
+        if self.name == "UTC":  # every UTC and floating timed event of the oncall profile
+            return _NO_OFFSET
         assert self.name is not None
         return zone_offset_at(instant, self.name)
 
@@ -148,6 +154,8 @@ class Zones:
             (c.text("TZID") or "").strip(): c for c in root.subs if c.name == "VTIMEZONE"
         }
         self.cache: dict[str, Zone] = {}
+        # DATE and DATE-TIME values read in this calendar, by (text, TZID): ``_read.read_when``
+        self.whens: dict[tuple[str, str | None], Any] = {}
 
     def get(self, tzid: str) -> Zone:
         tzid = tzid.strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import groupby
 from operator import itemgetter
 from typing import Final
 
@@ -79,6 +80,7 @@ IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
 _shift_id = itemgetter(SHIFT_ID)
+_band_and_shift = itemgetter(CALENDAR_TYPE, LEVEL, SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
 
 
@@ -540,8 +542,13 @@ def resolve_calendars(
             one_band_per_shift = False
 
     for records, vevents in calendars:
-        for record in records:
-            add(record, _band(record[CALENDAR_TYPE], record[LEVEL]), record[SHIFT_ID])
+        # a calendar's records come in runs of one event (a big calendar has hundreds of
+        # thousands): each run is added at once
+        for (calendar_type, level, shift_id), run in groupby(records, _band_and_shift):
+            band = _band(calendar_type, level)
+            parts.setdefault(band, []).extend(run)
+            if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
+                one_band_per_shift = False
         for vevent in vevents:
             add(vevent, _band(1 if vevent.is_override else 0, vevent.level), vevent.shift_id)
     if not one_band_per_shift:
