@@ -12,7 +12,7 @@ intervals, never on their order: owners are sorted, and rows are sorted by (star
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import repeat
@@ -114,10 +114,10 @@ def _boundaries(spans: Iterable[Span], window: Window) -> list[tuple[datetime, i
     return bounds
 
 
-def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
-    """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
+def _sweep(spans: Iterable[Span], window: Window) -> Iterator[Piece]:
+    """The window cut at every boundary, in order, each piece with its owners (neighbours may
+    be equal): the one sweep behind :func:`pieces` and :func:`rows_and_gaps`."""
     ws, we = window.start, window.end
-    bounds = _boundaries(spans, window)
     # Per rank, how many active intervals name each user; a rank whose users all left is
     # removed at once, so the best rank is the largest key, kept up to date as ranks come
     # and go.
@@ -125,15 +125,10 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
     best: Rank | None = None
     missing: dict[str, int] = {}
     empty_active = 0
-    result: list[Piece] = []
-    # the last piece's users, rank and names (a piece equal in all three extends it)
-    last_users: tuple[str, ...] | None = None
-    last_rank: Rank | None = None
-    last_names: tuple[str, ...] | None = None
     here = ws
-    # One pass: the piece from ``here`` is written when the next boundary moves on from it,
-    # with the owners every boundary at ``here`` has left in place.
-    for at, step, span in bounds:
+    # The piece from ``here`` is written when the next boundary moves on from it, with the
+    # owners every boundary at ``here`` has left in place.
+    for at, step, span in _boundaries(spans, window):
         if at != here:
             users: tuple[str, ...] = ()
             names: tuple[str, ...] | None = None
@@ -142,13 +137,9 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                 users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
             elif empty_active:
                 names = tuple(sorted(missing))
-            if users == last_users and best == last_rank and names == last_names:
-                result[-1] = (result[-1][0], at, users, best, names)
-            else:
-                result.append((here, at, users, best, names))
-                last_users, last_rank, last_names = users, best, names
+            yield here, at, users, best, names
             if at >= we:
-                return result
+                return
             here = at
         named = span[2]
         if named:
@@ -177,10 +168,20 @@ def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
                 else:
                     del missing[user]
     if here < we:  # every interval ended before the window's end: nobody from here on
-        if last_users == () and last_rank is None and last_names is None:
-            result[-1] = (result[-1][0], we, (), None, None)
+        yield here, we, (), None, None
+
+
+def pieces(spans: Iterable[Span], window: Window) -> list[Piece]:
+    """The window cut at every boundary, each piece with its owners, adjacent equals joined."""
+    result: list[Piece] = []
+    last: Piece | None = None
+    for piece in _sweep(spans, window):
+        if last is not None and piece[2:] == last[2:]:
+            piece = (last[0], *piece[1:])
+            result[-1] = piece
         else:
-            result.append((here, we, (), None, None))
+            result.append(piece)
+        last = piece
     return result
 
 
@@ -265,84 +266,45 @@ def timeline_of_spans(spans: Sequence[Span], window: Window) -> tuple[FinalEvent
 def rows_and_gaps(
     spans: Sequence[Span], window: Window
 ) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
-    """:func:`merge_spans`' shifts and gaps in one sweep, without the pieces.
+    """:func:`merge_spans`' shifts and gaps from the same sweep, without keeping the pieces.
 
-    The sweep of :func:`pieces`; where a piece's owners differ from the last piece's, the
-    users who left close their rows and the newcomers open theirs (a row keeps the rank it
-    opened with), and a gap opens, closes or changes its names. Equal to merge_spans
-    (tests/test_cost_per_row.py); resolve builds the timeline from the spans on demand.
+    Where a piece's owners differ from the last piece's, the users who left close their rows
+    and the newcomers open theirs (a row keeps the rank it opened with), and a gap opens,
+    closes or changes its names. Equal to merge_spans (tests/test_cost_per_row.py); resolve
+    builds the timeline from the spans on demand.
     """
-    ws, we = window.start, window.end
-    if not ws < we:
+    if not window.start < window.end:
         return (), ()
-    active: dict[Rank, dict[str, int]] = {}  # as in pieces
-    best: Rank | None = None
-    missing: dict[str, int] = {}
-    empty_active = 0
     rows: list[tuple[datetime, datetime, str, Rank]] = []
     opened: dict[str, tuple[datetime, Rank]] = {}  # the open rows: always last_users' users
     last_users: tuple[str, ...] = ()
     gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]] = []
     gap_start: datetime | None = None  # the open gap's start and names
     gap_names: tuple[str, ...] | None = None
-    here = ws
-    for at, step, span in _boundaries(spans, window):
-        if at != here:  # the piece [here, at) has the owners the boundaries at here left
-            if best is not None:
-                owners = active[best]
-                users = tuple(sorted(owners)) if len(owners) > 1 else (*owners,)
-                if users != last_users:
-                    for user in last_users:
-                        if user not in users:
-                            began, rank = opened.pop(user)
-                            rows.append((began, here, user, rank))
-                    for user in users:
-                        if user not in opened:
-                            opened[user] = (here, best)
-                    last_users = users
+    for here, _, users, best, names in _sweep(spans, window):
+        if best is not None:
+            if users != last_users:
+                for user in last_users:
+                    if user not in users:
+                        began, rank = opened.pop(user)
+                        rows.append((began, here, user, rank))
+                for user in users:
+                    if user not in opened:
+                        opened[user] = (here, best)
+                last_users = users
+            if gap_start is not None:
+                gaps.append((gap_start, here, gap_names))
+                gap_start = None
+        else:
+            for user in last_users:
+                began, rank = opened.pop(user)
+                rows.append((began, here, user, rank))
+            last_users = ()
+            if gap_start is None or names != gap_names:
                 if gap_start is not None:
                     gaps.append((gap_start, here, gap_names))
-                    gap_start = None
-            else:
-                names = tuple(sorted(missing)) if empty_active else None
-                for user in last_users:
-                    began, rank = opened.pop(user)
-                    rows.append((began, here, user, rank))
-                last_users = ()
-                if gap_start is None or names != gap_names:
-                    if gap_start is not None:
-                        gaps.append((gap_start, here, gap_names))
-                    gap_start, gap_names = here, names
-            here = at
-            if at >= we:
-                break
-        named = span[2]
-        if named:
-            rank = span[3]
-            counts = active.get(rank)
-            if counts is None:
-                counts = active[rank] = {}
-                if best is None or rank > best:
-                    best = rank
-            for user in named:
-                left = counts.get(user, 0) + step
-                if left:
-                    counts[user] = left
-                else:
-                    del counts[user]
-            if not counts:
-                del active[rank]
-                if rank == best:
-                    best = max(active) if active else None
-        else:
-            empty_active += step
-            for user in span[4]:
-                left = missing.get(user, 0) + step
-                if left:
-                    missing[user] = left
-                else:
-                    del missing[user]
-    return _closed(rows, opened, gaps, gap_start, gap_names, here, we)
+                gap_start, gap_names = here, names
+    return _closed(rows, opened, gaps, gap_start, gap_names, window.end)
 
 
 def _closed(
@@ -351,20 +313,9 @@ def _closed(
     gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]],
     gap_start: datetime | None,
     gap_names: tuple[str, ...] | None,
-    here: datetime,
     end: datetime,
 ) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
-    """:func:`rows_and_gaps`' answer from its sweep's state at ``here``: when every span ended
-    before the window's ``end``, nobody is on call from ``here`` on (a gap without names)."""
-    if here < end:
-        for user, (began, rank) in opened.items():
-            rows.append((began, here, user, rank))
-        opened = {}
-        if gap_start is not None and gap_names is not None:
-            gaps.append((gap_start, here, gap_names))
-            gap_start = None
-        if gap_start is None:
-            gap_start, gap_names = here, None
+    """:func:`rows_and_gaps`' answer: the rows and the gap still open end at ``end``."""
     for user, (began, rank) in opened.items():
         rows.append((began, end, user, rank))
     if gap_start is not None:
