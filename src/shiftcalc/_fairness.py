@@ -255,7 +255,8 @@ class Classifier:
         return day_end, points
 
     def pieces(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
-        """``[start, end)`` cut wherever a category may change."""
+        """``[start, end)`` cut wherever a category may change, every day piece by piece: the
+        careful path the whole-day shortcut of :meth:`split` is held to (tests/test_fairness.py)."""
         day = _local(start, self.zone).date()
         while True:
             day_end, points = self._day_pieces(day, start, end)
