@@ -256,7 +256,7 @@ class Classifier:
 
     def pieces(self, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
         """``[start, end)`` cut wherever a category may change, every day piece by piece: the
-        careful path the whole-day shortcut of :meth:`split` is held to (tests/test_fairness.py)."""
+        careful path that :meth:`split`'s whole-day shortcut is held to (test_fairness.py)."""
         day = _local(start, self.zone).date()
         while True:
             day_end, points = self._day_pieces(day, start, end)
