@@ -128,6 +128,35 @@ def test_strict_reads_a_skipped_time_of_a_vtimezone_with_the_offset_before_the_g
         ]
 
 
+DAYLIGHT_ONLY = (
+    "BEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0300\r\n"
+    "DTSTART:20240310T020000\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0200\r\n"
+    "DTSTART:20240320T020000\r\nEND:DAYLIGHT\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_time_before_a_daylight_only_vtimezone_is_read_with_its_first_part(
+    profile: Literal["strict", "oncall"],
+) -> None:
+    """Before the first onset dateutil (strict) means to use the zone's first part when it
+    has no STANDARD part (``self._comps[0]``) but raised TypeError (``comp[0]``): 5 March
+    09:00 is read with the first part's +03:00 (06:00Z), as icalendar's pytz zone (oncall)
+    reads it; then each part from its onset."""
+    events = [
+        _event(f"DTSTART;TZID=Custom:202403{day:02d}T090000", "DURATION:PT1H", uid=f"e{day}")
+        for day in (5, 15, 25)
+    ]
+    assert _starts(_calendar(*events, head=DAYLIGHT_ONLY), profile) == [
+        datetime(2024, 3, 5, 6, tzinfo=UTC),
+        datetime(2024, 3, 15, 6, tzinfo=UTC),
+        datetime(2024, 3, 25, 7, tzinfo=UTC),
+    ]
+
+
 def test_errors_name_the_physical_line_after_folded_lines() -> None:
     """Lines are counted as written: a folded DESCRIPTION of three physical lines moves the
     next VEVENT's BEGIN line by two."""

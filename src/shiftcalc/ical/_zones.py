@@ -44,13 +44,18 @@ class _RfcZone(tzinfo):
     """icalendar's tzinfo for a VTIMEZONE (dateutil's ``tzical``) with PEP 495's reading of
     skipped times: dateutil gives a wall time in a spring-forward gap the offset *after* the
     gap whatever its fold, where RFC 5545 §3.3.5 (and zoneinfo, which the rest of the
-    library follows) takes the offset before it for ``fold=0``. The only change; everything
-    else is dateutil's."""
+    library follows) takes the offset before it for ``fold=0``.
 
-    def __init__(self, zone: tzinfo, name: str) -> None:
+    And one mend: before a zone's first onset dateutil means to use its first STANDARD part,
+    or its first part when it has none, but for the latter it reads ``comp[0]`` where it
+    means ``self._comps[0]`` and raises ``TypeError``; ``first_offset`` is that part's
+    TZOFFSETTO, what the line meant. Everything else is dateutil's."""
+
+    def __init__(self, zone: tzinfo, name: str, first_offset: timedelta) -> None:
         super().__init__()
         self.inner = zone
         self.name = name
+        self.first_offset = first_offset
 
     def __repr__(self) -> str:
         return f"VTIMEZONE({self.name!r})"
@@ -59,12 +64,15 @@ class _RfcZone(tzinfo):
         if dt is None:
             return None
         wall = dt.replace(tzinfo=self.inner)
-        after = self.inner.utcoffset(wall)
-        if dt.fold == 1 or after is None or datetime_exists(wall):
-            return after
-        # skipped: the instant read with the later offset is before the change
-        before = (wall.replace(tzinfo=None) - after).replace(tzinfo=UTC).astimezone(self.inner)
-        return before.utcoffset()
+        try:
+            after = self.inner.utcoffset(wall)
+            if dt.fold == 1 or after is None or datetime_exists(wall):
+                return after
+            # skipped: the instant read with the later offset is before the change
+            before = (wall.replace(tzinfo=None) - after).replace(tzinfo=UTC)
+            return before.astimezone(self.inner).utcoffset()
+        except TypeError:  # dateutil's ``comp[0]``: before the onset of a DAYLIGHT-only zone
+            return self.first_offset
 
     def dst(self, dt: datetime | None) -> timedelta | None:
         return timedelta(0)
@@ -73,7 +81,10 @@ class _RfcZone(tzinfo):
         return self.name
 
     def fromutc(self, dt: datetime) -> datetime:
-        local = dt.replace(tzinfo=UTC).astimezone(self.inner)  # dt holds the UTC reading
+        try:
+            local = dt.replace(tzinfo=UTC).astimezone(self.inner)  # dt holds the UTC reading
+        except TypeError:  # dateutil's ``comp[0]``, as in utcoffset
+            local = dt + self.first_offset
         return local.replace(tzinfo=self)
 
 
@@ -170,7 +181,7 @@ class Zones:
         return self.cache[tzid]
 
 
-def _check_offset(text: str) -> None:
+def _offset(text: str) -> timedelta:
     """A UTC offset (RFC 5545 §3.3.14): ``±hhmm[ss]``, minutes/seconds 00-59 (icalendar
     reads ``+0160`` as two hours), less than 24 hours."""
     match = _OFFSET_RE.fullmatch(text.strip())
@@ -179,6 +190,8 @@ def _check_offset(text: str) -> None:
     hours, minutes, seconds = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
     if hours > 23 or minutes > 59 or seconds > 59:
         raise ValueError(f"{text!r}: a UTC offset is less than 24 hours")
+    size = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return -size if match.group(1) == "-" else size
 
 
 def _check_part(part: Node) -> None:
@@ -191,7 +204,7 @@ def _check_part(part: Node) -> None:
     for key in ("TZOFFSETFROM", "TZOFFSETTO"):
         prop = part.first(key)
         assert prop is not None
-        _check_offset(prop.value)
+        _offset(prop.value)
     rrule = part.first("RRULE")
     start = part.first("DTSTART")
     if rrule is None or start is None:
@@ -222,7 +235,9 @@ def _vtimezone(node: Node, profile: Profile) -> Zone:
         if profile == "oncall":
             return Zone(pytz_zone=component.to_tz(TZP("pytz"), lookup_tzid=False))
         zone = component.to_tz(TZP("zoneinfo"), lookup_tzid=False)
-        return Zone(rfc_zone=_RfcZone(zone, name))
+        first = next((p for p in parts if p.name == "STANDARD"), parts[0]).first("TZOFFSETTO")
+        assert first is not None  # _check_part
+        return Zone(rfc_zone=_RfcZone(zone, name, _offset(first.value)))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecurrenceError) as exc:
         reason = exc.reason if isinstance(exc, RecurrenceError) else str(exc)
         raise PropertyError("STANDARD", name, f"unreadable VTIMEZONE: {reason}") from None
