@@ -6,17 +6,20 @@ boundaries gives the timeline as pieces of constant ownership; final shifts are,
 maximal runs of pieces that user owns, and gaps are the pieces nobody owns.
 
 Cost: O(n log n) for the sort plus O(n · r) for the sweep, where r is the number of distinct
-ranks active at once (a handful in practice). The result depends only on the set of
+ranks active at once (a handful in practice). Where no rank overlaps itself and every interval
+names users, rows and gaps are painted rank by rank instead (:func:`rows_and_gaps`), the same
+answer with less work per interval. The result depends only on the set of
 intervals, never on their order: owners are sorted, and rows are sorted by (start, end, user).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import repeat
-from operator import eq, itemgetter
+from operator import eq, itemgetter, lt
 
 from ._model import (
     FinalEvent,
@@ -54,6 +57,7 @@ __all__ = [
 Piece = tuple[datetime, datetime, tuple[str, ...], Rank | None, tuple[str, ...] | None]
 
 _first, _second = itemgetter(0), itemgetter(1)
+_two = itemgetter(0, 1)
 
 
 # What the sweep needs of an interval: start, end, users, rank, and the names of unresolvable
@@ -270,11 +274,15 @@ def rows_and_gaps(
 
     Where a piece's owners differ from the last piece's, the users who left close their rows
     and the newcomers open theirs (a row keeps the rank it opened with), and a gap opens,
-    closes or changes its names. Equal to merge_spans (tests/test_cost_per_row.py); resolve
-    builds the timeline from the spans on demand.
+    closes or changes its names; or, where no rank overlaps itself and every span names
+    users, painted rank by rank (:func:`_painted`). Equal to merge_spans
+    (tests/test_cost_per_row.py); resolve builds the timeline from the spans on demand.
     """
     if not window.start < window.end:
         return (), ()
+    layers = _layers(spans, window)
+    if layers is not None:
+        return _painted(layers, window)
     rows: list[tuple[datetime, datetime, str, Rank]] = []
     opened: dict[str, tuple[datetime, Rank]] = {}  # the open rows: always last_users' users
     last_users: tuple[str, ...] = ()
@@ -305,6 +313,95 @@ def rows_and_gaps(
                     gaps.append((gap_start, here, gap_names))
                 gap_start, gap_names = here, names
     return _closed(rows, opened, gaps, gap_start, gap_names, window.end)
+
+
+# A span as painting reads it: clipped start and end, and its users.
+_Layer = list[tuple[datetime, datetime, tuple[str, ...]]]
+
+
+def _layers(spans: Sequence[Span], window: Window) -> dict[Rank, _Layer] | None:
+    """The spans clipped to ``window``, by rank, each rank in start order; or None where the
+    sweep's counting is needed: a span naming nobody (its names make gaps "unresolved"), or
+    two spans of one rank overlapping (their users stack)."""
+    ws, we = window.start, window.end
+    layers: dict[Rank, _Layer] = {}
+    for start, end, users, rank, _, _ in spans:
+        if not users:
+            return None
+        if start < ws:
+            start = ws
+        if end > we:
+            end = we
+        if start < end:
+            layer = layers.get(rank)
+            if layer is None:
+                layer = layers[rank] = []
+            layer.append((start, end, users))
+    for layer in layers.values():
+        layer.sort(key=_first)
+        if any(map(lt, map(_first, layer[1:]), map(_second, layer))):  # a start before an end
+            return None
+    return layers
+
+
+def _painted(
+    layers: dict[Rank, _Layer], window: Window
+) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
+    """:func:`rows_and_gaps` where no rank overlaps itself: each rank, from the highest down,
+    owns the parts of its spans that no higher rank has taken (a bisection into the union
+    taken so far, not a step per boundary: about a third less work for a typical rota). A
+    user's row grows while their parts touch and keeps the rank it opened with, as in the
+    sweep; the gaps are what no rank took. tests/test_cost_per_row.py holds it to the sweep."""
+    taken_starts: list[datetime] = []  # the union taken so far: disjoint, apart, in order
+    taken_ends: list[datetime] = []
+    parts: list[tuple[datetime, datetime, tuple[str, ...], Rank]] = []
+    for rank in sorted(layers, reverse=True):
+        layer = layers[rank]
+        count = len(taken_starts)
+        for start, end, users in layer:
+            here = start
+            at = bisect_right(taken_ends, start)  # the first taken interval ending after start
+            while at < count and taken_starts[at] < end:
+                if taken_starts[at] > here:
+                    parts.append((here, taken_starts[at], users, rank))
+                here = taken_ends[at]  # > start, and every earlier end is <= start
+                at += 1
+            if here < end:
+                parts.append((here, end, users, rank))
+        taken_starts, taken_ends = _union(taken_starts, taken_ends, layer)
+    parts.sort(key=_first)  # disjoint: no two start together
+    rows: list[tuple[datetime, datetime, str, Rank]] = []
+    last_row: dict[str, int] = {}  # user -> index of their latest row
+    for start, end, users, rank in parts:
+        for user in users:
+            k = last_row.get(user)
+            if k is not None and rows[k][1] == start:
+                rows[k] = (rows[k][0], end, user, rows[k][3])
+            else:
+                last_row[user] = len(rows)
+                rows.append((start, end, user, rank))
+    gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]] = []
+    here = window.start
+    for start, end in zip(taken_starts, taken_ends, strict=True):
+        if start > here:
+            gaps.append((here, start, None))
+        here = end
+    return _closed(rows, {}, gaps, here if here < window.end else None, None, window.end)
+
+
+def _union(
+    starts: list[datetime], ends: list[datetime], layer: _Layer
+) -> tuple[list[datetime], list[datetime]]:
+    """The union of the intervals ``zip(starts, ends)`` and ``layer``'s, touching ones joined."""
+    both = sorted([*zip(starts, ends, strict=True), *map(_two, layer)])
+    new_starts, new_ends = [both[0][0]], [both[0][1]]
+    for start, end in both:
+        if start > new_ends[-1]:
+            new_starts.append(start)
+            new_ends.append(end)
+        elif end > new_ends[-1]:
+            new_ends[-1] = end
+    return new_starts, new_ends
 
 
 def _closed(
