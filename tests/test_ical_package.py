@@ -92,6 +92,46 @@ def test_vtimezone_rules_of_too_many_changes_are_refused(
     assert _starts(yearly, profile) == [datetime(2024, 3, 5, 8, tzinfo=UTC)]
 
 
+def _late_zone(rule: str) -> str:
+    """A zone of UTC until 2039, then a DAYLIGHT part of ``rule`` at +01:00."""
+    return (
+        "BEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
+        "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+        "TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\n"
+        "BEGIN:DAYLIGHT\r\nDTSTART:20390301T020000\r\n"
+        f"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nRRULE:{rule}\r\nEND:DAYLIGHT\r\n"
+        "END:VTIMEZONE\r\n"
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("rule", ["FREQ=HOURLY", "FREQ=DAILY", "FREQ=WEEKLY"])
+def test_vtimezone_rules_without_end_from_2039_of_many_changes_a_year_are_refused(
+    profile: Literal["strict", "oncall"], rule: str
+) -> None:
+    """A rule without end that starts after 2038 has no changes where icalendar counts them,
+    but dateutil's zone (strict) walks it from its start to any instant asked: an hourly
+    one from 2039 hung a lookup in 9999. More than 12 changes a year there are refused by
+    name in both profiles; a monthly rule is a zone (odd, and accepted), looked up in 9999
+    at once."""
+    event = _event("DTSTART;TZID=Custom:99990305T090000", "DURATION:PT1H", "SUMMARY:a")
+    with hang_guard(30), pytest.raises(CalendarError, match="changes of offset a year"):
+        _starts(_calendar(event, head=_late_zone(rule)), profile)
+    monthly = _calendar(event, head=_late_zone("FREQ=MONTHLY"))
+    window = Window(start=datetime(9999, 3, 1, tzinfo=UTC), end=datetime(9999, 4, 1, tzinfo=UTC))
+    with hang_guard(30):
+        records = calendar_records(
+            monthly,
+            Schedule(type="ical", ical_primary=monthly),
+            window,
+            profile=profile,
+            overrides=False,
+        )
+    # strict: +01:00 from 9999-03-01; oncall: icalendar's pytz zone stops its rules at 2038
+    hour = 8 if profile == "strict" else 9
+    assert [record.start for record in records] == [datetime(9999, 3, 5, hour, tzinfo=UTC)]
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_vtimezone_without_parts_is_refused(profile: Literal["strict", "oncall"]) -> None:
     zone = "BEGIN:VTIMEZONE\r\nTZID:Custom\r\nEND:VTIMEZONE\r\n"

@@ -10,6 +10,7 @@ icalendar only supplies its Windows-name table and turns a VTIMEZONE into a tzin
 from __future__ import annotations
 
 import re
+from itertools import islice
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -37,6 +38,8 @@ windowsZones.xml."""
 # icalendar expands a VTIMEZONE rule without COUNT or UNTIL to 2038, one with them in full
 _ICALENDAR_HORIZON = datetime(2039, 1, 1)
 _MAX_TRANSITIONS = 2000  # changes of offset of one STANDARD/DAYLIGHT part: more is not a zone
+_RATE_YEARS = timedelta(days=4 * 365 + 1)
+_MAX_RATE = 4 * 12  # changes of one part in _RATE_YEARS: monthly at most
 _OFFSET_RE = re.compile(r"([+-])(\d{2})(\d{2})(\d{2})?")
 
 
@@ -219,6 +222,22 @@ def _check_part(part: Node) -> None:
     for count, _ in enumerate(occurrences(rule, first, end=end), 1):
         if count > _MAX_TRANSITIONS:
             raise ValueError(f"more than {_MAX_TRANSITIONS} changes of offset in one rule")
+    if end is not None:
+        _check_rate(rule, first)
+
+
+def _check_rate(rule: RecurrenceRule, first: datetime) -> None:
+    """A rule without end past 2038: dateutil's zone (strict) walks it from DTSTART to any
+    instant asked, up to the year 9999, so a rule of more than 12 changes a year there (a
+    daily one from 2039) would hang it; counted over the four years from 2039 or DTSTART."""
+    since = max(first, _ICALENDAR_HORIZON)
+    try:
+        until = since + _RATE_YEARS
+    except OverflowError:  # within four years of 9999: a short walk whatever the rule
+        return
+    found = islice(occurrences(rule, first, start=since, end=until), _MAX_RATE + 1)
+    if sum(1 for _ in found) > _MAX_RATE:
+        raise ValueError(f"more than {_MAX_RATE // 4} changes of offset a year in one rule")
 
 
 def _vtimezone(node: Node, profile: Profile) -> Zone:
