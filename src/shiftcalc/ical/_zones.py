@@ -10,10 +10,10 @@ icalendar only supplies its Windows-name table and turns a VTIMEZONE into a tzin
 from __future__ import annotations
 
 import re
-from itertools import islice
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import islice
 from typing import Any
 
 import pytz
