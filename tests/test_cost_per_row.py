@@ -105,29 +105,30 @@ def test_cost_per_row_fused_sweep_equals_the_merger(
 
 
 @st.composite
-def layered_spans(draw: st.DrawFn) -> list[Span]:
-    """Spans of which no two of one rank overlap (they may touch) and every one names users:
-    the case the fused sweep paints rank by rank (``_merge._layers``)."""
+def named_spans(draw: st.DrawFn) -> list[Span]:
+    """Spans that all name users, some touching, overlapping and stacked within a rank, some
+    reversed: the case the fused sweep paints rank by rank (``_merge._layers``)."""
     found: list[Span] = []
     for rank in draw(st.sets(st.tuples(st.integers(0, 1), st.integers(0, 2)), max_size=4)):
         at = BASE + timedelta(hours=draw(st.integers(-3, 12)))
         for _ in range(draw(st.integers(1, 5))):
-            at += timedelta(hours=draw(st.integers(0, 4)))
-            end = at + timedelta(hours=draw(st.integers(1, 8)))
+            at += timedelta(hours=draw(st.integers(-3, 4)))  # back: overlapping the last
+            end = at + timedelta(hours=draw(st.integers(-1, 8)))
             users = tuple(sorted(draw(st.sets(st.sampled_from("abc"), min_size=1, max_size=2))))
             found.append((at, end, users, rank, (), None))
-            at = end
+            at = max(at, end)
     return draw(st.permutations(found))
 
 
 @settings(deadline=None)
-@given(layered_spans(), st.integers(0, 24), st.integers(1, 30))
+@given(named_spans(), st.integers(0, 24), st.integers(1, 30))
 def test_cost_per_row_painting_ranks_equals_the_sweep(
     found: list[Span], low: int, length: int
 ) -> None:
-    """Where no rank overlaps itself and every span names users, the fused sweep paints the
-    ranks from the highest down; its rows and gaps are the merger's (the sweep's), with
-    ranks under, over and beside each other, touching spans and spans outside the window."""
+    """Where every span names users, the fused sweep paints the ranks from the highest down;
+    its rows and gaps are the merger's (the sweep's), with ranks under, over and beside each
+    other, users stacked in a rank, touching, overlapping and reversed spans, and spans
+    outside the window."""
     start = BASE + timedelta(hours=low)
     window = Window(start=start, end=start + timedelta(hours=length))
     assert _layers(found, window) is not None  # the painting path answers
@@ -135,32 +136,39 @@ def test_cost_per_row_painting_ranks_equals_the_sweep(
     assert rows_and_gaps(found, window) == (merged.shifts, merged.gaps)
 
 
-def test_cost_per_row_painting_hands_the_sweep_what_it_cannot_paint() -> None:
-    """Stacked users (one rank overlapping itself) and unresolvable names are the sweep's: an
-    override over a rotation's turn, hand-checked, then the same with a second override
-    overlapping the first (both users on call in the overlap), then one naming nobody."""
+def test_cost_per_row_painting_by_hand() -> None:
+    """An override over a rotation's turn, then a second override overlapping the first (both
+    users on call in the overlap) and a third for the first's user, overlapping it (one row),
+    hand-checked; a span naming nobody is the sweep's (its names make an unresolved gap)."""
     hour = timedelta(hours=1)
     window = Window(start=BASE, end=BASE + 10 * hour)
-    rota: Span = (BASE, BASE + 10 * hour, ("a",), (0, 0), (), None)
+    rota: Span = (BASE, BASE + 8 * hour, ("a",), (0, 0), (), None)
     first: Span = (BASE + 2 * hour, BASE + 5 * hour, ("b",), (1, 0), (), None)
     rows, gaps = rows_and_gaps([rota, first], window)
     assert [(r.user, r.start, r.end, r.is_override) for r in rows] == [
         ("a", BASE, BASE + 2 * hour, False),
         ("b", BASE + 2 * hour, BASE + 5 * hour, True),
-        ("a", BASE + 5 * hour, BASE + 10 * hour, False),
+        ("a", BASE + 5 * hour, BASE + 8 * hour, False),
     ]
-    assert gaps == ()
+    assert [(gap.start, gap.end, gap.kind) for gap in gaps] == [
+        (BASE + 8 * hour, BASE + 10 * hour, "uncovered")
+    ]
     second: Span = (BASE + 4 * hour, BASE + 6 * hour, ("c",), (1, 0), (), None)
-    nobody: Span = (BASE + 12 * hour, BASE + 13 * hour, (), (0, 1), ("x",), None)
-    for found in ([rota, first, second], [rota, first, nobody]):
-        assert _layers(found, window) is None
-        merged = merge_spans(found, window)
-        assert rows_and_gaps(found, window) == (merged.shifts, merged.gaps)
-    rows, _ = rows_and_gaps([rota, first, second], window)
-    assert [(r.user, r.start, r.end) for r in rows if r.user == "c"] == [
-        ("c", BASE + 4 * hour, BASE + 6 * hour)
+    third: Span = (BASE + 3 * hour, BASE + 7 * hour, ("b",), (1, 0), (), None)
+    rows, _ = rows_and_gaps([rota, first, second, third], window)
+    assert [(r.user, r.start, r.end) for r in rows] == [
+        ("a", BASE, BASE + 2 * hour),
+        ("b", BASE + 2 * hour, BASE + 7 * hour),
+        ("c", BASE + 4 * hour, BASE + 6 * hour),
+        ("a", BASE + 7 * hour, BASE + 8 * hour),
     ]
-    assert [(r.user, r.end) for r in rows if r.user == "b"] == [("b", BASE + 5 * hour)]
+    nobody: Span = (BASE + 8 * hour, BASE + 9 * hour, (), (0, 1), ("x",), None)
+    assert _layers([rota, first, nobody], window) is None
+    _, gaps = rows_and_gaps([rota, first, nobody], window)
+    assert [(gap.kind, gap.missing_users) for gap in gaps] == [
+        ("unresolved", ("x",)),
+        ("uncovered", ()),
+    ]
 
 
 def _covering_rotation(window: Window, zone: str, level: int, users: tuple[str, ...]) -> Shift:

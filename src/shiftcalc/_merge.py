@@ -6,10 +6,10 @@ boundaries gives the timeline as pieces of constant ownership; final shifts are,
 maximal runs of pieces that user owns, and gaps are the pieces nobody owns.
 
 Cost: O(n log n) for the sort plus O(n · r) for the sweep, where r is the number of distinct
-ranks active at once (a handful in practice). Where no rank overlaps itself and every interval
-names users, rows and gaps are painted rank by rank instead (:func:`rows_and_gaps`), the same
-answer with less work per interval. The result depends only on the set of
-intervals, never on their order: owners are sorted, and rows are sorted by (start, end, user).
+ranks active at once (a handful in practice). Where every interval names users, rows and gaps
+are painted rank by rank instead (:func:`rows_and_gaps`), the same answer with less work per
+interval. The result depends only on the set of intervals, never on their order: owners are
+sorted, and rows are sorted by (start, end, user).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import repeat
-from operator import eq, itemgetter, lt
+from operator import eq, itemgetter
 
 from ._model import (
     FinalEvent,
@@ -274,9 +274,9 @@ def rows_and_gaps(
 
     Where a piece's owners differ from the last piece's, the users who left close their rows
     and the newcomers open theirs (a row keeps the rank it opened with), and a gap opens,
-    closes or changes its names; or, where no rank overlaps itself and every span names
-    users, painted rank by rank (:func:`_painted`). Equal to merge_spans
-    (tests/test_cost_per_row.py); resolve builds the timeline from the spans on demand.
+    closes or changes its names; or, where every span names users, painted rank by rank
+    (:func:`_painted`). Equal to merge_spans (tests/test_cost_per_row.py); resolve builds the
+    timeline from the spans on demand.
     """
     if not window.start < window.end:
         return (), ()
@@ -315,14 +315,13 @@ def rows_and_gaps(
     return _closed(rows, opened, gaps, gap_start, gap_names, window.end)
 
 
-# A span as painting reads it: clipped start and end, and its users.
+# A rank as painting reads it: its spans clipped to the window, with their users.
 _Layer = list[tuple[datetime, datetime, tuple[str, ...]]]
 
 
 def _layers(spans: Sequence[Span], window: Window) -> dict[Rank, _Layer] | None:
-    """The spans clipped to ``window``, by rank, each rank in start order; or None where the
-    sweep's counting is needed: a span naming nobody (its names make gaps "unresolved"), or
-    two spans of one rank overlapping (their users stack)."""
+    """The spans clipped to ``window``, by rank; or None where a span names nobody: the sweep
+    counts its names (they make the gaps under it "unresolved")."""
     ws, we = window.start, window.end
     layers: dict[Rank, _Layer] = {}
     for start, end, users, rank, _, _ in spans:
@@ -337,22 +336,19 @@ def _layers(spans: Sequence[Span], window: Window) -> dict[Rank, _Layer] | None:
             if layer is None:
                 layer = layers[rank] = []
             layer.append((start, end, users))
-    for layer in layers.values():
-        layer.sort(key=_first)
-        if any(map(lt, map(_first, layer[1:]), map(_second, layer))):  # a start before an end
-            return None
     return layers
 
 
 def _painted(
     layers: dict[Rank, _Layer], window: Window
 ) -> tuple[tuple[FinalShift, ...], tuple[Gap, ...]]:
-    """:func:`rows_and_gaps` where no rank overlaps itself: each rank, from the highest down,
-    owns the parts of its spans that no higher rank has taken (a bisection into the union
-    taken so far, not a step per boundary: about a third less work for a typical rota). A
-    user's row grows while their parts touch and keeps the rank it opened with, as in the
-    sweep; the gaps are what no rank took. tests/test_cost_per_row.py holds it to the sweep."""
-    taken_starts: list[datetime] = []  # the union taken so far: disjoint, apart, in order
+    """:func:`rows_and_gaps` where every span names users: from the highest rank down, each
+    span's users own the parts of it that no higher rank has taken (a bisection into the
+    union taken so far), so equal ranks stack and nothing is counted per boundary. A user's
+    row grows while their parts touch or overlap and keeps the rank it opened with, as in
+    the sweep; the gaps are what no rank took. tests/test_cost_per_row.py holds it to the
+    sweep."""
+    taken_starts: list[datetime] = []  # the union of the higher ranks: disjoint, in order
     taken_ends: list[datetime] = []
     parts: list[tuple[datetime, datetime, tuple[str, ...], Rank]] = []
     for rank in sorted(layers, reverse=True):
@@ -368,40 +364,61 @@ def _painted(
                 at += 1
             if here < end:
                 parts.append((here, end, users, rank))
-        taken_starts, taken_ends = _union(taken_starts, taken_ends, layer)
-    parts.sort(key=_first)  # disjoint: no two start together
+        taken = _joined([*zip(taken_starts, taken_ends, strict=True), *map(_two, layer)])
+        taken_starts, taken_ends = list(map(_first, taken)), list(map(_second, taken))
+    return _closed(
+        _joined_rows(parts), {}, _holes(taken_starts, taken_ends, window), None, None, window.end
+    )
+
+
+def _joined_rows(
+    parts: list[tuple[datetime, datetime, tuple[str, ...], Rank]],
+) -> list[tuple[datetime, datetime, str, Rank]]:
+    """Each user's parts joined where they touch or overlap (parts of different ranks never
+    overlap), a row keeping the rank of its first part."""
+    parts.sort(key=_first)  # stable; a user's parts that start together have one rank
     rows: list[tuple[datetime, datetime, str, Rank]] = []
     last_row: dict[str, int] = {}  # user -> index of their latest row
     for start, end, users, rank in parts:
         for user in users:
             k = last_row.get(user)
-            if k is not None and rows[k][1] == start:
-                rows[k] = (rows[k][0], end, user, rows[k][3])
-            else:
+            if k is None or rows[k][1] < start:
                 last_row[user] = len(rows)
                 rows.append((start, end, user, rank))
+            elif rows[k][1] < end:
+                rows[k] = (rows[k][0], end, user, rows[k][3])
+    return rows
+
+
+def _holes(
+    starts: list[datetime], ends: list[datetime], window: Window
+) -> list[tuple[datetime, datetime, tuple[str, ...] | None]]:
+    """The window's parts outside the intervals ``zip(starts, ends)`` (disjoint, in order), as
+    uncovered gaps."""
     gaps: list[tuple[datetime, datetime, tuple[str, ...] | None]] = []
     here = window.start
-    for start, end in zip(taken_starts, taken_ends, strict=True):
+    for start, end in zip(starts, ends, strict=True):
         if start > here:
             gaps.append((here, start, None))
         here = end
-    return _closed(rows, {}, gaps, here if here < window.end else None, None, window.end)
+    if here < window.end:
+        gaps.append((here, window.end, None))
+    return gaps
 
 
-def _union(
-    starts: list[datetime], ends: list[datetime], layer: _Layer
-) -> tuple[list[datetime], list[datetime]]:
-    """The union of the intervals ``zip(starts, ends)`` and ``layer``'s, touching ones joined."""
-    both = sorted([*zip(starts, ends, strict=True), *map(_two, layer)])
-    new_starts, new_ends = [both[0][0]], [both[0][1]]
-    for start, end in both:
-        if start > new_ends[-1]:
-            new_starts.append(start)
-            new_ends.append(end)
-        elif end > new_ends[-1]:
-            new_ends[-1] = end
-    return new_starts, new_ends
+def _joined(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The union of non-empty ``intervals``, overlapping and touching ones joined, in order."""
+    intervals.sort()
+    joined = []
+    start, end = intervals[0]
+    for next_start, next_end in intervals:
+        if next_start > end:
+            joined.append((start, end))
+            start, end = next_start, next_end
+        elif next_end > end:
+            end = next_end
+    joined.append((start, end))
+    return joined
 
 
 def _closed(
