@@ -20,7 +20,7 @@ import pytest
 import recurring_ical_events
 
 from shiftcalc import Interval, Window, expand, load_scenario, resolve
-from shiftcalc._merge import merge
+from shiftcalc._merge import merge, rows_and_gaps, span_of
 from shiftcalc.oncall.generation import shift_vevents
 from shiftcalc.oncall.occurrences import VEvent
 
@@ -199,3 +199,19 @@ def test_merger_growth(benchmark: Any, count: int) -> None:
     covered = sum((row.end - row.start for row in merged.shifts), timedelta())
     gaps = sum((gap.end - gap.start for gap in merged.gaps), timedelta())
     assert covered >= window.end - window.start - gaps  # equal ranks stack, so >=
+
+
+@pytest.mark.parametrize("count", [10**3, 10**4, 10**5, 10**6])
+def test_merger_growth_as_resolve_runs_it(benchmark: Any, count: int) -> None:
+    """The merger as resolve runs it (``rows_and_gaps``: every interval names users, so the
+    ranks are painted from the highest down), on the same intervals: the merger's answer."""
+    benchmark.group = "merger as resolve runs it"
+    intervals, window = _random_intervals(count)
+    spans = [span_of(interval) for interval in intervals]
+    rounds = 1 if count >= 10**5 else 5
+    rows, gaps = benchmark.pedantic(rows_and_gaps, args=(spans, window), rounds=rounds)
+    if count <= 10**4:
+        merged = merge(intervals, window)
+        assert (rows, gaps) == (merged.shifts, merged.gaps)
+    covered = sum((row.end - row.start for row in rows), timedelta())
+    assert covered >= window.end - window.start - sum((g.end - g.start for g in gaps), timedelta())
