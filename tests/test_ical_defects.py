@@ -406,6 +406,53 @@ def test_ical_far_dtend_covers_the_window() -> None:
         assert _resolve_text(text, profile) == ("a",)
 
 
+def _strict_spans(text: str, window: Window) -> list[tuple[datetime, datetime, str]]:
+    schedule = Schedule(type="ical", ical_primary=text)
+    records = calendar_records(text, schedule, window, profile="strict", overrides=False)
+    return sorted((record.start, record.end, record.users[0]) for record in records)
+
+
+def test_ical_strict_values_past_9999_in_utc_near_the_end_of_time() -> None:
+    """New York's last hours of 9999 are no UTC instants: strict cuts an event ending there
+    at the last instant, as it cuts a shift; a RECURRENCE-ID there matches no instance and
+    its VEVENT stands on its own (it raised OverflowError; the release fuzz run found it);
+    an instance without an end takes its master's whole length, then is cut. Hand-checked:
+    New York is UTC-5 in December."""
+    last = datetime.max.replace(tzinfo=UTC)
+    window = Window(
+        start=datetime(9999, 12, 1, tzinfo=UTC), end=datetime(9999, 12, 31, 23, tzinfo=UTC)
+    )
+    ny = "TZID=America/New_York"
+    late_end = _event(f"DTSTART;{ny}:99991231T120000", f"DTEND;{ny}:99991231T233000", "SUMMARY:a")
+    assert _strict_spans(_calendar(late_end), window) == [
+        (datetime(9999, 12, 31, 17, tzinfo=UTC), last, "a")
+    ]
+    master = _event(
+        f"DTSTART;{ny}:99991230T120000", "DURATION:PT1H", "RRULE:FREQ=DAILY", "SUMMARY:a"
+    )
+    moved = _event(
+        f"RECURRENCE-ID;{ny}:99991231T230000", f"DTSTART;{ny}:99991231T100000", "SUMMARY:b"
+    )
+    assert _strict_spans(_calendar(master, moved), window) == [
+        (datetime(9999, 12, 30, 17, tzinfo=UTC), datetime(9999, 12, 30, 18, tzinfo=UTC), "a"),
+        (datetime(9999, 12, 31, 15, tzinfo=UTC), datetime(9999, 12, 31, 16, tzinfo=UTC), "b"),
+        (datetime(9999, 12, 31, 17, tzinfo=UTC), datetime(9999, 12, 31, 18, tzinfo=UTC), "a"),
+    ]
+    # the master lasts 35.5 hours; its instance moved to 10:00 would end past 9999 in UTC
+    long = _event(
+        f"DTSTART;{ny}:99991230T120000",
+        f"DTEND;{ny}:99991231T233000",
+        "RRULE:FREQ=DAILY;COUNT=1",
+        "SUMMARY:a",
+    )
+    instead = _event(
+        f"RECURRENCE-ID;{ny}:99991230T120000", f"DTSTART;{ny}:99991230T100000", "SUMMARY:b"
+    )
+    assert _strict_spans(_calendar(long, instead), window) == [
+        (datetime(9999, 12, 30, 15, tzinfo=UTC), last, "b")
+    ]
+
+
 # --------------------------------------------------------------------------- 5/6. export
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .._errors import CalendarError, RecurrenceError
 from .._model import Schedule, Window
-from .._tz import get_zone
+from .._tz import detach, get_zone
 from ._expansion import (
     MAX_OCCURRENCES,
     Run,
@@ -61,6 +61,23 @@ class StrictContext:
         """The value as a UTC instant (arithmetic on zoned datetimes is wall-clock arithmetic)."""
         return self.local(when).astimezone(UTC)
 
+    def since(self, start: datetime, when: When) -> timedelta:
+        """The time from the zoned ``start`` to the value, also where the value is no UTC
+        instant (in the last hours of 9999 west of UTC): wall times and offsets apart."""
+        end = self.local(when)
+        end_offset, start_offset = end.utcoffset(), start.utcoffset()
+        assert end_offset is not None and start_offset is not None  # both zoned
+        return (detach(end) - detach(start)) - (end_offset - start_offset)
+
+    def recurrence_key(self, when: When) -> datetime | When:
+        """What a RECURRENCE-ID matches an instance by: its instant, or, when it is no UTC
+        instant (past the years 1-9999), the value as written, which matches no instance
+        (each is an instant) and only the same value written again."""
+        try:
+            return self.instant(when)
+        except OverflowError:
+            return when
+
     def midnight(self, day: date) -> datetime:
         """The instant the day starts in the calendar's zone (all-day events share few days)."""
         found = self.midnights.get(day)
@@ -99,7 +116,7 @@ def _strict_expand(
         return
     dtstart = ctx.local(event.start)
     if event.end is not None:
-        length = ctx.instant(event.end) - dtstart.astimezone(UTC)
+        length = ctx.since(dtstart, event.end)
     else:
         length = event.duration if event.duration is not None else timedelta(0)
     explicit: dict[datetime, datetime] = {}
@@ -134,7 +151,13 @@ def _strict_expand(
         starts = [s for s in found if isinstance(s, datetime)]
     for start in starts:
         utc = start.astimezone(UTC)
-        yield utc, explicit.get(utc, utc + length)
+        end = explicit.get(utc)
+        if end is None:
+            try:
+                end = utc + length
+            except OverflowError:  # after 9999: cut at the last instant, as a shift is
+                end = shifted(utc, length)
+        yield utc, end
 
 
 def strict_occurrences(
@@ -143,11 +166,11 @@ def strict_occurrences(
     """Each VEVENT's occurrences overlapping ``window``, in calendar order (cancelled and
     superseded ones left out; a bad one reported)."""
     # The latest SEQUENCE (then the last in the file) of each (UID, RECURRENCE-ID instant).
-    modified: dict[tuple[str, datetime], Event] = {}
+    modified: dict[tuple[str, datetime | When], Event] = {}
     for event in events:
         if event.recurrence_id is None:
             continue
-        key = (event.uid, ctx.instant(event.recurrence_id))
+        key = (event.uid, ctx.recurrence_key(event.recurrence_id))
         other = modified.get(key)
         if other is None or (event.sequence or 0) >= (other.sequence or 0):
             modified[key] = event
@@ -160,7 +183,7 @@ def strict_occurrences(
         if event.cancelled:
             continue  # a cancelled series, or a cancelled instance (its RECURRENCE-ID counts)
         if event.recurrence_id is not None:
-            if modified.get((event.uid, ctx.instant(event.recurrence_id))) is not event:
+            if modified.get((event.uid, ctx.recurrence_key(event.recurrence_id))) is not event:
                 continue  # superseded by a higher SEQUENCE
             master = masters.get(event.uid)
             if event.end is None and event.duration is None and master is not None:
@@ -187,7 +210,13 @@ def strict_occurrences(
 
 
 def _strict_length(master: Event, ctx: StrictContext) -> timedelta:
-    """The master's duration, for an instance that has no end of its own."""
+    """The master's duration, for an instance that has no end of its own: a timed master's
+    from DTSTART to DTEND (else its DURATION), as its expansion measures it but never cut at
+    the end of time; an all-day master's first day, as its expansion places it."""
+    if master.start.kind != "date":
+        if master.end is not None:
+            return ctx.since(ctx.local(master.start), master.end)
+        return master.duration if master.duration is not None else timedelta(0)
     single = replace(master, rule=None, rdates=(), exdates=())
     spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
     return spans[0][1] - spans[0][0] if spans else timedelta(0)
