@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import groupby
-from operator import itemgetter
-from typing import Final
+from itertools import groupby, islice
+from operator import eq, itemgetter
+from typing import Final, cast
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import (
@@ -80,6 +80,7 @@ IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
 _shift_id = itemgetter(SHIFT_ID)
+_start_and_shift = itemgetter(START, SHIFT_ID)
 _band_and_shift = itemgetter(CALENDAR_TYPE, LEVEL, SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
 
@@ -175,46 +176,59 @@ def _records(
     runs for the next call; ``room`` is [occurrences still allowed, the limit], shared by the
     calls of one resolution (past the limit, a ValidationError naming the shift)."""
     records: list[OncallEvent] = []
-    for item in items:
-        if not isinstance(item, VEvent):
-            records.append(item)
+    # records come in long runs (a big calendar's hundreds of thousands): each run at once
+    for is_vevent, run in groupby(items, VEvent.__instancecheck__):
+        if not is_vevent:
+            records += cast(Iterable[OncallEvent], run)
             continue
-        zone_runs = runs.get(item.zone)
-        if zone_runs is None:
-            zone_runs = runs[item.zone] = steady_runs(item.zone, window)
-        # one record per occurrence and user, in that order (a lone user's tuple is reused)
-        users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
-        calendar_type = 1 if item.is_override else 0
-        level, shift_id = item.level, item.shift_id
-        base, turn = item.origin, item.turn
-        spans = occurrence_spans(item, window, zone_runs, room[0])
-        room[0] -= len(spans)
-        if room[0] < 0:
-            raise too_many_occurrences(item.shift_index, room[1])
-        if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
-            records += [
-                (start, end, user, level, calendar_type, shift_id, False, (), False, None)
-                for start, end in spans
-                for user in users
-            ]
-            continue
+        for item in run:
+            _vevent_records(cast(VEvent, item), window, runs, room, records)
+    return records
+
+
+def _vevent_records(
+    item: VEvent,
+    window: Window,
+    runs: dict[str, list[SteadyRun]],
+    room: list[int],
+    records: list[OncallEvent],
+) -> None:
+    """The records of one VEVENT added to ``records`` (see :func:`_records`)."""
+    zone_runs = runs.get(item.zone)
+    if zone_runs is None:
+        zone_runs = runs[item.zone] = steady_runs(item.zone, window)
+    # one record per occurrence and user, in that order (a lone user's tuple is reused)
+    users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
+    calendar_type = 1 if item.is_override else 0
+    level, shift_id = item.level, item.shift_id
+    base, turn = item.origin, item.turn
+    spans = occurrence_spans(item, window, zone_runs, room[0])
+    room[0] -= len(spans)
+    if room[0] < 0:
+        raise too_many_occurrences(item.shift_index, room[1])
+    if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
         records += [
-            (
-                start,
-                end,
-                user,
-                level,
-                calendar_type,
-                shift_id,
-                False,
-                (),
-                False,
-                (base, start, turn),
-            )
+            (start, end, user, level, calendar_type, shift_id, False, (), False, None)
             for start, end in spans
             for user in users
         ]
-    return records
+        return
+    records += [
+        (
+            start,
+            end,
+            user,
+            level,
+            calendar_type,
+            shift_id,
+            False,
+            (),
+            False,
+            (base, start, turn),
+        )
+        for start, end in spans
+        for user in users
+    ]
 
 
 def records_of(intervals: Iterable[Interval]) -> list[OncallEvent]:
@@ -249,9 +263,21 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
 
 def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
     """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
+    ordered = sorted(records, key=_start)
+    # A record merges into the one before it exactly when both have its start and shift id
+    # (a merged record keeps its first record's): with no such neighbours (a calendar of
+    # one VEVENT per shift), nothing merges. Looked for in C, not by a step per record.
+    keys = list(map(_start_and_shift, ordered))
+    if not any(map(eq, keys, islice(keys, 1, None))):
+        return ordered
+    return merge_sorted(ordered)
+
+
+def merge_sorted(ordered: Iterable[OncallEvent]) -> list[OncallEvent]:
+    """:func:`merge_records` of records sorted by start, record by record."""
     merged: list[OncallEvent] = []
     last: OncallEvent | None = None
-    for event in sorted(records, key=_start):
+    for event in ordered:
         if (
             last is not None
             and event[SHIFT_ID] is not None
@@ -425,8 +451,36 @@ class _Sweep:
         window = self.window
         return len(blocks) == 1 and blocks[0][0] < window.start and blocks[0][1] >= window.end
 
-    def band(self, queue: list[OncallEvent]) -> None:
-        """Resolve the events of a band lower than all before (``queue`` is changed)."""
+    def band(self, queue: list[OncallEvent], ordered: bool = False) -> None:
+        """Resolve the events of a band lower than all before (``queue`` is changed;
+        ``ordered``: it is sorted by start already)."""
+        if not ordered:
+            queue.sort(key=_start)  # stable: equal starts keep their order, as OnCall's sort
+        if not self.unblocked(queue):
+            self.cut(queue)
+
+    def unblocked(self, queue: list[OncallEvent]) -> bool:
+        """:meth:`cut` of a band that nothing resolved blocks, at once (True), if its events
+        are of one (level, calendar type): the blocks are then made once, empty, and every
+        event not skipped is kept as it is, in order (a big calendar's one band). Else
+        False, and nothing is done. One pass: a big band's events are all over memory."""
+        if not queue or self.blocks():
+            return not queue
+        ws, we = self.window.start, self.window.end
+        level, calendar_type = queue[0][LEVEL], queue[0][CALENDAR_TYPE]
+        kept: list[OncallEvent] = []
+        keep = kept.append
+        for event in queue:
+            if event[LEVEL] != level or event[CALENDAR_TYPE] != calendar_type:
+                return False
+            if (event[USERS] or event[IS_GAP]) and event[START] < we and ws < event[END]:
+                keep(event)
+        self.resolved += kept
+        return True
+
+    def cut(self, queue: list[OncallEvent]) -> None:
+        """Resolve the events of a band lower than all before, sorted by start, step by step
+        (``queue`` is changed)."""
         ws, we = self.window.start, self.window.end
         resolved = self.resolved
         blocked: list[tuple[datetime, datetime]] = []
@@ -434,7 +488,6 @@ class _Sweep:
         idx = 0
         current_level: int | None = None  # the (level, calendar type) the blocks were made for
         current_type: int | None = -1
-        queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
         starts = list(map(_start, queue))
         head = 0
         while head < len(queue):
@@ -566,7 +619,8 @@ def resolve_calendars(
         if band == GAP_BAND:
             events += detect_gaps(expanded, window)
             events.sort(key=_start)
-        sweep.band(apply_swaps(events, swaps, window, now))
+        swapped = apply_swaps(events, swaps, window, now)
+        sweep.band(swapped, ordered=swapped is events)  # no swap changed them: still sorted
     return sweep.result()
 
 
@@ -645,7 +699,8 @@ def gaps_of(events: Sequence[OncallEvent], window: Window) -> tuple[Gap, ...]:
 def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
     """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
     ws, we = window.start, window.end
-    # one call per row: filling columns (final_shift_rows) would first need a tuple per row
+    # one call per row, one pass: filling columns (final_shift_rows) walks the events once
+    # per column, and a big calendar's events, sorted, are all over memory (measured slower)
     return tuple(
         [
             final_shift_row(
