@@ -541,13 +541,14 @@ class _Sweep:
                     # next block (the step after this one), and again nothing queued goes first
                     idx += 1
 
-    def result(self) -> list[OncallEvent]:
-        """The resolved events, by (start, shift id), ties as resolved (stable sorts)."""
+    def result(self, named: bool | None = None) -> list[OncallEvent]:
+        """The resolved events, by (start, shift id), ties as resolved (stable sorts);
+        ``named``: whether every event has a shift id, if the caller knows."""
         resolved = self.resolved
+        if named is None:
+            named = None not in map(_shift_id, resolved)
         # by the shift id itself (a key in C) when every event has one (none is a gap)
-        resolved.sort(
-            key=_shift_id if None not in map(_shift_id, resolved) else _shift_id_or_empty
-        )
+        resolved.sort(key=_shift_id if named else _shift_id_or_empty)
         resolved.sort(key=_start)
         return resolved
 
@@ -587,10 +588,12 @@ def resolve_calendars(
     parts: dict[Band, list[OncallEvent | VEvent]] = {}
     band_of_shift: dict[str, Band] = {}
     one_band_per_shift = True
+    named = True  # every record has a shift id (and so every resolved event, but gaps)
 
     def add(item: OncallEvent | VEvent, band: Band, shift_id: str | None) -> None:
-        nonlocal one_band_per_shift
+        nonlocal one_band_per_shift, named
         parts.setdefault(band, []).append(item)
+        named = named and shift_id is not None
         if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
             one_band_per_shift = False
 
@@ -600,6 +603,7 @@ def resolve_calendars(
         for (calendar_type, level, shift_id), run in groupby(records, _band_and_shift):
             band = _band(calendar_type, level)
             parts.setdefault(band, []).extend(run)
+            named = named and shift_id is not None
             if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
                 one_band_per_shift = False
         for vevent in vevents:
@@ -617,11 +621,13 @@ def resolve_calendars(
         expanded += records
         events = merge_records(records)
         if band == GAP_BAND:
-            events += detect_gaps(expanded, window)
+            gaps = detect_gaps(expanded, window)
+            named = named and not gaps
+            events += gaps
             events.sort(key=_start)
         swapped = apply_swaps(events, swaps, window, now)
         sweep.band(swapped, ordered=swapped is events)  # no swap changed them: still sorted
-    return sweep.result()
+    return sweep.result(named)
 
 
 def _resolve_all(
