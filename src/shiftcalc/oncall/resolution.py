@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import groupby, islice
-from operator import eq, itemgetter
+from itertools import groupby
+from operator import itemgetter
 from typing import Final, cast
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
@@ -263,12 +263,12 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
 
 def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
     """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
+    records = records if isinstance(records, list) else list(records)
     ordered = sorted(records, key=_start)
-    # A record merges into the one before it exactly when both have its start and shift id
-    # (a merged record keeps its first record's): with no such neighbours (a calendar of
-    # one VEVENT per shift), nothing merges. Looked for in C, not by a step per record.
-    keys = list(map(_start_and_shift, ordered))
-    if not any(map(eq, keys, islice(keys, 1, None))):
+    # A record merges only into one of its start and shift id: with no two alike (a
+    # calendar of one VEVENT per shift), nothing merges. Looked for in C, in the records'
+    # own order (a big calendar's records, sorted, are all over memory: a pass costs more).
+    if len(set(map(_start_and_shift, records))) == len(records):
         return ordered
     return merge_sorted(ordered)
 
