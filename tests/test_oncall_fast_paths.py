@@ -71,7 +71,10 @@ def windows() -> st.SearchStrategy[Window]:
 @settings(max_examples=400)
 @given(st.lists(records(), max_size=14))
 def test_merge_records_is_the_record_by_record_merge(found: list[OncallEvent]) -> None:
-    assert merge_records(found) == merge_sorted(sorted(found, key=lambda r: r[0]))
+    """With its check whatever the number of records (``many=0``), and without."""
+    expected = merge_sorted(sorted(found, key=lambda r: r[0]))
+    assert merge_records(found, many=0) == expected
+    assert merge_records(iter(found)) == expected
 
 
 def test_merge_records_by_hand() -> None:

@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
+_MANY = 10_000  # records from which merge_records looks whether any two can merge at all
 
 
 # An event record as OnCall's resolution sees it: (start, end, users, level, calendar_type,
@@ -261,14 +262,15 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     return gaps
 
 
-def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
+def merge_records(records: Iterable[OncallEvent], many: int = _MANY) -> list[OncallEvent]:
     """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
     records = records if isinstance(records, list) else list(records)
     ordered = sorted(records, key=_start)
-    # A record merges only into one of its start and shift id: with no two alike (a
-    # calendar of one VEVENT per shift), nothing merges. Looked for in C, in the records'
-    # own order (a big calendar's records, sorted, are all over memory: a pass costs more).
-    if len(set(map(_start_and_shift, records))) == len(records):
+    # A record merges only into one of its start and shift id: with no two alike (a big
+    # calendar of one VEVENT per shift), nothing merges. Looked for in C, in the records' own
+    # order (sorted, a big calendar's records are all over memory: a pass costs more), and
+    # only among ``many`` records or more (a generated schedule's merge: one VEVENT per user)
+    if len(records) >= many and len(set(map(_start_and_shift, records))) == len(records):
         return ordered
     return merge_sorted(ordered)
 
