@@ -1,6 +1,5 @@
 """The oncall profile's fast paths, each against the careful path it stands in for.
 
-* ``merge_records``: nothing to merge is found in C, else the record-by-record merge;
 * ``_Sweep.unblocked``: a band that nothing resolved blocks, kept at once, else ``cut``;
 * ``_utc_spans``: a UTC (or floating) VEVENT's spans straight from its starts, else the
   careful expansion (``_oncall_timed``) and OnCall's filter (``_kept``).
@@ -30,8 +29,6 @@ from shiftcalc.oncall.resolution import (
     _records,
     _Sweep,
     events_of,
-    merge_records,
-    merge_sorted,
     oncall_event,
     vevent_records,
 )
@@ -66,32 +63,6 @@ def windows() -> st.SearchStrategy[Window]:
         st.integers(-1, 6),
         st.integers(0, 12),
     )
-
-
-@settings(max_examples=400)
-@given(st.lists(records(), max_size=14))
-def test_merge_records_is_the_record_by_record_merge(found: list[OncallEvent]) -> None:
-    """With its check whatever the number of records (``many=0``), and without."""
-    expected = merge_sorted(sorted(found, key=lambda r: r[0]))
-    assert merge_records(found, many=0) == expected
-    assert merge_records(iter(found)) == expected
-
-
-def test_merge_records_by_hand() -> None:
-    """Same start and shift merge (users, missing names); same start, other shift or none,
-    do not."""
-
-    def record(start: int, users: tuple[str, ...], shift: str | None) -> OncallEvent:
-        return oncall_event(BASE + start * HOUR, BASE + (start + 2) * HOUR, users, 0, 0, shift)
-
-    apart = [record(1, ("a",), "s1"), record(0, ("b",), "s1"), record(1, ("c",), "s2")]
-    assert merge_records(apart) == [apart[1], apart[0], apart[2]]
-    unnamed = [record(0, ("a",), None), record(0, ("b",), None)]
-    assert merge_records(unnamed) == unnamed
-    merged = merge_records(
-        [record(0, ("a",), "s"), record(0, ("b",), "s"), record(0, ("a",), "s")]
-    )
-    assert merged == [record(0, ("a", "b"), "s")]
 
 
 @settings(max_examples=500)

@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 _CONTIGUOUS = timedelta(minutes=1)  # OnCall ignores holes shorter than a minute (§3.3)
-_MANY = 10_000  # records from which merge_records looks whether any two can merge at all
 
 
 # An event record as OnCall's resolution sees it: (start, end, users, level, calendar_type,
@@ -81,7 +80,6 @@ IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
 _shift_id = itemgetter(SHIFT_ID)
-_start_and_shift = itemgetter(START, SHIFT_ID)
 _band_and_shift = itemgetter(CALENDAR_TYPE, LEVEL, SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
 
@@ -262,24 +260,15 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
     return gaps
 
 
-def merge_records(records: Iterable[OncallEvent], many: int = _MANY) -> list[OncallEvent]:
-    """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
-    records = records if isinstance(records, list) else list(records)
-    ordered = sorted(records, key=_start)
-    # A record merges only into one of its start and shift id: with no two alike (a big
-    # calendar of one VEVENT per shift), nothing merges. Looked for in C, in the records' own
-    # order (sorted, a big calendar's records are all over memory: a pass costs more), and
-    # only among ``many`` records or more (a generated schedule's merge: one VEVENT per user)
-    if len(records) >= many and len(set(map(_start_and_shift, records))) == len(records):
-        return ordered
-    return merge_sorted(ordered)
+def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
+    """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2).
 
-
-def merge_sorted(ordered: Iterable[OncallEvent]) -> list[OncallEvent]:
-    """:func:`merge_records` of records sorted by start, record by record."""
+    Record by record: looking first whether any two records can merge at all (in C, among
+    sorted neighbours or in a set) costs as much as this loop on a big calendar, each a
+    pass over records all over memory (measured)."""
     merged: list[OncallEvent] = []
     last: OncallEvent | None = None
-    for event in ordered:
+    for event in sorted(records, key=_start):
         if (
             last is not None
             and event[SHIFT_ID] is not None
