@@ -442,11 +442,9 @@ class _Sweep:
         window = self.window
         return len(blocks) == 1 and blocks[0][0] < window.start and blocks[0][1] >= window.end
 
-    def band(self, queue: list[OncallEvent], ordered: bool = False) -> None:
-        """Resolve the events of a band lower than all before (``queue`` is changed;
-        ``ordered``: it is sorted by start already)."""
-        if not ordered:
-            queue.sort(key=_start)  # stable: equal starts keep their order, as OnCall's sort
+    def band(self, queue: list[OncallEvent]) -> None:
+        """Resolve the events of a band lower than all before (``queue`` is changed)."""
+        queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
         if not self.unblocked(queue):
             self.cut(queue)
 
@@ -616,8 +614,7 @@ def resolve_calendars(
             named = named and not gaps
             events += gaps
             events.sort(key=_start)
-        swapped = apply_swaps(events, swaps, window, now)
-        sweep.band(swapped, ordered=swapped is events)  # no swap changed them: still sorted
+        sweep.band(apply_swaps(events, swaps, window, now))
     # A tuple: one of records of atomic values is untracked by CPython's cyclic collector at
     # its first pass, where a list of them (a big calendar's hundreds of thousands) is walked
     # element by element by every full pass while the rows are made (about an eighth of
