@@ -4,11 +4,13 @@ recurring-ical-events 2.1.0 + pytz; ``grafana-oncall-semantics.md`` §2.10, §3.
 from __future__ import annotations
 
 import itertools
+import operator
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import cast
+from typing import NamedTuple, cast
 
 from .._errors import RecurrenceError
 from .._model import Window
@@ -18,6 +20,7 @@ from ..oncall.occurrences import (
     LOOKUP_PADDING,
     overlaps,
     start_after_end,
+    start_walls,
     until_wall,
     vevent_starts,
     wall_clock_end,
@@ -68,6 +71,39 @@ def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     return until
 
 
+def _wall_bounds(
+    bounds: tuple[datetime, datetime, datetime | None, datetime | None],
+) -> tuple[datetime, datetime]:
+    """The wall times (naive) the rule's instances are looked for between (``_starts``)."""
+    low, high, last, _ = bounds
+    wall_low = shifted(naive_utc(low), -_MARGIN)
+    wall_high = shifted(naive_utc(high), _MARGIN)
+    if last is not None:
+        wall_high = min(wall_high, last)
+    return wall_low, wall_high
+
+
+def _rule_walls(
+    event: Event, wall_start: datetime, wall_bounds: tuple[datetime, datetime], limit: int
+) -> Iterable[datetime]:
+    """The wall times of the rule's instances within ``wall_bounds``, refused past ``limit``."""
+    rule = event.rule
+    if rule is None:
+        return ()
+    if rule.until is not None:  # (replace builds a rule anew, checks and all: a VEVENT's cost)
+        rule = replace(rule, until=None)
+    walls = rule_instances(
+        event,
+        rule,
+        wall_start,
+        *wall_bounds,
+        limit,
+        end_inclusive=True,
+        dtstart_always=True,
+    )
+    return cast(Iterable[datetime], walls)
+
+
 def _starts(
     event: Event,
     dtstart: datetime,
@@ -80,33 +116,12 @@ def _starts(
     wall time UNTIL allows, and the UNTIL that drops later starts other than ``rdates``), as
     the one expansion (:func:`vevent_starts`) yields them, localised with is_dst=False, each
     keyed by dateutil's value (its wall time at DTSTART's offset)."""
-    low, high, last, until = bounds
-    rule = event.rule
+    until = bounds[3]
     wall_start = dtstart.replace(tzinfo=None)
-    wall_low = shifted(naive_utc(low), -_MARGIN)
-    wall_high = shifted(naive_utc(high), _MARGIN)
-    if last is not None:
-        wall_high = min(wall_high, last)
-    walls: Iterable[datetime | date] = ()
-    if rule is not None:
-        walls = rule_instances(
-            event,
-            replace(rule, until=None),
-            wall_start,
-            wall_low,
-            wall_high,
-            limit,
-            end_inclusive=True,
-            dtstart_always=True,
-        )
+    wall_bounds = _wall_bounds(bounds)
+    walls = _rule_walls(event, wall_start, wall_bounds, limit)
     found = vevent_starts(
-        dtstart,
-        wall_start,
-        cast(Iterable[datetime], walls),
-        zone.pytz_localize,
-        until,
-        (wall_low, wall_high),
-        rdates,
+        dtstart, wall_start, walls, zone.pytz_localize, until, wall_bounds, rdates
     )
     starts: dict[datetime, datetime] = {}
     for wall, start in found:
@@ -114,7 +129,19 @@ def _starts(
     return starts
 
 
-def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> Iterator[Occurrence]:
+class _Timed(NamedTuple):
+    """What the expansion of a timed VEVENT reads before its starts: DTSTART (as icalendar
+    and pytz read it) and its zone, the length, the starts' bounds (``_starts``) and the
+    RDATEs (instants and PERIODs)."""
+
+    dtstart: datetime
+    zone: Zone
+    length: timedelta
+    bounds: tuple[datetime, datetime, datetime | None, datetime | None]
+    rdates: list[tuple[datetime, timedelta | When | None]]
+
+
+def _timed(event: Event, low: datetime, high: datetime) -> _Timed:
     dtstart = _oncall_instant(event.start)
     zone = _oncall_zone(event.start)
     if event.end is not None and event.end.kind != "date":
@@ -124,9 +151,6 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
     else:
         length = event.duration if event.duration is not None else timedelta(0)
     search_low = shifted(low, -max(length, timedelta(0)))
-    # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
-    # which is what it sorts and de-duplicates: two wall times that localise to one instant
-    # across a DST gap are two occurrences.
     rule = event.rule
     until = None if rule is None else _oncall_until(rule, dtstart)
     # recurring-ical-events re-localises starts, and drops those after UNTIL that are not
@@ -143,7 +167,20 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         last = until_wall(until, dtstart) if pytz_zoned else naive_utc(until)
     rdates = [(_oncall_instant(w), period) for w, period in event.rdates if w.kind != "date"]
     drop_after = until if pytz_zoned else None
-    bounds = (search_low, high, last, drop_after)
+    return _Timed(dtstart, zone, length, (search_low, high, last, drop_after), rdates)
+
+
+def _excluded(event: Event) -> set[datetime]:
+    """The EXDATE instants of a timed VEVENT (a DATE excludes nothing of it)."""
+    return {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
+
+
+def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> Iterator[Occurrence]:
+    dtstart, zone, length, bounds, rdates = _timed(event, low, high)
+    search_low = bounds[0]
+    # Each occurrence's start, by dateutil's value (a rule's wall time at DTSTART's offset),
+    # which is what it sorts and de-duplicates: two wall times that localise to one instant
+    # across a DST gap are two occurrences.
     starts = _starts(event, dtstart, zone, bounds, {start for start, _ in rdates}, limit)
     # an RDATE PERIOD sets the end of every occurrence starting at its instant (the library
     # looks its ends up by start), a series' own one included
@@ -152,7 +189,7 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         starts[start] = start  # dateutil keeps one of equal values: the RDATE's, read as written
         if period is not None and not (isinstance(period, When) and period.kind == "date"):
             period_ends[start] = period
-    excluded = {_oncall_instant(w) for w in event.exdates if w.kind != "date"}
+    excluded = _excluded(event)
     for key, start in sorted(starts.items()):
         # dateutil drops an EXDATE equal to its value, the library one equal to the start
         if start in excluded or key in excluded or not search_low <= start <= high:
@@ -174,6 +211,58 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         end = wall_clock_end(raw_end, offset, end_zone.offset_at(raw_end))
         local_day = start.date()
         yield Occurrence(event, start, end, False, local_day)
+
+
+def _utc_spans(
+    event: Event, window: Window, low: datetime, high: datetime, limit: int
+) -> list[Span] | None:
+    """OnCall's filter (:func:`_kept`) of the occurrences of a timed VEVENT in UTC (or
+    floating, read as UTC) without RDATEs, straight from its starts; None for any other
+    VEVENT (and one that ends before it starts), which takes the careful path.
+
+    In UTC a wall time is its instant, every offset is zero and dateutil's value is the
+    start: the starts come sorted and distinct (DTSTART, then the rule's later walls), and
+    an occurrence ends ``length`` after its start. No Occurrence, localisation, offset or
+    dict per start (a calendar of distinct times has one start per occurrence). Held equal
+    to the careful path by tests/test_oncall_fast_paths.py.
+    """
+    if event.start.kind == "date" or event.rdates:
+        return None
+    dtstart, zone, length, bounds, _ = _timed(event, low, high)
+    if zone.name != "UTC" or zone.pytz_zone is not None or length < timedelta(0):
+        return None
+    search_low, high, _, until = bounds
+    wall_start = dtstart.replace(tzinfo=None)
+    wall_bounds = _wall_bounds(bounds)
+    walls = _rule_walls(event, wall_start, wall_bounds, limit)
+    # (a DTSTART after UNTIL drops itself and every later start: the filter below does)
+    starts: Iterable[datetime] = itertools.chain(
+        (dtstart,), _as_utc(start_walls(wall_start, walls, wall_bounds))
+    )
+    if until is not None:
+        starts = filter(until.__ge__, starts)
+    excluded = _excluded(event)
+    if excluded:
+        starts = itertools.filterfalse(excluded.__contains__, starts)
+    ordered = list(starts)
+    # the starts the careful path ends (every one of them: an end past 9999 raises alike)
+    kept = ordered[bisect_left(ordered, search_low) : bisect_right(ordered, high)]
+    ws, we = window.start, window.end
+    if not length:
+        return []  # overlaps(window, start, end) and start < end: never for start == end
+    if ws == we:
+        return [(start, end) for start in kept for end in (start + length,) if start <= ws < end]
+    return [(start, end) for start in kept for end in (start + length,) if start < we and ws < end]
+
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
+
+
+def _as_utc(walls: Iterable[datetime]) -> Iterator[datetime]:
+    """Naive UTC walls as their instants (``as_utc``, what ``UTC_ZONE.pytz_localize`` gives),
+    in C: no Python frame per wall."""
+    return map(_UTC_EPOCH.__add__, map(operator.sub, walls, itertools.repeat(_NAIVE_EPOCH)))
 
 
 def _oncall_all_day(
@@ -266,6 +355,21 @@ def oncall_occurrences(
     # each holding its VEVENT, would be walked by the cyclic collector again and again)
     shared = {key for key, count in Counter(keys).items() if count > 1}
     for event, key in zip(events, keys, strict=True):
+        alone = _alone(event, uids)
+        if alone:  # a UTC event's spans straight from its starts, or its timing's
+            spans = filtered.get(key)
+            if spans is None and key not in filtered:
+                try:
+                    spans = _utc_spans(event, window, low, high, limit)
+                except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+                    report.expansion(event, exc)
+                    continue
+                if spans is not None and key in shared:
+                    filtered[key] = spans
+            if spans is not None:
+                if spans and not event.cancelled:
+                    order[next(places)] = (event, spans, event.start.kind == "date")
+                continue
         found = expanded.get(key)
         if found is None:
             expand = _oncall_all_day if event.start.kind == "date" else _oncall_timed
@@ -276,7 +380,7 @@ def oncall_occurrences(
                 continue
             if key in shared:
                 expanded[key] = found
-        if _alone(event, uids):
+        if alone:
             spans = filtered.get(key) if key in filtered else _kept(found, window)
             if key in shared:
                 filtered[key] = spans

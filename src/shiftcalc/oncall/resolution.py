@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Final
+from typing import Final, cast
 
 from .._expand import MAX_OCCURRENCES, too_many_occurrences
 from .._model import (
@@ -175,46 +175,59 @@ def _records(
     runs for the next call; ``room`` is [occurrences still allowed, the limit], shared by the
     calls of one resolution (past the limit, a ValidationError naming the shift)."""
     records: list[OncallEvent] = []
-    for item in items:
-        if not isinstance(item, VEvent):
-            records.append(item)
+    # records come in long runs (a big calendar's hundreds of thousands): each run at once
+    for is_vevent, run in groupby(items, VEvent.__instancecheck__):
+        if not is_vevent:
+            records += cast(Iterable[OncallEvent], run)
             continue
-        zone_runs = runs.get(item.zone)
-        if zone_runs is None:
-            zone_runs = runs[item.zone] = steady_runs(item.zone, window)
-        # one record per occurrence and user, in that order (a lone user's tuple is reused)
-        users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
-        calendar_type = 1 if item.is_override else 0
-        level, shift_id = item.level, item.shift_id
-        base, turn = item.origin, item.turn
-        spans = occurrence_spans(item, window, zone_runs, room[0])
-        room[0] -= len(spans)
-        if room[0] < 0:
-            raise too_many_occurrences(item.shift_index, room[1])
-        if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
-            records += [
-                (start, end, user, level, calendar_type, shift_id, False, (), False, None)
-                for start, end in spans
-                for user in users
-            ]
-            continue
+        for item in run:
+            _vevent_records(cast(VEvent, item), window, runs, room, records)
+    return records
+
+
+def _vevent_records(
+    item: VEvent,
+    window: Window,
+    runs: dict[str, list[SteadyRun]],
+    room: list[int],
+    records: list[OncallEvent],
+) -> None:
+    """The records of one VEVENT added to ``records`` (see :func:`_records`)."""
+    zone_runs = runs.get(item.zone)
+    if zone_runs is None:
+        zone_runs = runs[item.zone] = steady_runs(item.zone, window)
+    # one record per occurrence and user, in that order (a lone user's tuple is reused)
+    users = [item.users] if len(item.users) == 1 else [(user,) for user in item.users]
+    calendar_type = 1 if item.is_override else 0
+    level, shift_id = item.level, item.shift_id
+    base, turn = item.origin, item.turn
+    spans = occurrence_spans(item, window, zone_runs, room[0])
+    room[0] -= len(spans)
+    if room[0] < 0:
+        raise too_many_occurrences(item.shift_index, room[1])
+    if base is None:  # resolve's VEVENTs: no origin (shift_vevents(origins=False))
         records += [
-            (
-                start,
-                end,
-                user,
-                level,
-                calendar_type,
-                shift_id,
-                False,
-                (),
-                False,
-                (base, start, turn),
-            )
+            (start, end, user, level, calendar_type, shift_id, False, (), False, None)
             for start, end in spans
             for user in users
         ]
-    return records
+        return
+    records += [
+        (
+            start,
+            end,
+            user,
+            level,
+            calendar_type,
+            shift_id,
+            False,
+            (),
+            False,
+            (base, start, turn),
+        )
+        for start, end in spans
+        for user in users
+    ]
 
 
 def records_of(intervals: Iterable[Interval]) -> list[OncallEvent]:
@@ -248,7 +261,11 @@ def detect_gaps(records: Sequence[OncallEvent], window: Window) -> list[OncallEv
 
 
 def merge_records(records: Iterable[OncallEvent]) -> list[OncallEvent]:
-    """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2)."""
+    """Sort by start (stable) and merge consecutive same-start records of one shift (§3.2).
+
+    Record by record: looking first whether any two records can merge at all (in C, among
+    sorted neighbours or in a set) costs as much as this loop on a big calendar, each a
+    pass over records all over memory (measured)."""
     merged: list[OncallEvent] = []
     last: OncallEvent | None = None
     for event in sorted(records, key=_start):
@@ -427,6 +444,32 @@ class _Sweep:
 
     def band(self, queue: list[OncallEvent]) -> None:
         """Resolve the events of a band lower than all before (``queue`` is changed)."""
+        queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
+        if not self.unblocked(queue):
+            self.cut(queue)
+
+    def unblocked(self, queue: list[OncallEvent]) -> bool:
+        """:meth:`cut` of a band that nothing resolved blocks, at once (True), if its events
+        are of one (level, calendar type): the blocks are then made once, empty, and every
+        event not skipped is kept as it is, in order (a big calendar's one band). Else
+        False, and nothing is done. One pass: a big band's events are all over memory."""
+        if not queue or self.blocks():
+            return not queue
+        ws, we = self.window.start, self.window.end
+        level, calendar_type = queue[0][LEVEL], queue[0][CALENDAR_TYPE]
+        kept: list[OncallEvent] = []
+        keep = kept.append
+        for event in queue:
+            if event[LEVEL] != level or event[CALENDAR_TYPE] != calendar_type:
+                return False
+            if (event[USERS] or event[IS_GAP]) and event[START] < we and ws < event[END]:
+                keep(event)
+        self.resolved += kept
+        return True
+
+    def cut(self, queue: list[OncallEvent]) -> None:
+        """Resolve the events of a band lower than all before, sorted by start, step by step
+        (``queue`` is changed)."""
         ws, we = self.window.start, self.window.end
         resolved = self.resolved
         blocked: list[tuple[datetime, datetime]] = []
@@ -434,7 +477,6 @@ class _Sweep:
         idx = 0
         current_level: int | None = None  # the (level, calendar type) the blocks were made for
         current_type: int | None = -1
-        queue.sort(key=_start)  # stable: equal starts keep their order, as in OnCall's sort
         starts = list(map(_start, queue))
         head = 0
         while head < len(queue):
@@ -488,13 +530,14 @@ class _Sweep:
                     # next block (the step after this one), and again nothing queued goes first
                     idx += 1
 
-    def result(self) -> list[OncallEvent]:
-        """The resolved events, by (start, shift id), ties as resolved (stable sorts)."""
+    def result(self, named: bool | None = None) -> list[OncallEvent]:
+        """The resolved events, by (start, shift id), ties as resolved (stable sorts);
+        ``named``: whether every event has a shift id, if the caller knows."""
         resolved = self.resolved
+        if named is None:
+            named = None not in map(_shift_id, resolved)
         # by the shift id itself (a key in C) when every event has one (none is a gap)
-        resolved.sort(
-            key=_shift_id if None not in map(_shift_id, resolved) else _shift_id_or_empty
-        )
+        resolved.sort(key=_shift_id if named else _shift_id_or_empty)
         resolved.sort(key=_start)
         return resolved
 
@@ -516,7 +559,7 @@ def resolve_calendars(
     swaps: Sequence[ShiftSwap],
     now: datetime | None,
     max_occurrences: int = MAX_OCCURRENCES,
-) -> list[OncallEvent]:
+) -> tuple[OncallEvent, ...]:
     """OnCall's calendars (each its iCalendar records, then its generated VEVENTs) resolved
     over ``window``: records merged (§3.2), gaps (§3.3), swaps (§3.4) and the sweep (§3.5).
 
@@ -534,10 +577,12 @@ def resolve_calendars(
     parts: dict[Band, list[OncallEvent | VEvent]] = {}
     band_of_shift: dict[str, Band] = {}
     one_band_per_shift = True
+    named = True  # every record has a shift id (and so every resolved event, but gaps)
 
     def add(item: OncallEvent | VEvent, band: Band, shift_id: str | None) -> None:
-        nonlocal one_band_per_shift
+        nonlocal one_band_per_shift, named
         parts.setdefault(band, []).append(item)
+        named = named and shift_id is not None
         if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
             one_band_per_shift = False
 
@@ -547,6 +592,7 @@ def resolve_calendars(
         for (calendar_type, level, shift_id), run in groupby(records, _band_and_shift):
             band = _band(calendar_type, level)
             parts.setdefault(band, []).extend(run)
+            named = named and shift_id is not None
             if shift_id is not None and band_of_shift.setdefault(shift_id, band) != band:
                 one_band_per_shift = False
         for vevent in vevents:
@@ -564,10 +610,16 @@ def resolve_calendars(
         expanded += records
         events = merge_records(records)
         if band == GAP_BAND:
-            events += detect_gaps(expanded, window)
+            gaps = detect_gaps(expanded, window)
+            named = named and not gaps
+            events += gaps
             events.sort(key=_start)
         sweep.band(apply_swaps(events, swaps, window, now))
-    return sweep.result()
+    # A tuple: one of records of atomic values is untracked by CPython's cyclic collector at
+    # its first pass, where a list of them (a big calendar's hundreds of thousands) is walked
+    # element by element by every full pass while the rows are made (about an eighth of
+    # rows_of's time for the all-day rota, measured)
+    return tuple(sweep.result(named))
 
 
 def _resolve_all(
@@ -576,9 +628,10 @@ def _resolve_all(
     swaps: Sequence[ShiftSwap],
     now: datetime | None,
     max_occurrences: int = MAX_OCCURRENCES,
-) -> list[OncallEvent]:
+) -> tuple[OncallEvent, ...]:
     """:func:`resolve_calendars` with every VEVENT expanded: OnCall's pipeline as it is."""
-    return resolve_events(sweep_input(calendars, window, swaps, now, max_occurrences), window)
+    events = sweep_input(calendars, window, swaps, now, max_occurrences)
+    return tuple(resolve_events(events, window))
 
 
 def sweep_input(
@@ -645,7 +698,8 @@ def gaps_of(events: Sequence[OncallEvent], window: Window) -> tuple[Gap, ...]:
 def rows_of(events: Sequence[OncallEvent], window: Window) -> tuple[FinalShift, ...]:
     """The final_shifts rows (§3.7): one per (event, user), clipped to the window, not merged."""
     ws, we = window.start, window.end
-    # one call per row: filling columns (final_shift_rows) would first need a tuple per row
+    # one call per row, one pass: filling columns (final_shift_rows) walks the events once
+    # per column, and a big calendar's events, sorted, are all over memory (measured slower)
     return tuple(
         [
             final_shift_row(
