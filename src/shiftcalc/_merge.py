@@ -35,6 +35,7 @@ from ._model import (
     final_shift_rows,
     rank_of,
     swapped,
+    union_of,
 )
 
 __all__ = [
@@ -364,7 +365,7 @@ def _painted(
                 at += 1
             if here < end:
                 parts.append((here, end, users, rank))
-        taken = _joined([*zip(taken_starts, taken_ends, strict=True), *map(_two, layer)])
+        taken = union_of([*zip(taken_starts, taken_ends, strict=True), *map(_two, layer)])
         taken_starts, taken_ends = list(map(_first, taken)), list(map(_second, taken))
     return _closed(
         _joined_rows(parts), {}, _holes(taken_starts, taken_ends, window), None, None, window.end
@@ -404,21 +405,6 @@ def _holes(
     if here < window.end:
         gaps.append((here, window.end, None))
     return gaps
-
-
-def _joined(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """The union of non-empty ``intervals``, overlapping and touching ones joined, in order."""
-    intervals.sort()
-    joined = []
-    start, end = intervals[0]
-    for next_start, next_end in intervals:
-        if next_start > end:
-            joined.append((start, end))
-            start, end = next_start, next_end
-        elif next_end > end:
-            end = next_end
-    joined.append((start, end))
-    return joined
 
 
 def _closed(

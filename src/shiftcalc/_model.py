@@ -663,6 +663,27 @@ def utc_window(window: Window) -> Window:
     return Window(start=start, end=end)
 
 
+_first = itemgetter(0)
+
+
+def union_of(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The union of non-empty ``[start, end)`` intervals as disjoint intervals in order,
+    overlapping and touching ones joined: the strict painter's and OnCall's blocks alike."""
+    ordered = sorted(intervals, key=_first)  # the ends of equal starts may come in any order
+    union: list[tuple[datetime, datetime]] = []
+    if not ordered:
+        return union
+    start, end = ordered[0]
+    for next_start, next_end in ordered:
+        if next_start > end:
+            union.append((start, end))
+            start, end = next_start, next_end
+        elif next_end > end:
+            end = next_end
+    union.append((start, end))
+    return union
+
+
 Rank = tuple[int, int]
 """A layer's rank in resolution, ``(1 for overrides else 0, level)``: the larger wins."""
 

@@ -28,6 +28,7 @@ from .._model import (
     Window,
     final_shift_row,
     swapped,
+    union_of,
 )
 from .occurrences import SteadyRun, VEvent, occurrence_spans, steady_runs
 
@@ -79,6 +80,7 @@ MISSING_USERS: Final = 7
 IS_GAP: Final = 8
 ORIGIN: Final = 9
 _start = itemgetter(START)
+_span = itemgetter(START, END)
 _shift_id = itemgetter(SHIFT_ID)
 _band_and_shift = itemgetter(CALENDAR_TYPE, LEVEL, SHIFT_ID)
 _all_day = itemgetter(ALL_DAY)
@@ -370,29 +372,6 @@ def _with_span(event: OncallEvent, start: datetime, end: datetime) -> OncallEven
     return (start, end, *event[USERS:])
 
 
-def _union(
-    spans: list[tuple[datetime, datetime]], events: Sequence[OncallEvent]
-) -> list[tuple[datetime, datetime]]:
-    """The union of the disjoint sorted ``spans`` and the events' spans, disjoint and sorted
-    (spans that touch are joined)."""
-    union: list[tuple[datetime, datetime]] = []
-    # spans and events both start with (start, end); sorting on the start alone is enough
-    items: list[tuple[datetime, datetime] | OncallEvent] = [*spans, *events]
-    items.sort(key=_start)
-    if not items:
-        return union
-    block_start, block_end = items[0][0], items[0][1]
-    for item in items:
-        start, end = item[0], item[1]
-        if start > block_end:
-            union.append((block_start, block_end))
-            block_start, block_end = start, end
-        elif end > block_end:
-            block_end = end
-    union.append((block_start, block_end))
-    return union
-
-
 # A band: the events of one rank, (-1 for overrides else 0, -level); sorted, the sweep's order.
 # Levels are never negative, so gaps (level 0, not overrides) are in the last band.
 Band = tuple[int, int]
@@ -430,7 +409,8 @@ class _Sweep:
     def blocks(self) -> list[tuple[datetime, datetime]]:
         """The union of the resolved events' spans (OnCall's blocks)."""
         if self.blocked_upto < len(self.resolved):
-            self.blocked = _union(self.blocked, self.resolved[self.blocked_upto :])
+            added = map(_span, self.resolved[self.blocked_upto :])
+            self.blocked = union_of([*self.blocked, *added])
             self.blocked_upto = len(self.resolved)
         return self.blocked
 
