@@ -412,9 +412,10 @@ def _strict_spans(text: str, window: Window) -> list[tuple[datetime, datetime, s
     return sorted((record.start, record.end, record.users[0]) for record in records)
 
 
-def test_ical_strict_values_past_9999_in_utc_near_the_end_of_time() -> None:
+def test_ical_values_past_9999_in_utc_near_the_end_of_time() -> None:
     """New York's last hours of 9999 are no UTC instants: strict cuts an event ending there
-    at the last instant, as it cuts a shift; a RECURRENCE-ID there matches no instance and
+    at the last instant, as it cuts a shift (oncall refuses it, naming DTEND: OnCall's
+    library crashes there); a RECURRENCE-ID there matches no instance and
     its VEVENT stands on its own (it raised OverflowError; the release fuzz run found it);
     an instance without an end takes its master's whole length, then is cut. Hand-checked:
     New York is UTC-5 in December."""
@@ -427,6 +428,12 @@ def test_ical_strict_values_past_9999_in_utc_near_the_end_of_time() -> None:
     assert _strict_spans(_calendar(late_end), window) == [
         (datetime(9999, 12, 31, 17, tzinfo=UTC), last, "a")
     ]
+    # oncall: the library's arithmetic passes 9999 (OnCall's crash), named as the DTEND
+    text = _calendar(late_end)
+    with pytest.raises(CalendarError, match="ends after the year 9999") as raised:
+        schedule = Schedule(type="ical", ical_primary=text)
+        calendar_records(text, schedule, window, profile="oncall", overrides=False)
+    assert raised.value.field == "VEVENT[UID=e1, line 3].DTEND"
     master = _event(
         f"DTSTART;{ny}:99991230T120000", "DURATION:PT1H", "RRULE:FREQ=DAILY", "SUMMARY:a"
     )

@@ -208,7 +208,13 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
             raise start_after_end(field, raw_end.isoformat())
         offset = raw_end.utcoffset()
         assert offset is not None
-        end = wall_clock_end(raw_end, offset, end_zone.offset_at(raw_end))
+        try:
+            end = wall_clock_end(raw_end, offset, end_zone.offset_at(raw_end))
+        except OverflowError:  # the library's arithmetic past 9999: OnCall's crash
+            reason = "the event ends after the year 9999 in UTC"
+            raise PropertyError(
+                "DTEND", raw_end.replace(tzinfo=None).isoformat(), reason
+            ) from None
         local_day = start.date()
         yield Occurrence(event, start, end, False, local_day)
 
