@@ -460,6 +460,31 @@ def test_ical_values_past_9999_in_utc_near_the_end_of_time() -> None:
     ]
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_ical_start_rdate_and_exdate_past_9999_in_utc_make_no_instance(
+    profile: Literal["strict", "oncall"],
+) -> None:
+    """23:00 in New York on 31 December 9999 is no UTC instant: a DTSTART or RDATE there
+    starts no instance (none exists after the end of time) and an EXDATE there excludes
+    nothing, in both profiles (strict refused each, naming an RRULE: the release fuzz run's
+    class). Hand-checked: the Z instances are the only ones."""
+    window = Window(
+        start=datetime(9999, 12, 1, tzinfo=UTC), end=datetime(9999, 12, 31, 23, tzinfo=UTC)
+    )
+    late = "TZID=America/New_York:99991231T230000"
+    ten = [datetime(9999, 12, day, 10, tzinfo=UTC) for day in (30, 31)]
+    cases = [
+        ([f"DTSTART;{late}", "DURATION:PT1H"], []),
+        (["DTSTART:99991230T100000Z", "DURATION:PT1H", f"RDATE;{late}"], ten[:1]),
+        (["DTSTART:99991230T100000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY", f"EXDATE;{late}"], ten),
+    ]
+    for props, starts in cases:
+        text = _calendar(_event(*props, "SUMMARY:a"))
+        schedule = Schedule(type="ical", ical_primary=text)
+        records = calendar_records(text, schedule, window, profile=profile, overrides=False)
+        assert [(r.start, r.end) for r in records] == [(t, t + timedelta(hours=1)) for t in starts]
+
+
 # --------------------------------------------------------------------------- 5/6. export
 
 

@@ -69,14 +69,20 @@ class StrictContext:
         assert end_offset is not None and start_offset is not None  # both zoned
         return (detach(end) - detach(start)) - (end_offset - start_offset)
 
-    def recurrence_key(self, when: When) -> datetime | When:
-        """What a RECURRENCE-ID matches an instance by: its instant, or, when it is no UTC
-        instant (past the years 1-9999), the value as written, which matches no instance
-        (each is an instant) and only the same value written again."""
+    def instant_or_none(self, when: When) -> datetime | None:
+        """:meth:`instant`, or None for a value that is no UTC instant (in the first or last
+        hours of the years 1-9999, past them in UTC): no instance starts there."""
         try:
             return self.instant(when)
         except OverflowError:
-            return when
+            return None
+
+    def recurrence_key(self, when: When) -> datetime | When:
+        """What a RECURRENCE-ID matches an instance by: its instant, or, when it is no UTC
+        instant, the value as written, which matches no instance (each is an instant) and
+        only the same value written again."""
+        found = self.instant_or_none(when)
+        return when if found is None else found
 
     def midnight(self, day: date) -> datetime:
         """The instant the day starts in the calendar's zone (all-day events share few days)."""
@@ -122,19 +128,27 @@ def _strict_expand(
     explicit: dict[datetime, datetime] = {}
     rdates_at: list[datetime] = []
     for when, period in event.rdates:
-        start = ctx.instant(when)
+        start = ctx.instant_or_none(when)
+        if start is None:
+            continue  # no instance exists past the ends of time
         rdates_at.append(start)
         if isinstance(period, When):
             explicit[start] = ctx.instant(period)
         elif isinstance(period, timedelta):
             explicit[start] = start + period
-    exdates_at = [ctx.instant(w) if w.kind != "date" else as_date(w) for w in event.exdates]
+    # an EXDATE past the ends of time excludes nothing
+    exdates_at: list[datetime | date] = []
+    for when in event.exdates:
+        excluded_at = ctx.instant_or_none(when) if when.kind != "date" else as_date(when)
+        if excluded_at is not None:
+            exdates_at.append(excluded_at)
     low = shifted(window.start, -max(length, *(e - s for s, e in explicit.items()), timedelta(0)))
     if event.rule is None:
         excluded = set(exdates_at)
+        own = ctx.instant_or_none(event.start)  # None: DTSTART is past the ends of time
         starts = sorted(
             s
-            for s in {dtstart.astimezone(UTC), *rdates_at}
+            for s in {*([] if own is None else [own]), *rdates_at}
             if s not in excluded and s.date() not in excluded
         )
     else:
