@@ -4,7 +4,6 @@ recurring-ical-events 2.1.0 + pytz; ``grafana-oncall-semantics.md`` §2.10, §3.
 from __future__ import annotations
 
 import itertools
-import operator
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -15,7 +14,7 @@ from typing import NamedTuple, cast
 from .._errors import RecurrenceError
 from .._model import Window
 from .._recurrence import RecurrenceRule
-from .._tz import naive_utc
+from .._tz import as_utc_each, naive_utc
 from ..oncall.occurrences import (
     LOOKUP_PADDING,
     overlaps,
@@ -243,7 +242,7 @@ def _utc_spans(
     walls = _rule_walls(event, wall_start, wall_bounds, limit)
     # (a DTSTART after UNTIL drops itself and every later start: the filter below does)
     starts: Iterable[datetime] = itertools.chain(
-        (dtstart,), _as_utc(start_walls(wall_start, walls, wall_bounds))
+        (dtstart,), as_utc_each(start_walls(wall_start, walls, wall_bounds))
     )
     if until is not None:
         starts = filter(until.__ge__, starts)
@@ -259,16 +258,6 @@ def _utc_spans(
     if ws == we:
         return [(start, end) for start in kept for end in (start + length,) if start <= ws < end]
     return [(start, end) for start in kept for end in (start + length,) if start < we and ws < end]
-
-
-_NAIVE_EPOCH = datetime(1970, 1, 1)
-_UTC_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
-
-
-def _as_utc(walls: Iterable[datetime]) -> Iterator[datetime]:
-    """Naive UTC walls as their instants (``as_utc``, what ``UTC_ZONE.pytz_localize`` gives),
-    in C: no Python frame per wall."""
-    return map(_UTC_EPOCH.__add__, map(operator.sub, walls, itertools.repeat(_NAIVE_EPOCH)))
 
 
 def _oncall_all_day(
