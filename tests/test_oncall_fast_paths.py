@@ -20,7 +20,7 @@ from shiftcalc import Window
 from shiftcalc.ical._expansion import shifted
 from shiftcalc.ical._oncall import _kept, _oncall_timed, _utc_spans, oncall_occurrences
 from shiftcalc.ical._parse import parse_calendar
-from shiftcalc.ical._read import Report, read_events
+from shiftcalc.ical._read import Event, Report, read_events
 from shiftcalc.ical._zones import Zones
 from shiftcalc.oncall.occurrences import LOOKUP_PADDING
 from shiftcalc.oncall.resolution import (
@@ -170,6 +170,17 @@ def _calendar(vevent: str) -> str:
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{vevent}\r\nEND:VCALENDAR\r\n"
 
 
+def _event(vevent: str) -> Event:
+    """The one VEVENT of ``vevent``'s text, read as the oncall profile reads it."""
+    root = parse_calendar(_calendar(vevent))
+    (event,) = read_events(root, Zones(root, "oncall"), Report("raise", []))
+    return event
+
+
+def _vevent(*props: str) -> str:
+    return "\r\n".join(["BEGIN:VEVENT", "UID:e@x", _STAMP, *props, "END:VEVENT"])
+
+
 def _outcome(compute: Any) -> Any:
     try:
         return compute()
@@ -188,8 +199,7 @@ def test_utc_spans_are_the_careful_expansion_filtered(
     vevent: tuple[str, datetime], hours_before: int, hours: int, limit: int
 ) -> None:
     text, near = vevent
-    root = parse_calendar(_calendar(text))
-    (event,) = read_events(root, Zones(root, "oncall"), Report("raise", []))
+    event = _event(text)
     start = near + timedelta(hours=hours_before)
     window = Window(start=start, end=start + timedelta(hours=hours))
     low, high = shifted(window.start, -LOOKUP_PADDING), shifted(window.end, LOOKUP_PADDING)
@@ -203,27 +213,19 @@ def test_utc_spans_by_hand() -> None:
     """Weekly from Monday 2025-01-06 09:00Z for two hours, the second week excluded, over
     January: three occurrences; at 09:00 in Paris it takes the careful path (None), and the
     EXDATE (09:00Z, 10:00 in Paris) excludes none of its four."""
-    vevent = "\r\n".join(
-        [
-            "BEGIN:VEVENT",
-            "UID:e@x",
-            _STAMP,
-            "DTSTART:20250106T090000Z",
-            "DTEND:20250106T110000Z",
-            "RRULE:FREQ=WEEKLY",
-            "EXDATE:20250113T090000Z",
-            "END:VEVENT",
-        ]
+    vevent = _vevent(
+        "DTSTART:20250106T090000Z",
+        "DTEND:20250106T110000Z",
+        "RRULE:FREQ=WEEKLY",
+        "EXDATE:20250113T090000Z",
     )
-    root = parse_calendar(_calendar(vevent))
-    (event,) = read_events(root, Zones(root, "oncall"), Report("raise", []))
+    event = _event(vevent)
     window = Window(start=datetime(2025, 1, 1, tzinfo=UTC), end=datetime(2025, 2, 1, tzinfo=UTC))
     low, high = window.start - LOOKUP_PADDING, window.end + LOOKUP_PADDING
     day = [datetime(2025, 1, d, 9, tzinfo=UTC) for d in (6, 20, 27)]
     assert _utc_spans(event, window, low, high, 1000) == [(d, d + 2 * HOUR) for d in day]
     zoned = vevent.replace("DTSTART:20250106T090000Z", "DTSTART;TZID=Europe/Paris:20250106T090000")
-    root = parse_calendar(_calendar(zoned))
-    (event,) = read_events(root, Zones(root, "oncall"), Report("raise", []))
+    event = _event(zoned)
     assert _utc_spans(event, window, low, high, 1000) is None
     runs = oncall_occurrences([event], window, Report("raise", []), 1000)
     assert [len(spans) for _, spans, _ in runs] == [4]
@@ -232,19 +234,13 @@ def test_utc_spans_by_hand() -> None:
 def test_utc_spans_drop_starts_after_until_by_hand() -> None:
     """Hourly from 00:00Z until 05:30Z: recurring-ical-events looks up to 06:30 (an hour
     past UNTIL) and drops 06:00, after UNTIL: six occurrences, 00:00 to 05:00."""
-    vevent = "\r\n".join(
-        [
-            "BEGIN:VEVENT",
-            "UID:e@x",
-            _STAMP,
+    event = _event(
+        _vevent(
             "DTSTART:20250101T000000Z",
             "DTEND:20250101T003000Z",
             "RRULE:FREQ=HOURLY;UNTIL=20250101T053000Z",
-            "END:VEVENT",
-        ]
+        )
     )
-    root = parse_calendar(_calendar(vevent))
-    (event,) = read_events(root, Zones(root, "oncall"), Report("raise", []))
     window = Window(start=datetime(2025, 1, 1, tzinfo=UTC), end=datetime(2025, 1, 2, tzinfo=UTC))
     low, high = window.start - LOOKUP_PADDING, window.end + LOOKUP_PADDING
     spans = _utc_spans(event, window, low, high, 1000)
