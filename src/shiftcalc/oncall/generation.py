@@ -211,10 +211,6 @@ def shift_vevents(
     return primary, overrides
 
 
-# A run of steady offset: wall-clock times in [start, end), written as UTC datetimes with the
-# wall clock's digits (so that ``wall - offset`` is the instant), none skipped or repeated,
-
-
 def _expand_vevent(event: VEvent, window: Window, limit: int) -> Iterator[Interval]:
     spans = occurrence_spans(event, window, limit=limit)
     if len(spans) > limit:

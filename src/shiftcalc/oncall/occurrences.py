@@ -241,6 +241,9 @@ def expand_starts(
         return
 
 
+# A run of steady offset: wall-clock times in [start, end), written as UTC datetimes with the
+# wall clock's digits (so that ``wall - offset`` is the instant), none skipped or repeated,
+# and the offset all of them take.
 SteadyRun = tuple[datetime, datetime, timedelta]
 _SAMPLE_STEP = _DAY  # no change of offset is longer; two steps fit between changes (_tz)
 _NO_RUN: SteadyRun = (datetime.max.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), _ZERO)
