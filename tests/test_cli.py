@@ -36,6 +36,23 @@ S27: dict[str, Any] = {
 S27_DAYS = {"alice": [2, 6, 11, 16, 20, 25], "bob": [4, 9, 13, 18, 23, 27]}
 
 
+# A daily 09:00 London rotation over the March change (test_durations_elapsed_against_wall_clock)
+LONDON_DAILY = {
+    "schedule": {"type": "calendar", "time_zone": "Europe/London"},
+    "shifts": [
+        {
+            "type": "rolling_users",
+            "start": "2024-03-29T09:00:00",
+            "duration": 86400,
+            "frequency": "daily",
+            "rolling_users": [["alice"], ["bob"]],
+            "start_rotation_from_user_index": 0,
+        }
+    ],
+    "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
+}
+
+
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run main(argv); return the status, stdout and stderr."""
     try:
@@ -182,10 +199,8 @@ def test_ics_has_one_event_per_row(tmp_path: Path, capsys: pytest.CaptureFixture
     assert out.count("BEGIN:VEVENT") == len(rows) == 12
 
 
-def test_calendar_errors_skip_reports_each_component(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """--calendar-errors skip leaves a bad VEVENT out and says so on stderr; raise fails."""
+def _calendar_with_a_bad_vevent(tmp_path: Path) -> str:
+    """A scenario file: an iCal schedule of alice's good VEVENT and bob's with a bad RRULE."""
     calendar = "\r\n".join(
         [
             "BEGIN:VCALENDAR",
@@ -214,7 +229,14 @@ def test_calendar_errors_skip_reports_each_component(
         "shifts": [],
         "window": {"start": "2024-01-01", "end": "2024-01-02"},
     }
-    path = write(tmp_path, scenario)
+    return write(tmp_path, scenario)
+
+
+def test_calendar_errors_skip_reports_each_component(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--calendar-errors skip leaves a bad VEVENT out and says so on stderr; raise fails."""
+    path = _calendar_with_a_bad_vevent(tmp_path)
     status, out, err = run(["final-shifts", path, "--calendar-errors", "skip"], capsys)
     assert status == 0
     assert [row["user_pk"] for row in json.loads(out)["results"]] == ["alice"]
@@ -223,6 +245,43 @@ def test_calendar_errors_skip_reports_each_component(
     status, out, err = run(["final-shifts", path], capsys)
     assert (status, out, len(err.splitlines())) == (2, "", 1)
     assert "bad@test" in err
+
+
+def test_show_takes_the_resolution_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """show resolves as final-shifts does: --calendar-errors skip draws the rest and warns
+    (raise fails), and --durations elapsed draws elapsed lengths (the London daily rotation of
+    test_durations_elapsed_against_wall_clock: bob's Saturday shift ends 08:00Z or 09:00Z)."""
+    path = _calendar_with_a_bad_vevent(tmp_path)
+    status, out, err = run(["show", path, "--format", "svg", "--calendar-errors", "skip"], capsys)
+    assert status == 0
+    assert 'data-user="alice"' in out and 'data-user="bob"' not in out
+    assert len(err.splitlines()) == 1 and "bad@test" in err
+    status, out, err = run(["show", path], capsys)
+    assert (status, out, len(err.splitlines())) == (2, "", 1)
+    assert "bad@test" in err
+    path = write(tmp_path, LONDON_DAILY, "london.json")
+    for durations, end in (("wall", "08:00"), ("elapsed", "09:00")):
+        status, out, _ = run(["show", path, "--format", "svg", "--durations", durations], capsys)
+        assert status == 0
+        for lane in ("L0", "final"):  # the layer lane is expanded with the same options
+            block = f'data-lane="{lane}" data-start="2024-03-30T09:00:00Z"'
+            assert f'{block} data-end="2024-03-31T{end}:00Z" data-user="bob"' in out
+
+
+def test_coverage_takes_durations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """coverage --durations elapsed: the London daily rotation's 24-hour shifts leave an hour
+    uncovered at the October change (09:00 BST + 24 h = 08:00 GMT, the next starts 09:00 GMT);
+    wall-clock shifts (the default) end at 09:00 local and cover all time."""
+    path = write(tmp_path, LONDON_DAILY)
+    status, out, _ = run(["coverage", path], capsys)
+    assert status == 0 and out.startswith("covered:")
+    status, out, _ = run(["coverage", path, "--durations", "elapsed"], capsys)
+    assert status == 1
+    assert out.splitlines()[0].startswith(
+        "uncovered: nobody on call from 2024-10-27 08:00:00Z to 2024-10-27 09:00:00Z"
+    )
 
 
 def test_occurrences_rfc5545_daily_count(capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,21 +417,7 @@ def test_durations_elapsed_against_wall_clock(
     Wall clock (default): every shift ends at 09:00 local, so the one starting Saturday
     09:00 GMT ends Sunday 09:00 BST = 08:00Z (23 h). Elapsed: it lasts 24 h, to 09:00Z.
     """
-    scenario = {
-        "schedule": {"type": "calendar", "time_zone": "Europe/London"},
-        "shifts": [
-            {
-                "type": "rolling_users",
-                "start": "2024-03-29T09:00:00",
-                "duration": 86400,
-                "frequency": "daily",
-                "rolling_users": [["alice"], ["bob"]],
-                "start_rotation_from_user_index": 0,
-            }
-        ],
-        "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
-    }
-    path = write(tmp_path, scenario)
+    path = write(tmp_path, LONDON_DAILY)
     _, wall, _ = run(["final-shifts", path, "--format", "csv"], capsys)
     _, elapsed, _ = run(
         ["final-shifts", path, "--format", "csv", "--durations", "elapsed"], capsys

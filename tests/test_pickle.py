@@ -141,3 +141,15 @@ def test_pickle_resolution_rows_carry_every_field_of_a_final_shift() -> None:
         gaps=(),
     )  # fmt: skip
     assert roundtrip(resolution).shifts == (row,)
+
+
+def test_pickle_resolution_keeps_its_options() -> None:
+    """A Resolution's durations and calendar_errors (what its picture's layers are expanded
+    with) survive the round trip, as the rows do."""
+    scenario = shiftcalc.load_scenario(TEAM)
+    resolution = shiftcalc.resolve(
+        scenario.schedule, scenario.window, durations="elapsed", calendar_errors="skip"
+    )
+    back = roundtrip(resolution)
+    assert (back.durations, back.calendar_errors) == ("elapsed", "skip")
+    assert back == resolution

@@ -25,7 +25,7 @@ import pytest
 import shiftcalc
 from shiftcalc import Interval, Resolution, Scenario, Window
 from shiftcalc.__main__ import main
-from shiftcalc._timeline import PALETTE
+from shiftcalc._timeline import PALETTE, timeline_blocks
 from shiftcalc._timeline_svg import LEFT, PLOT
 
 ROOT = Path(__file__).parent.parent
@@ -497,3 +497,81 @@ def test_svg_overlapping_blocks_take_their_own_sub_rows() -> None:
                 )
                 if a is not b and overlap:
                     assert a.attrib["y"] != b.attrib["y"]
+
+
+# --- the layers follow the resolution's options -----------------------------------------------
+
+
+def _bob_ends(resolution: Resolution, schedule: shiftcalc.Schedule) -> dict[str, datetime]:
+    """The end of bob's first block in each lane of the picture of ``resolution``."""
+    lanes = timeline_blocks(resolution, schedule).lanes
+    return {lane.name: next(b.end for b in lane.blocks if b.user == "bob") for lane in lanes}
+
+
+def test_layers_are_expanded_with_the_resolutions_durations() -> None:
+    """A daily 09:00 London rotation over the March change: bob's Saturday shift ends Sunday
+    09:00 BST = 08:00Z in wall-clock durations, 09:00Z in elapsed ones, in the layer lane as in
+    the final lane (the layers were once always expanded in wall-clock durations)."""
+    scenario = shiftcalc.load_scenario(
+        {
+            "schedule": {"type": "calendar", "time_zone": "Europe/London"},
+            "shifts": [
+                {
+                    "type": "rolling_users",
+                    "start": "2024-03-29T09:00:00",
+                    "duration": 86400,
+                    "frequency": "daily",
+                    "rolling_users": [["alice"], ["bob"]],
+                    "start_rotation_from_user_index": 0,
+                }
+            ],
+            "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
+        }
+    )
+    for durations, hour in (("wall", 8), ("elapsed", 9)):
+        resolution = shiftcalc.resolve(
+            scenario.schedule,
+            scenario.window,
+            durations=durations,  # type: ignore[arg-type]
+        )
+        end = datetime(2024, 3, 31, hour, tzinfo=UTC)
+        assert _bob_ends(resolution, scenario.schedule) == {"L0": end, "final": end}
+
+
+def test_layers_skip_the_components_the_resolution_skipped() -> None:
+    """A resolution made with calendar_errors="skip" is drawn, its skipped VEVENT left out of
+    the layers as of the rows (the layers were once expanded with errors raised)."""
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            *(
+                f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:20240101T090000Z\r\n"
+                f"DTEND:20240101T170000Z\r\n{rule}SUMMARY:{who}\r\nEND:VEVENT"
+                for uid, rule, who in (
+                    ("good", "", "alice"),
+                    ("bad", "RRULE:FREQ=NEVER\r\n", "bob"),
+                )
+            ),
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    schedule = shiftcalc.Schedule(type="ical", ical_primary=calendar)
+    window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 2, tzinfo=UTC))
+    with pytest.raises(shiftcalc.CalendarError, match="bad"):
+        shiftcalc.resolve(schedule, window)
+    for profile in ("strict", "oncall"):
+        resolution = shiftcalc.resolve(
+            schedule,
+            window,
+            profile=profile,  # type: ignore[arg-type]
+            calendar_errors="skip",
+        )
+        assert [item.uid for item in resolution.skipped] == ["bad"]
+        users = {
+            lane.name: sorted({str(block.user) for block in lane.blocks if not block.is_gap})
+            for lane in timeline_blocks(resolution, schedule).lanes
+        }
+        assert users == {"L0": ["alice"], "final": ["alice"]}

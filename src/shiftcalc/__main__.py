@@ -258,8 +258,14 @@ def _show(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     window = _window_option(args.window, args.profile)
     scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
     resolution = resolve(
-        scenario.schedule, scenario.window, profile=args.profile, now=scenario.now
+        scenario.schedule,
+        scenario.window,
+        profile=args.profile,
+        durations=args.durations,
+        calendar_errors=args.calendar_errors,
+        now=scenario.now,
     )
+    _warn(resolution.skipped, resolution.unresolved)
     if args.output is None:
         if args.format == "svg":
             out.write(timeline_svg(resolution, scenario.schedule))
@@ -410,6 +416,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         until=until,
         profile=args.profile,
         horizon=timedelta(days=min(args.horizon, MAX_HORIZON_DAYS)),
+        durations=args.durations,
     )
     out.write(coverage_text(result, scenario.schedule))
     if result.always_covered:
@@ -546,18 +553,26 @@ def _final_shifts_command(commands: Commands) -> None:
     _window_argument(
         final, "compute over this window instead of the scenario's (instants or dates)"
     )
-    final.add_argument(
-        "--durations",
-        choices=("wall", "elapsed"),
-        default="wall",
-        help="strict: wall-clock (default) or elapsed shift lengths across DST",
-    )
+    _durations_argument(final)
     final.add_argument(
         "--holidays",
         metavar="FILE",
         help="quality: public holidays, an .ics of all-day events or a JSON list of dates",
     )
-    final.add_argument(
+    _calendar_errors_argument(final)
+
+
+def _durations_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--durations",
+        choices=("wall", "elapsed"),
+        default="wall",
+        help="strict: wall-clock (default) or elapsed shift lengths across DST",
+    )
+
+
+def _calendar_errors_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--calendar-errors",
         choices=("raise", "skip"),
         default="raise",
@@ -629,6 +644,8 @@ def _show_command(commands: Commands) -> None:
     _window_argument(show, "draw this window instead of the scenario's (instants or dates)")
     show.add_argument("--format", choices=("text", "svg"), default="text", help="default: text")
     show.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    _durations_argument(show)
+    _calendar_errors_argument(show)
 
 
 def _coverage_command(commands: Commands) -> None:
@@ -652,6 +669,7 @@ def _coverage_command(commands: Commands) -> None:
         metavar="DAYS",
         help=f"without a proof for all time, check this long (default: {DEFAULT_HORIZON.days})",
     )
+    _durations_argument(cover)
 
 
 def _demo_command(commands: Commands) -> None:

@@ -65,6 +65,7 @@ __all__ = [
     "layers",
     "next_handoffs",
     "on_call_at",
+    "resolution_layers",
     "resolve",
     "take_oncall",
 ]
@@ -79,6 +80,8 @@ class Resolution:
     them). ``events`` is the resolved timeline including gaps; ``gaps`` the uncovered intervals;
     ``skipped`` the calendar components left out with ``calendar_errors="skip"``;
     ``unresolved`` the iCal names that match no user (once per VEVENT occurring in the window).
+    ``durations`` and ``calendar_errors`` are the options it was computed with: a picture of
+    it draws its layers with them (:func:`resolution_layers`).
     """
 
     profile: Profile
@@ -87,6 +90,8 @@ class Resolution:
     gaps: tuple[Gap, ...]
     skipped: tuple[SkippedComponent, ...] = ()
     unresolved: tuple[UnresolvedName, ...] = ()
+    durations: DurationMode = "wall"
+    calendar_errors: CalendarErrors = "raise"
     # The timeline is built on first use: most callers want rows only, and building a value
     # per piece of the window is a good part of the work. Same answer whenever it is built.
     timeline: Callable[[], tuple[FinalEvent, ...]] = field(
@@ -110,7 +115,7 @@ class Resolution:
             for row in self.shifts
         ]
         parts = (self.profile, self.window, rows, self.gaps, self.skipped, self.unresolved)
-        return (_unpickled, (*parts, self.timeline))
+        return (_unpickled, (*parts, self.durations, self.calendar_errors, self.timeline))
 
 
 def _unpickled(
@@ -120,6 +125,8 @@ def _unpickled(
     gaps: tuple[Gap, ...],
     skipped: tuple[SkippedComponent, ...],
     unresolved: tuple[UnresolvedName, ...],
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
     timeline: Callable[[], tuple[FinalEvent, ...]],
 ) -> Resolution:
     """A Resolution from its :meth:`Resolution.__reduce__` parts."""
@@ -130,6 +137,8 @@ def _unpickled(
         gaps=gaps,
         skipped=skipped,
         unresolved=unresolved,
+        durations=durations,
+        calendar_errors=calendar_errors,
         timeline=timeline,
     )
 
@@ -232,9 +241,36 @@ def expand(
     ValidationError naming the shift that goes past it (see :func:`resolve`).
     """
     check_arguments(schedule, profile, max_occurrences, durations)
-    window = utc_window(window)
+    return _expanded(schedule, utc_window(window), profile, durations, "raise", max_occurrences)
+
+
+def resolution_layers(resolution: Resolution, schedule: Schedule) -> list[Interval]:
+    """The occurrences ``resolution`` (of ``schedule``) was resolved from: :func:`expand` over
+    its window with its options. The calendar components its ``calendar_errors="skip"`` left
+    out are left out again, and are those ``resolution.skipped`` lists."""
+    check_arguments(schedule, resolution.profile, MAX_OCCURRENCES, resolution.durations)
+    return _expanded(
+        schedule,
+        resolution.window,
+        resolution.profile,
+        resolution.durations,
+        resolution.calendar_errors,
+        MAX_OCCURRENCES,
+    )
+
+
+def _expanded(
+    schedule: Schedule,
+    window: Window,
+    profile: Profile,
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
+    max_occurrences: int,
+) -> list[Interval]:
     with _date_range(window):
-        ical_primary, ical_overrides = _ical_records(schedule, window, profile)
+        ical_primary, ical_overrides = _ical_records(
+            schedule, window, profile, calendar_errors, []
+        )
         if profile == "oncall":
             primary, overrides = expand_oncall(schedule, window, max_occurrences)
             return ical_primary + primary + ical_overrides + overrides
@@ -327,6 +363,8 @@ def _resolve(
             timeline=partial(final_events, resolved),
             skipped=tuple(skipped),
             unresolved=tuple(unresolved),
+            durations=durations,
+            calendar_errors=calendar_errors,
         )
     found = _strict_input(
         schedule, window, durations, calendar_errors, max_occurrences, skipped, unresolved, True
@@ -340,6 +378,8 @@ def _resolve(
         timeline=partial(timeline_of_spans, found, window),  # pickles without the rows
         skipped=tuple(skipped),
         unresolved=tuple(unresolved),
+        durations=durations,
+        calendar_errors=calendar_errors,
     )
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from ._errors import ValidationError
 from ._merge import split_for_swaps
 from ._model import FinalShift, Interval, Schedule, utc_instant
-from ._resolve import Resolution, expand
+from ._resolve import Resolution, resolution_layers
 from ._tz import get_zone, localize
 
 __all__ = [
@@ -118,13 +118,14 @@ def timeline_blocks(
 ) -> Blocks:
     """The lanes of a picture of ``resolution`` (of ``schedule``).
 
-    ``layers`` are the occurrences drawn in the layer lanes; by default the schedule's
-    :func:`expand` over the resolution's window in its profile, with taken swaps applied as
-    the strict profile applies them. The final lane is ``resolution.shifts`` and ``gaps``.
+    ``layers`` are the occurrences drawn in the layer lanes; by default those the resolution
+    was resolved from (:func:`expand` over its window, in its profile, with its durations and
+    calendar errors), with taken swaps applied as the strict profile applies them. The final
+    lane is ``resolution.shifts`` and ``gaps``.
     """
     window = resolution.window
     if layers is None:
-        layers = expand(schedule, window, profile=resolution.profile)
+        layers = resolution_layers(resolution, schedule)
         swaps = [
             replace(
                 swap,
