@@ -323,7 +323,7 @@ def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     window = _window_option(args.window, args.profile)
     before = _diff_side("BEFORE", args.before, stdin, args.profile, window)
     after = _diff_side("AFTER", args.after, stdin, args.profile, window)
-    result = diff(before, after, after.window, profile=args.profile)
+    result = diff(before, after, after.window, profile=args.profile, durations=args.durations)
     writer = {"table": diff_table, "json": None, "csv": diff_csv}[args.format]
     if writer is None:
         out.write(to_json(diff_document(result, before.schedule, after.schedule)))
@@ -350,7 +350,9 @@ def _conflicts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     window = _window_option(args.window, args.profile)
     scenarios = [_diff_side(path, path, stdin, args.profile, window) for path in args.scenarios]
     time_off = None if args.time_off is None else _time_off(args.time_off, stdin)
-    found = conflicts(scenarios, None, time_off=time_off, profile=args.profile)
+    found = conflicts(
+        scenarios, None, time_off=time_off, profile=args.profile, durations=args.durations
+    )
     if args.format == "json":
         result = conflicts_document(found, scenarios[0].window, args.scenarios)
         out.write(to_json(result))
@@ -388,7 +390,12 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, point)
     try:
         result = explain(
-            scenario.schedule, point.start, user=args.user, profile=args.profile, now=scenario.now
+            scenario.schedule,
+            point.start,
+            user=args.user,
+            profile=args.profile,
+            now=scenario.now,
+            durations=args.durations,
         )
     except ValidationError as exc:
         if exc.field != "user":
@@ -592,6 +599,7 @@ def _diff_command(commands: Commands) -> None:
     compare.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     compare.add_argument("--format", choices=DIFF_FORMATS, default="table", help="default: table")
     _window_argument(compare, "compare over this window instead of AFTER's (instants or dates)")
+    _durations_argument(compare)
 
 
 def _conflicts_command(commands: Commands) -> None:
@@ -613,6 +621,7 @@ def _conflicts_command(commands: Commands) -> None:
         metavar="FILE",
         help='an iCalendar of absences, or JSON {"alice": [{"start": ..., "end": ...}]}',
     )
+    _durations_argument(clash)
 
 
 def _explain_command(commands: Commands) -> None:
@@ -629,6 +638,7 @@ def _explain_command(commands: Commands) -> None:
     why.add_argument("--user", metavar="NAME", help="also: is NAME on call, and if not, when")
     why.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
+    _durations_argument(why)
 
 
 def _show_command(commands: Commands) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ._errors import CalendarError, ValidationError
+from ._expand import DurationMode
 from ._fairness import merge
 from ._model import Profile, Schedule, Window, utc_instant, utc_window
 from ._output import utc_text
@@ -68,8 +69,10 @@ def _intersect(a: Spans, b: Spans) -> Spans:
     return found
 
 
-def _on_call(schedule: Schedule, window: Window, profile: Profile, now: Any) -> dict[str, Spans]:
-    rows = resolve(schedule, window, profile=profile, now=now).shifts
+def _on_call(
+    schedule: Schedule, window: Window, profile: Profile, durations: DurationMode, now: Any
+) -> dict[str, Spans]:
+    rows = resolve(schedule, window, profile=profile, durations=durations, now=now).shifts
     spans: dict[str, Spans] = {}
     for row in rows:
         spans.setdefault(row.user, []).append((row.start, row.end))
@@ -158,10 +161,12 @@ def conflicts(
     *,
     time_off: TimeOff | None = None,
     profile: Profile = "strict",
+    durations: DurationMode = "wall",
 ) -> tuple[Conflict, ...]:
     """Users on call in two schedules at once, or during their time off, over ``window``.
 
-    ``window`` defaults to the first scenario's. ``time_off`` maps a user name to intervals
+    ``window`` defaults to the first scenario's; each schedule is resolved in ``profile`` with
+    ``durations`` (as :func:`resolve` takes them). ``time_off`` maps a user name to intervals
     (``(start, end)`` aware instants or :class:`Window` values, half-open), or is iCalendar text
     whose VEVENTs (all-day or timed) name the absent users in SUMMARY or ATTENDEE. Sorted by
     (start, end, kind, schedules, user). Cost: one resolution per schedule, then linear merges
@@ -193,7 +198,9 @@ def conflicts(
         window = first.window
     window = utc_window(window)
     nows = [value.now if isinstance(value, Scenario) else None for value in schedules]
-    on_call = [_on_call(s, window, profile, now) for s, now in zip(items, nows, strict=True)]
+    on_call = [
+        _on_call(s, window, profile, durations, now) for s, now in zip(items, nows, strict=True)
+    ]
     found = list(_overlaps(items, on_call))
     if time_off is not None:
         found.extend(_absences(items, on_call, time_off, window))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from operator import itemgetter
 
 from ._errors import ValidationError
+from ._expand import DurationMode
 from ._fairness import MAX_WEIGHTED_DAYS, Weights, classify
 from ._model import FinalShift, Profile, Schedule, Window, utc_window
 from ._output import utc_text
@@ -532,11 +533,13 @@ def diff(
     *,
     profile: Profile = "strict",
     weights: Weights | None = None,
+    durations: DurationMode = "wall",
 ) -> Diff:
     """What changes from ``before`` to ``after`` over ``window``: who is on call when.
 
     Both are resolved in ``profile`` over ``window`` (None: ``after``'s window when it is a
-    :class:`Scenario`) and compared user id by user id. The result lists the changed stretches
+    :class:`Scenario`), with ``durations`` as :func:`resolve` takes them, and compared user id
+    by user id. The result lists the changed stretches
     in time order, the time each user gains and loses (weighted too, with ``weights``, in the
     zone of ``weights`` or else of ``after``'s schedule) and the hand-offs added, removed and
     moved (see DESIGN.md, "Diff", for the rules).
@@ -559,8 +562,8 @@ def diff(
         window = after.window
     if not isinstance(window, Window):
         raise ValidationError("window", window, "expected a Window")
-    old = resolve(old_schedule, window, profile=profile, now=_now(before))
-    new = resolve(new_schedule, window, profile=profile, now=_now(after))
+    old = resolve(old_schedule, window, profile=profile, durations=durations, now=_now(before))
+    new = resolve(new_schedule, window, profile=profile, durations=durations, now=_now(after))
     return compare(
         old.shifts,
         new.shifts,

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from ._errors import ShiftcalcError, ValidationError
-from ._expand import later
+from ._expand import DurationMode, later
 from ._merge import merge_spans
 from ._model import (
     Origin,
@@ -214,6 +214,7 @@ def explain(
     profile: Profile = "strict",
     now: datetime | None = None,
     horizon: timedelta = DEFAULT_HORIZON,
+    durations: DurationMode = "wall",
 ) -> Explanation:
     """Why who is on call at ``at``: the chain of provenance of each user on call, every other
     layer active then and why it lost, in ``oncall`` the OnCall rules by which the answer
@@ -222,7 +223,9 @@ def explain(
     Cost: one resolution of the point window, plus (``user=`` not on call) a search for the
     nearest turns in windows growing ×4 from a day up to ``horizon`` each way, so it follows
     the distance to them; in ``oncall`` also strict's point window and the occurrences that
-    differ. ``now``: as :func:`resolve` (oncall's past-due swap requests).
+    differ. ``now``: as :func:`resolve` (oncall's past-due swap requests); ``durations``: as
+    :func:`resolve` (strict; the oncall profile's comparison with strict is with wall-clock
+    durations, the ones OnCall's rules are told apart from).
 
     Raises:
         ValidationError: a bad schedule, instant, user or horizon, as :func:`on_call_at`.
@@ -232,13 +235,13 @@ def explain(
     if not isinstance(horizon, timedelta) or horizon <= timedelta(0):
         raise ValidationError("horizon", horizon, "expected a positive timedelta")
     user_id = None if user is None else _user_id(schedule, user)
-    point = _point(schedule, at, profile, now)
+    point = _point(schedule, at, profile, now, durations)
     rules: tuple[OncallRule, ...] = ()
     if profile == "oncall":
         rules = tuple(_oncall_rules(schedule, at, point))
     answer = None
     if user_id is not None:
-        answer = _user_answer(schedule, at, point, user_id, profile, now, horizon)
+        answer = _user_answer(schedule, at, point, user_id, profile, now, horizon, durations)
     chains = tuple(
         ExplainedUser(
             user=name,
@@ -270,10 +273,17 @@ class _Point:
     best: Rank | None
 
 
-def _point(schedule: Schedule, at: datetime, profile: Profile, now: datetime | None) -> _Point:
+def _point(
+    schedule: Schedule,
+    at: datetime,
+    profile: Profile,
+    now: datetime | None,
+    durations: DurationMode,
+) -> _Point:
     if profile == "oncall":
         return _oncall_point(layers(schedule, Window(start=at, end=at), profile="oncall", now=now))
-    return _strict_point(layers(schedule, Window(start=at, end=later(at, _TICK))))
+    window = Window(start=at, end=later(at, _TICK))
+    return _strict_point(layers(schedule, window, durations=durations))
 
 
 def _strict_point(found: Layers) -> _Point:
@@ -470,12 +480,14 @@ def _user_answer(
     profile: Profile,
     now: datetime | None,
     horizon: timedelta,
+    durations: DurationMode,
 ) -> UserExplanation:
     on_call = user in point.on_call
     previous = following = None
     if not on_call:
-        previous = _nearest(schedule, at, user, profile, now, horizon, forward=False)
-        following = _nearest(schedule, at, user, profile, now, horizon, forward=True)
+        search = (schedule, at, user, profile, now, horizon, durations)
+        previous = _nearest(*search, forward=False)
+        following = _nearest(*search, forward=True)
     return UserExplanation(
         user=user,
         username=schedule.user(user).username,
@@ -525,6 +537,7 @@ def _nearest(
     profile: Profile,
     now: datetime | None,
     horizon: timedelta,
+    durations: DurationMode,
     *,
     forward: bool,
 ) -> Turn | None:
@@ -540,7 +553,9 @@ def _nearest(
             window = Window(start=_earlier(at, span), end=at)
         rows = [
             row
-            for row in resolve(schedule, window, profile=profile, now=now).shifts
+            for row in resolve(
+                schedule, window, profile=profile, durations=durations, now=now
+            ).shifts
             if row.user == user and row.start < row.end
         ]
         last = span >= horizon or window.end == _MAX_UTC or window.start == _MIN_UTC
