@@ -305,15 +305,18 @@ def _stream_final_shifts(
     return EXIT_OK
 
 
-def _warn(skipped: Sequence[SkippedComponent], unresolved: Sequence[UnresolvedName]) -> None:
-    """One warning line per skipped component and per unresolved name: never silently dropped."""
+def _warn(
+    skipped: Sequence[SkippedComponent], unresolved: Sequence[UnresolvedName], side: str = ""
+) -> None:
+    """One warning line per skipped component and per unresolved name: never silently dropped
+    (``side`` names the scenario, as ``BEFORE `` in diff)."""
     for item in skipped:
         sys.stderr.write(
-            f"shiftcalc: warning: skipped VEVENT[UID={item.uid}, line {item.line}]"
+            f"shiftcalc: warning: {side}skipped VEVENT[UID={item.uid}, line {item.line}]"
             f".{item.property}: {item.reason}\n"
         )
     for text in dict.fromkeys(map(unresolved_text, unresolved)):
-        sys.stderr.write(f"shiftcalc: warning: {text}\n")
+        sys.stderr.write(f"shiftcalc: warning: {side}{text}\n")
 
 
 def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -323,7 +326,16 @@ def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     window = _window_option(args.window, args.profile)
     before = _diff_side("BEFORE", args.before, stdin, args.profile, window)
     after = _diff_side("AFTER", args.after, stdin, args.profile, window)
-    result = diff(before, after, after.window, profile=args.profile, durations=args.durations)
+    result = diff(
+        before,
+        after,
+        after.window,
+        profile=args.profile,
+        durations=args.durations,
+        calendar_errors=args.calendar_errors,
+    )
+    for k, side in enumerate(("BEFORE ", "AFTER ")):
+        _warn(result.skipped[k], result.unresolved[k], side)
     writer = {"table": diff_table, "json": None, "csv": diff_csv}[args.format]
     if writer is None:
         out.write(to_json(diff_document(result, before.schedule, after.schedule)))
@@ -396,11 +408,13 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             profile=args.profile,
             now=scenario.now,
             durations=args.durations,
+            calendar_errors=args.calendar_errors,
         )
     except ValidationError as exc:
         if exc.field != "user":
             raise
         raise ValidationError("--user", exc.value, exc.reason) from None
+    _warn(result.skipped, ())
     if args.format == "json":
         out.write(to_json(explanation_document(result, scenario.schedule)))
     else:
@@ -424,7 +438,9 @@ def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         profile=args.profile,
         horizon=timedelta(days=min(args.horizon, MAX_HORIZON_DAYS)),
         durations=args.durations,
+        calendar_errors=args.calendar_errors,
     )
+    _warn(result.skipped, ())
     out.write(coverage_text(result, scenario.schedule))
     if result.always_covered:
         return EXIT_OK
@@ -600,6 +616,7 @@ def _diff_command(commands: Commands) -> None:
     compare.add_argument("--format", choices=DIFF_FORMATS, default="table", help="default: table")
     _window_argument(compare, "compare over this window instead of AFTER's (instants or dates)")
     _durations_argument(compare)
+    _calendar_errors_argument(compare)
 
 
 def _conflicts_command(commands: Commands) -> None:
@@ -639,6 +656,7 @@ def _explain_command(commands: Commands) -> None:
     why.add_argument("--profile", choices=PROFILES, default="strict", help=PROFILE_HELP)
     why.add_argument("--format", choices=EXPLAIN_FORMATS, default="text", help="default: text")
     _durations_argument(why)
+    _calendar_errors_argument(why)
 
 
 def _show_command(commands: Commands) -> None:
@@ -680,6 +698,7 @@ def _coverage_command(commands: Commands) -> None:
         help=f"without a proof for all time, check this long (default: {DEFAULT_HORIZON.days})",
     )
     _durations_argument(cover)
+    _calendar_errors_argument(cover)
 
 
 def _demo_command(commands: Commands) -> None:

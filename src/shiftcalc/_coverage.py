@@ -29,10 +29,11 @@ from ._model import (
     Profile,
     Schedule,
     Shift,
+    SkippedComponent,
     Window,
     utc_instant,
 )
-from ._resolve import check_arguments, resolve
+from ._resolve import CalendarErrors, check_arguments, resolve
 from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
 
@@ -86,7 +87,8 @@ class Coverage:
     it) or ``bounded`` (no proof within the budget: covered over ``checked`` only, which is
     ``[since, since + horizon)``). ``period`` is the period of the schedule's picture in UTC
     after ``regular_from`` (None when none was found); ``resolved`` the time resolved row by
-    row; ``argument`` the facts the answer rests on.
+    row; ``argument`` the facts the answer rests on; ``skipped`` the calendar components its
+    resolutions left out with ``calendar_errors="skip"``.
     """
 
     verdict: Verdict
@@ -98,6 +100,7 @@ class Coverage:
     regular_from: datetime | None
     resolved: timedelta
     argument: str
+    skipped: tuple[SkippedComponent, ...] = ()
 
     @property
     def always_covered(self) -> bool:
@@ -109,46 +112,6 @@ class Coverage:
 
 
 Piece = tuple[datetime, datetime, tuple[str, ...]]
-
-
-def _pieces(
-    schedule: Schedule,
-    start: datetime,
-    end: datetime,
-    profile: Profile,
-    durations: DurationMode,
-    max_occurrences: int,
-    resolved: list[timedelta],
-) -> Iterator[Piece]:
-    """``[start, end)`` cut into maximal pieces of one set of users on call (a user is on call
-    where one of their final-shift rows covers the instant), resolved in growing chunks so
-    that a near gap is cheap; in ``oncall`` no chunk is longer than OnCall's 365 days."""
-    chunk = timedelta(days=7)
-    # at most half a year per resolution: 200 hourly shifts stay under max_occurrences
-    cap = _ONCALL_CHUNK if profile == "oncall" else timedelta(days=183)
-    pending: Piece | None = None
-    low = start
-    while low < end:
-        high = min(later(low, chunk), end)
-        rows = resolve(
-            schedule,
-            Window(start=low, end=high),
-            profile=profile,
-            durations=durations,
-            max_occurrences=max_occurrences,
-        ).shifts
-        resolved[0] += high - low
-        for piece in _sweep(rows, low, high):
-            if pending is not None and pending[2] == piece[2] and pending[1] == piece[0]:
-                pending = (pending[0], piece[1], pending[2])
-                continue
-            if pending is not None:
-                yield pending
-            pending = piece
-        low = high
-        chunk = min(chunk * 4, cap)
-    if pending is not None:
-        yield pending
 
 
 def _sweep(rows: Sequence[FinalShift], low: datetime, high: datetime) -> Iterator[Piece]:
@@ -450,6 +413,7 @@ def coverage(
     profile: Profile = "strict",
     horizon: timedelta = DEFAULT_HORIZON,
     durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> Coverage:
     """Whether at least ``min_users`` are on call at every instant from ``since`` (to
@@ -461,9 +425,11 @@ def coverage(
     or no period exists, the answer is ``bounded``: checked over ``[since, since + horizon)``.
     ``oncall`` has no period argument (OnCall answers windows of at most 365 days, and its
     quirks are not shown to repeat): it checks ``[since, until)`` or ``[since, since +
-    horizon)`` in windows of 365 days, what OnCall shows window by window.
+    horizon)`` in windows of 365 days, what OnCall shows window by window. ``durations`` and
+    ``calendar_errors`` are :func:`resolve`'s, for every resolution made (a schedule with
+    iCalendar calendars is always checked window by window: ``bounded`` at best).
     """
-    check_arguments(schedule, profile, max_occurrences, durations)
+    check_arguments(schedule, profile, max_occurrences, durations, calendar_errors)
     start = utc_instant(since, "since")
     end = _MAX_UTC if until is None else utc_instant(until, "until")
     if end <= start:
@@ -472,7 +438,17 @@ def coverage(
         raise ValidationError("min_users", min_users, "must be a positive integer")
     if not isinstance(horizon, timedelta) or horizon <= timedelta(0):
         raise ValidationError("horizon", horizon, "must be a positive timedelta")
-    check = _Check(schedule, start, end, min_users, profile, durations, max_occurrences, horizon)
+    check = _Check(
+        schedule,
+        start,
+        end,
+        min_users,
+        profile,
+        durations,
+        calendar_errors,
+        max_occurrences,
+        horizon,
+    )
     if profile == "oncall":
         return check.bounded(None, ("oncall: no period argument, checked window by window",))
     plan = _plan(schedule, start, durations)
@@ -487,23 +463,51 @@ class _Check:
     min_users: int
     profile: Profile
     durations: DurationMode
+    calendar_errors: CalendarErrors
     max_occurrences: int
     horizon: timedelta
-    # the time resolved so far, one cell shared with the scans
-    resolved: list[timedelta] = field(default_factory=lambda: [timedelta(0)])
+    resolved: timedelta = timedelta(0)  # the time resolved so far, by every scan
+    # the calendar components the resolutions skipped, in order, once each
+    skipped: dict[SkippedComponent, None] = field(default_factory=dict)
+
+    def pieces(self, schedule: Schedule, start: datetime, end: datetime) -> Iterator[Piece]:
+        """``[start, end)`` cut into maximal pieces of one set of users on call (a user is on
+        call where one of their final-shift rows covers the instant), resolved in growing
+        chunks so that a near gap is cheap; in ``oncall`` no chunk is longer than OnCall's 365
+        days."""
+        chunk = timedelta(days=7)
+        # at most half a year per resolution: 200 hourly shifts stay under max_occurrences
+        cap = _ONCALL_CHUNK if self.profile == "oncall" else timedelta(days=183)
+        pending: Piece | None = None
+        low = start
+        while low < end:
+            high = min(later(low, chunk), end)
+            resolution = resolve(
+                schedule,
+                Window(start=low, end=high),
+                profile=self.profile,
+                durations=self.durations,
+                calendar_errors=self.calendar_errors,
+                max_occurrences=self.max_occurrences,
+            )
+            self.skipped.update(dict.fromkeys(resolution.skipped))
+            self.resolved += high - low
+            for piece in _sweep(resolution.shifts, low, high):
+                if pending is not None and pending[2] == piece[2] and pending[1] == piece[0]:
+                    pending = (pending[0], piece[1], pending[2])
+                    continue
+                if pending is not None:
+                    yield pending
+                pending = piece
+            low = high
+            chunk = min(chunk * 4, cap)
+        if pending is not None:
+            yield pending
 
     def scan(
         self, start: datetime, end: datetime, schedule: Schedule | None = None
     ) -> Shortfall | None:
-        pieces = _pieces(
-            schedule or self.schedule,
-            start,
-            end,
-            self.profile,
-            self.durations,
-            self.max_occurrences,
-            self.resolved,
-        )
+        pieces = self.pieces(schedule or self.schedule, start, end)
         return _first_shortfall(pieces, self.min_users, start)
 
     def answer(
@@ -523,8 +527,9 @@ class _Check:
             first_gap=gap,
             period=None if plan is None else plan.period,
             regular_from=None if plan is None else plan.regular_from,
-            resolved=self.resolved[0],
+            resolved=self.resolved,
             argument="\n".join((*facts, *lines)),
+            skipped=tuple(self.skipped),
         )
 
     def gap(self, gap: Shortfall, plan: _Plan | None, lines: tuple[str, ...]) -> Coverage:
@@ -541,16 +546,7 @@ class _Check:
             if gap.start <= regular and gap.end >= later(regular, period):  # a whole period
                 return replace(gap, end=self.end)
         stop = min(later(gap.end, self.horizon), self.end)
-        pieces = _pieces(
-            self.schedule,
-            gap.end,
-            stop,
-            self.profile,
-            self.durations,
-            self.max_occurrences,
-            self.resolved,
-        )
-        for start, end, users in pieces:
+        for start, end, users in self.pieces(self.schedule, gap.end, stop):
             if users != gap.users:
                 return replace(gap, end=start, after=users)
             gap = replace(gap, end=end)

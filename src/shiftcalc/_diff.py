@@ -14,16 +14,25 @@ import bisect
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from operator import itemgetter
+from typing import TypeVar
 
 from ._errors import ValidationError
 from ._expand import DurationMode
 from ._fairness import MAX_WEIGHTED_DAYS, Weights, classify
-from ._model import FinalShift, Profile, Schedule, Window, utc_window
+from ._model import (
+    FinalShift,
+    Profile,
+    Schedule,
+    SkippedComponent,
+    UnresolvedName,
+    Window,
+    utc_window,
+)
 from ._output import utc_text
-from ._resolve import Handoff, resolve
+from ._resolve import CalendarErrors, Handoff, resolve
 from ._scenario import Scenario
 from ._tz import get_zone
 
@@ -83,7 +92,10 @@ class Diff:
     """The difference of two schedules over ``window`` (see :func:`diff`).
 
     ``opening`` and ``closing`` are the users on call (before, after) at the window's start and
-    just before its end: what :meth:`join` needs to see the hand-offs at the seam.
+    just before its end: what :meth:`join` needs to see the hand-offs at the seam. ``skipped``
+    and ``unresolved`` are the two resolutions' (before, after), as :class:`Resolution` has
+    them but each once and sorted by line (:func:`diff` fills them; :func:`compare`, given
+    rows, has none).
     """
 
     profile: Profile
@@ -96,6 +108,8 @@ class Diff:
     opening: tuple[Users, Users] = ((), ())
     closing: tuple[Users, Users] = ((), ())
     weights: Weights | None = field(default=None, repr=False)
+    skipped: tuple[tuple[SkippedComponent, ...], tuple[SkippedComponent, ...]] = ((), ())
+    unresolved: tuple[tuple[UnresolvedName, ...], tuple[UnresolvedName, ...]] = ((), ())
 
     @property
     def identical(self) -> bool:
@@ -164,7 +178,27 @@ class Diff:
             opening=later.opening if empty_first else self.opening,
             closing=self.closing if empty_last else later.closing,
             weights=self.weights,
+            skipped=_each_once(self.skipped, later.skipped),
+            unresolved=_each_once(self.unresolved, later.unresolved),
         )
+
+
+_Reported = TypeVar("_Reported", SkippedComponent, UnresolvedName)
+
+
+def _reported(items: Iterable[_Reported]) -> tuple[_Reported, ...]:
+    """Reported components or names once each, by line (then UID and the rest): one order for a
+    window and for its halves joined, whichever half met each first."""
+    return tuple(sorted(set(items), key=lambda item: (item.line, item.uid or "", repr(item))))
+
+
+def _each_once(
+    first: tuple[tuple[_Reported, ...], tuple[_Reported, ...]],
+    second: tuple[tuple[_Reported, ...], tuple[_Reported, ...]],
+) -> tuple[tuple[_Reported, ...], tuple[_Reported, ...]]:
+    """Two (before, after) pairs joined side by side (:func:`_reported`)."""
+    chain = itertools.chain
+    return _reported(chain(first[0], second[0])), _reported(chain(first[1], second[1]))
 
 
 def _unpair(moved: Iterable[MovedHandoff], side: int) -> Iterator[Handoff]:
@@ -534,12 +568,13 @@ def diff(
     profile: Profile = "strict",
     weights: Weights | None = None,
     durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
 ) -> Diff:
     """What changes from ``before`` to ``after`` over ``window``: who is on call when.
 
     Both are resolved in ``profile`` over ``window`` (None: ``after``'s window when it is a
-    :class:`Scenario`), with ``durations`` as :func:`resolve` takes them, and compared user id
-    by user id. The result lists the changed stretches
+    :class:`Scenario`), with ``durations`` and ``calendar_errors`` as :func:`resolve` takes
+    them, and compared user id by user id. The result lists the changed stretches
     in time order, the time each user gains and loses (weighted too, with ``weights``, in the
     zone of ``weights`` or else of ``after``'s schedule) and the hand-offs added, removed and
     moved (see DESIGN.md, "Diff", for the rules).
@@ -562,15 +597,29 @@ def diff(
         window = after.window
     if not isinstance(window, Window):
         raise ValidationError("window", window, "expected a Window")
-    old = resolve(old_schedule, window, profile=profile, durations=durations, now=_now(before))
-    new = resolve(new_schedule, window, profile=profile, durations=durations, now=_now(after))
-    return compare(
+    old, new = (
+        resolve(
+            schedule,
+            window,
+            profile=profile,
+            durations=durations,
+            calendar_errors=calendar_errors,
+            now=_now(side),
+        )
+        for schedule, side in ((old_schedule, before), (new_schedule, after))
+    )
+    result = compare(
         old.shifts,
         new.shifts,
         window,
         profile=profile,
         weights=weights,
         zone=new_schedule.time_zone,
+    )
+    return replace(
+        result,
+        skipped=(_reported(old.skipped), _reported(new.skipped)),
+        unresolved=(_reported(old.unresolved), _reported(new.unresolved)),
     )
 
 

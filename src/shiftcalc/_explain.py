@@ -11,7 +11,7 @@ the meaning of each outcome and rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -19,19 +19,21 @@ from ._errors import ShiftcalcError, ValidationError
 from ._expand import DurationMode, later
 from ._merge import merge_spans
 from ._model import (
+    FinalShift,
     Origin,
     OriginRef,
     Profile,
     Rank,
     Schedule,
     ShiftType,
+    SkippedComponent,
     Source,
     Window,
     origin_of,
     utc_instant,
     validate,
 )
-from ._resolve import Layers, layers, resolve
+from ._resolve import CalendarErrors, Layers, layers, resolve
 from ._tz import get_zone
 from .oncall.generation import effective_zone
 from .oncall.resolution import OncallEvent, resolve_events
@@ -193,7 +195,9 @@ class Explanation:
     ``on_call``: user ids (sorted), exactly :func:`on_call_at`'s. ``layers``: every occurrence
     covering the instant, winners first, then by rank (highest first); ``chains``: per user on
     call, the winning layers that name them. ``rules`` (oncall): the OnCall rules by which
-    the answer differs from strict's here. ``user``: the answer for ``user=``.
+    the answer differs from strict's here. ``user``: the answer for ``user=``. ``skipped``:
+    the calendar components left out with ``calendar_errors="skip"`` by any resolution the
+    answer made (the point's, the search for the user's turns, oncall's comparison).
     """
 
     at: datetime
@@ -204,6 +208,7 @@ class Explanation:
     layers: tuple[ExplainedLayer, ...]
     rules: tuple[OncallRule, ...] = ()
     user: UserExplanation | None = None
+    skipped: tuple[SkippedComponent, ...] = ()
 
 
 def explain(
@@ -215,6 +220,7 @@ def explain(
     now: datetime | None = None,
     horizon: timedelta = DEFAULT_HORIZON,
     durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
 ) -> Explanation:
     """Why who is on call at ``at``: the chain of provenance of each user on call, every other
     layer active then and why it lost, in ``oncall`` the OnCall rules by which the answer
@@ -223,9 +229,9 @@ def explain(
     Cost: one resolution of the point window, plus (``user=`` not on call) a search for the
     nearest turns in windows growing ×4 from a day up to ``horizon`` each way, so it follows
     the distance to them; in ``oncall`` also strict's point window and the occurrences that
-    differ. ``now``: as :func:`resolve` (oncall's past-due swap requests); ``durations``: as
-    :func:`resolve` (strict; the oncall profile's comparison with strict is with wall-clock
-    durations, the ones OnCall's rules are told apart from).
+    differ. ``now``, ``durations`` and ``calendar_errors``: as :func:`resolve` (the oncall
+    profile's comparison with strict is with wall-clock durations, the ones OnCall's rules are
+    told apart from).
 
     Raises:
         ValidationError: a bad schedule, instant, user or horizon, as :func:`on_call_at`.
@@ -235,13 +241,14 @@ def explain(
     if not isinstance(horizon, timedelta) or horizon <= timedelta(0):
         raise ValidationError("horizon", horizon, "expected a positive timedelta")
     user_id = None if user is None else _user_id(schedule, user)
-    point = _point(schedule, at, profile, now, durations)
+    how = _Resolving(profile, now, durations, calendar_errors)
+    point = _point(schedule, at, how)
     rules: tuple[OncallRule, ...] = ()
     if profile == "oncall":
-        rules = tuple(_oncall_rules(schedule, at, point))
+        rules = tuple(_oncall_rules(schedule, at, point, how))
     answer = None
     if user_id is not None:
-        answer = _user_answer(schedule, at, point, user_id, profile, now, horizon, durations)
+        answer = _user_answer(schedule, at, point, user_id, how, horizon)
     chains = tuple(
         ExplainedUser(
             user=name,
@@ -261,7 +268,47 @@ def explain(
         layers=point.layers,
         rules=rules,
         user=answer,
+        skipped=tuple(how.skipped),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolving:
+    """How explain resolves (resolve's options), and the calendar components its resolutions
+    have skipped so far, in order and once each."""
+
+    profile: Profile
+    now: datetime | None
+    durations: DurationMode
+    calendar_errors: CalendarErrors
+    skipped: dict[SkippedComponent, None] = field(default_factory=dict)
+
+    def layers(self, schedule: Schedule, window: Window, profile: Profile | None = None) -> Layers:
+        """:func:`layers` of ``window`` in ``profile`` (another than the asked one: strict's
+        comparison, with wall-clock durations)."""
+        other = profile is not None and profile != self.profile
+        found = layers(
+            schedule,
+            window,
+            profile=profile or self.profile,
+            durations="wall" if other else self.durations,
+            calendar_errors=self.calendar_errors,
+            now=self.now,
+        )
+        self.skipped.update(dict.fromkeys(found.skipped))
+        return found
+
+    def rows(self, schedule: Schedule, window: Window) -> tuple[FinalShift, ...]:
+        resolution = resolve(
+            schedule,
+            window,
+            profile=self.profile,
+            durations=self.durations,
+            calendar_errors=self.calendar_errors,
+            now=self.now,
+        )
+        self.skipped.update(dict.fromkeys(resolution.skipped))
+        return resolution.shifts
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,17 +320,10 @@ class _Point:
     best: Rank | None
 
 
-def _point(
-    schedule: Schedule,
-    at: datetime,
-    profile: Profile,
-    now: datetime | None,
-    durations: DurationMode,
-) -> _Point:
-    if profile == "oncall":
-        return _oncall_point(layers(schedule, Window(start=at, end=at), profile="oncall", now=now))
-    window = Window(start=at, end=later(at, _TICK))
-    return _strict_point(layers(schedule, window, durations=durations))
+def _point(schedule: Schedule, at: datetime, how: _Resolving) -> _Point:
+    if how.profile == "oncall":
+        return _oncall_point(how.layers(schedule, Window(start=at, end=at)))
+    return _strict_point(how.layers(schedule, Window(start=at, end=later(at, _TICK))))
 
 
 def _strict_point(found: Layers) -> _Point:
@@ -477,22 +517,19 @@ def _user_answer(
     at: datetime,
     point: _Point,
     user: str,
-    profile: Profile,
-    now: datetime | None,
+    how: _Resolving,
     horizon: timedelta,
-    durations: DurationMode,
 ) -> UserExplanation:
     on_call = user in point.on_call
     previous = following = None
     if not on_call:
-        search = (schedule, at, user, profile, now, horizon, durations)
-        previous = _nearest(*search, forward=False)
-        following = _nearest(*search, forward=True)
+        previous = _nearest(schedule, at, user, how, horizon, forward=False)
+        following = _nearest(schedule, at, user, how, horizon, forward=True)
     return UserExplanation(
         user=user,
         username=schedule.user(user).username,
         on_call=on_call,
-        hidden=tuple(_hidden(schedule, point, user, profile)),
+        hidden=tuple(_hidden(schedule, point, user, how.profile)),
         previous=previous,
         next=following,
         horizon=horizon,
@@ -534,10 +571,8 @@ def _nearest(
     schedule: Schedule,
     at: datetime,
     user: str,
-    profile: Profile,
-    now: datetime | None,
+    how: _Resolving,
     horizon: timedelta,
-    durations: DurationMode,
     *,
     forward: bool,
 ) -> Turn | None:
@@ -552,11 +587,7 @@ def _nearest(
         else:
             window = Window(start=_earlier(at, span), end=at)
         rows = [
-            row
-            for row in resolve(
-                schedule, window, profile=profile, durations=durations, now=now
-            ).shifts
-            if row.user == user and row.start < row.end
+            row for row in how.rows(schedule, window) if row.user == user and row.start < row.end
         ]
         last = span >= horizon or window.end == _MAX_UTC or window.start == _MIN_UTC
         if forward:
@@ -585,7 +616,9 @@ def _earlier(value: datetime, delta: timedelta) -> datetime:
 # --- oncall rules -----------------------------------------------------------------------------
 
 
-def _oncall_rules(schedule: Schedule, at: datetime, point: _Point) -> Iterable[OncallRule]:
+def _oncall_rules(
+    schedule: Schedule, at: datetime, point: _Point, how: _Resolving
+) -> Iterable[OncallRule]:
     """The OnCall rules by which the oncall answer at ``at`` differs from strict's."""
     for layer in point.layers:
         dropped = _override_dropped(schedule, layer)
@@ -605,11 +638,12 @@ def _oncall_rules(schedule: Schedule, at: datetime, point: _Point) -> Iterable[O
             )
     try:
         validate(schedule, profile="strict")
-        strict = _strict_point(layers(schedule, Window(start=at, end=later(at, _TICK))))
+        window = Window(start=at, end=later(at, _TICK))
+        strict = _strict_point(how.layers(schedule, window, "strict"))
     except ShiftcalcError as exc:
         yield from _strict_refuses(schedule, point, exc)
         return
-    yield from _compare(schedule, point, strict)
+    yield from _compare(schedule, point, strict, how)
 
 
 def _strict_refuses(
@@ -640,7 +674,9 @@ def _key(layer: ExplainedLayer) -> tuple[object, ...]:
     return (layer.kind, source, layer.occurrence_start)
 
 
-def _compare(schedule: Schedule, oncall: _Point, strict: _Point) -> Iterable[OncallRule]:
+def _compare(
+    schedule: Schedule, oncall: _Point, strict: _Point, how: _Resolving
+) -> Iterable[OncallRule]:
     """Occurrences covering the instant in one profile, matched with the other's."""
     ours = {_key(layer): layer for layer in oncall.layers if layer.kind is not None}
     theirs = {_key(layer): layer for layer in strict.layers if layer.kind is not None}
@@ -648,9 +684,9 @@ def _compare(schedule: Schedule, oncall: _Point, strict: _Point) -> Iterable[Onc
     for key in dict.fromkeys([*ours, *theirs]):
         mine, other = ours.get(key), theirs.get(key)
         if mine is None and other is not None:
-            mine = _counterpart(schedule, other, "oncall")
+            mine = _counterpart(schedule, other, "oncall", how)
         elif other is None and mine is not None:
-            other = _counterpart(schedule, mine, "strict")
+            other = _counterpart(schedule, mine, "strict", how)
         rule = _difference(schedule, mine, other, ours.get(key) or theirs[key])
         if rule is not None and rule.text not in seen:
             seen.add(rule.text)
@@ -658,7 +694,7 @@ def _compare(schedule: Schedule, oncall: _Point, strict: _Point) -> Iterable[Onc
 
 
 def _counterpart(
-    schedule: Schedule, layer: ExplainedLayer, profile: Profile
+    schedule: Schedule, layer: ExplainedLayer, profile: Profile, how: _Resolving
 ) -> ExplainedLayer | None:
     """The occurrence of the same shift (component) starting at the same instant in the other
     profile, wherever it ends: its point window at that start."""
@@ -667,7 +703,7 @@ def _counterpart(
         return None
     window = Window(start=start, end=later(start, _TICK))
     try:
-        found = layers(schedule, window, profile=profile)
+        found = how.layers(schedule, window, profile)
     except ShiftcalcError:
         return None
     items: list[tuple[OriginRef | None, datetime, tuple[datetime, datetime, tuple[str, ...]]]]

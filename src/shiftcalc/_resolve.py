@@ -463,7 +463,8 @@ class Layers:
     applied; ``merge_spans(spans, window)`` is :func:`resolve`'s answer. ``events`` (oncall):
     OnCall's events before its sweep, every band expanded (records merged, gaps, swaps
     applied); ``resolve_events(events, window)`` is :func:`resolve`'s answer. ``window`` and
-    ``now`` are in UTC, as resolution used them.
+    ``now`` are in UTC, as resolution used them. ``skipped`` and ``unresolved`` are as in
+    :class:`Resolution`.
     """
 
     profile: Profile
@@ -472,6 +473,7 @@ class Layers:
     spans: tuple[Span, ...] = ()
     events: tuple[OncallEvent, ...] = ()
     unresolved: tuple[UnresolvedName, ...] = ()
+    skipped: tuple[SkippedComponent, ...] = ()
 
 
 def layers(
@@ -480,23 +482,26 @@ def layers(
     *,
     profile: Profile = "strict",
     durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
     now: datetime | None = None,
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> Layers:
     """The occurrences :func:`resolve` starts from over ``window`` (see :class:`Layers`),
-    with its checks, conversions and limits (calendar errors raise)."""
-    schedule, window, now = _prepared(schedule, window, profile, now, max_occurrences, durations)
+    with its checks, conversions, limits and options."""
+    schedule, window, now = _prepared(
+        schedule, window, profile, now, max_occurrences, durations, calendar_errors
+    )
+    skipped: list[SkippedComponent] = []
     unresolved: list[UnresolvedName] = []
     spans: list[Span] = []
     events: list[OncallEvent] = []
     with _date_range(window):
         if profile == "oncall":
-            calendars = _oncall_calendars(schedule, window, "raise", [], unresolved)
+            calendars = _oncall_calendars(schedule, window, calendar_errors, skipped, unresolved)
             events = sweep_input(calendars, window, schedule.swaps, now, max_occurrences)
         else:
-            spans = _strict_input(
-                schedule, window, durations, "raise", max_occurrences, [], unresolved, False
-            )
+            options = (durations, calendar_errors, max_occurrences, skipped, unresolved, False)
+            spans = _strict_input(schedule, window, *options)
     return Layers(
         profile=profile,
         window=window,
@@ -504,6 +509,7 @@ def layers(
         spans=tuple(spans),
         events=tuple(events),
         unresolved=tuple(unresolved),
+        skipped=tuple(skipped),
     )
 
 
