@@ -292,3 +292,62 @@ def test_cli_diff_explain_and_coverage_skip_with_warnings(
         assert "VEVENT[UID=bad, line 10].RRULE" in err[0]
         assert main(argv) == 2  # raise, the default
         assert "bad" in capsys.readouterr().err
+
+
+# --- the queries --------------------------------------------------------------------------
+
+
+def test_queries_take_durations() -> None:
+    """final_shifts, gaps, on_call_at and next_handoffs resolve with ``durations`` too."""
+    scenario = shiftcalc.load_scenario(LONDON_DAILY)
+    schedule, window = scenario.schedule, scenario.window
+    bob_ends = {
+        durations: [
+            row.end
+            for row in shiftcalc.final_shifts(schedule, window, durations=durations)  # type: ignore[arg-type]
+            if row.user == "bob"
+        ]
+        for durations in ("wall", "elapsed")
+    }
+    assert bob_ends == {"wall": [at(8)], "elapsed": [at(9)]}
+    half_past = at(8).replace(minute=30)
+    assert shiftcalc.on_call_at(schedule, half_past) == ("alice",)
+    assert shiftcalc.on_call_at(schedule, half_past, durations="elapsed") == ("alice", "bob")
+    wall = shiftcalc.next_handoffs(schedule, at(7))
+    assert [(h.at, h.before, h.after) for h in wall] == [(at(8), ("bob",), ("alice",))]
+    elapsed = shiftcalc.next_handoffs(schedule, at(7), 2, durations="elapsed")
+    assert [(h.at, h.before, h.after) for h in elapsed] == [
+        (at(8), ("bob",), ("alice", "bob")),
+        (at(9), ("alice", "bob"), ("alice",)),
+    ]
+    # at the October change a 24-hour shift from 09:00 BST ends at 08:00 GMT: an hour uncovered
+    october = shiftcalc.Window(
+        start=datetime(2024, 10, 26, tzinfo=UTC), end=datetime(2024, 10, 28, tzinfo=UTC)
+    )
+    assert shiftcalc.gaps(schedule, october) == ()
+    (gap,) = shiftcalc.gaps(schedule, october, durations="elapsed")
+    assert (gap.start, gap.end) == (at(8, 27).replace(month=10), at(9, 27).replace(month=10))
+
+
+def test_final_shifts_takes_now() -> None:
+    """oncall: an untaken swap request splits the beneficiary's row unless ``now`` is past its
+    start (tests/test_cli.py, test_untaken_swap_past_due_is_ignored_with_now): final_shifts
+    passes ``now`` on as resolve does."""
+    scenario = shiftcalc.load_scenario(
+        {
+            "shifts": [
+                {"type": "single_event", "start": "2024-01-10T09:00:00", "duration": 8 * 3600,
+                 "users": ["alice"]}
+            ],
+            "swaps": [
+                {"beneficiary": "alice", "benefactor": None,
+                 "swap_start": "2024-01-10T12:00:00Z", "swap_end": "2024-01-10T13:00:00Z"}
+            ],
+            "window": {"start": "2024-01-10", "end": "2024-01-11"},
+        },
+        profile="oncall",
+    )  # fmt: skip
+    schedule, window = scenario.schedule, scenario.window
+    past_due = datetime(2024, 1, 10, 12, 30, tzinfo=UTC)
+    assert len(shiftcalc.final_shifts(schedule, window, profile="oncall")) == 3
+    assert len(shiftcalc.final_shifts(schedule, window, profile="oncall", now=past_due)) == 1

@@ -534,10 +534,20 @@ def final_shifts(
     window: Window,
     *,
     profile: Profile = "strict",
+    durations: DurationMode = "wall",
+    now: datetime | None = None,
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> tuple[FinalShift, ...]:
-    """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`)."""
-    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).shifts
+    """The final-shift rows of ``schedule`` over ``window`` (see :class:`Resolution`; the
+    options are :func:`resolve`'s: a calendar's bad component raises)."""
+    return resolve(
+        schedule,
+        window,
+        profile=profile,
+        durations=durations,
+        now=now,
+        max_occurrences=max_occurrences,
+    ).shifts
 
 
 def gaps(
@@ -545,21 +555,29 @@ def gaps(
     window: Window,
     *,
     profile: Profile = "strict",
+    durations: DurationMode = "wall",
     max_occurrences: int = MAX_OCCURRENCES,
 ) -> tuple[Gap, ...]:
-    """The parts of ``window`` with nobody on call (``max_occurrences``: see :func:`resolve`)."""
-    return resolve(schedule, window, profile=profile, max_occurrences=max_occurrences).gaps
+    """The parts of ``window`` with nobody on call (the options: see :func:`resolve`)."""
+    return resolve(
+        schedule, window, profile=profile, durations=durations, max_occurrences=max_occurrences
+    ).gaps
 
 
 def on_call_at(
-    schedule: Schedule, at: datetime, *, profile: Profile = "strict"
+    schedule: Schedule,
+    at: datetime,
+    *,
+    profile: Profile = "strict",
+    durations: DurationMode = "wall",
 ) -> tuple[str, ...]:
     """The ids of the users on call at the instant ``at`` (sorted).
 
     Strict: a shift covers ``start <= at < end``. Oncall: Grafana OnCall's point window, in
-    which nobody is on call at the exact instant of a hand-off.
+    which nobody is on call at the exact instant of a hand-off. ``durations``: see
+    :func:`resolve`.
     """
-    check_arguments(schedule, profile)
+    check_arguments(schedule, profile, durations=durations)
     at = utc_instant(at, "at")
     if profile == "oncall":
         events = resolve(schedule, Window(start=at, end=at), profile=profile).events
@@ -569,7 +587,9 @@ def on_call_at(
     if at == _MAX_UTC:
         return ()  # every interval ends by then: none covers the last instant
     window = Window(start=at, end=at + timedelta(microseconds=1))
-    return tuple(sorted({row.user for row in resolve(schedule, window).shifts}))
+    return tuple(
+        sorted({row.user for row in resolve(schedule, window, durations=durations).shifts})
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -587,8 +607,10 @@ def next_handoffs(
     count: int = 1,
     *,
     horizon: timedelta = timedelta(days=366),
+    durations: DurationMode = "wall",
 ) -> tuple[Handoff, ...]:
-    """The next ``count`` instants after ``after`` at which the on-call set changes (strict).
+    """The next ``count`` instants after ``after`` at which the on-call set changes (strict,
+    with ``durations``: see :func:`resolve`).
 
     Looks ahead at most ``horizon``; searches in growing windows, so a near hand-off is cheap.
     """
@@ -600,7 +622,7 @@ def next_handoffs(
     limit = later(start, horizon)
     while not found or len(found) < count:
         end = min(later(start, span), limit)
-        events = resolve(schedule, Window(start=start, end=end)).events
+        events = resolve(schedule, Window(start=start, end=end), durations=durations).events
         found = []
         for before, now in itertools.pairwise(events):
             if before.users != now.users and now.start > start:
