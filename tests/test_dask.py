@@ -79,3 +79,14 @@ def test_dask_final_shifts_of_nothing(client: Any) -> None:
     """No items: an empty dataframe with the columns."""
     computed = shiftcalc.dask_final_shifts([]).compute()
     assert (len(computed), list(computed.columns)) == (0, ["item", *SHIFTS_CSV_COLUMNS, "error"])
+
+
+def test_dask_final_shifts_take_durations(client: Any) -> None:
+    """The workers resolve with the durations given (the London case of
+    tests/test_analysis_options.py: bob's Saturday shift ends 09:00Z when elapsed)."""
+    from test_analysis_options import LONDON_DAILY
+
+    for durations, end in (("wall", "2024-03-31T08:00:00Z"), ("elapsed", "2024-03-31T09:00:00Z")):
+        frame = shiftcalc.dask_final_shifts([json.dumps(LONDON_DAILY)], durations=durations)  # type: ignore[arg-type]
+        computed = frame.compute()
+        assert list(computed[computed["user_pk"] == "bob"]["shift_end"]) == [end]

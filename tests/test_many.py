@@ -203,3 +203,36 @@ def test_import_shiftcalc_does_not_import_dask() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_resolve_many_passes_durations_and_calendar_errors() -> None:
+    """Each item is resolved with the options given, in this process and in a pool alike:
+    elapsed durations (tests/test_analysis_options.py's London case: bob's Saturday shift
+    ends 09:00Z, not 08:00Z), and a calendar's bad VEVENT skipped and reported in its
+    Resolution (raised as its item's error by default)."""
+    from test_analysis_options import LONDON_DAILY, WITH_BAD
+
+    london = json.dumps(LONDON_DAILY)
+    calendar = json.dumps(
+        {
+            "schedule": {"type": "ical", "ical_primary": WITH_BAD.ical_primary},
+            "shifts": [],
+            "window": {"start": "2024-01-01", "end": "2024-01-02"},
+        }
+    )
+    for workers in (1, 2):
+        wall, refused = resolve_many([london, calendar], workers=workers, chunk_size=1)
+        elapsed, skipped = resolve_many(
+            [london, calendar],
+            workers=workers,
+            chunk_size=1,
+            durations="elapsed",
+            calendar_errors="skip",
+        )
+        assert isinstance(wall, Resolution) and isinstance(elapsed, Resolution)
+        assert [row.end.hour for row in wall.shifts if row.user == "bob"] == [8]
+        assert [row.end.hour for row in elapsed.shifts if row.user == "bob"] == [9]
+        assert isinstance(refused, shiftcalc.CalendarError)
+        assert isinstance(skipped, Resolution)
+        assert [item.uid for item in skipped.skipped] == ["bad"]
+        assert [row.user for row in skipped.shifts] == ["alice"]

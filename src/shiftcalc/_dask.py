@@ -13,6 +13,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
+from ._expand import DurationMode
 from ._many import Item, resolve_with_schedule
 from ._model import Profile
 from ._output import SHIFTS_CSV_COLUMNS, shift_lines
@@ -38,14 +39,21 @@ def _module(name: str) -> ModuleType:
         raise ImportError(_EXTRA) from exc
 
 
-def partition_frame(pairs: Iterable[tuple[Any, Item]], profile: Profile, key_dtype: str) -> Any:
+def partition_frame(
+    pairs: Iterable[tuple[Any, Item]],
+    profile: Profile,
+    key_dtype: str,
+    durations: DurationMode = "wall",
+) -> Any:
     """One partition's rows as a pandas DataFrame: a line per final shift of each
     ``(key, item)``, and for an item refused with a ShiftcalcError one line with empty CSV
     cells and the error's text."""
     pandas = _module("pandas")
     lines: list[tuple[Any, ...]] = []
     for key, item in pairs:
-        schedule, outcome = resolve_with_schedule(item, profile=profile, key=key)
+        schedule, outcome = resolve_with_schedule(
+            item, profile=profile, key=key, durations=durations
+        )
         if isinstance(outcome, Resolution):
             assert schedule is not None  # a resolution has its schedule
             lines.extend((key, *line, None) for line in shift_lines(outcome.shifts, schedule))
@@ -65,6 +73,7 @@ def dask_final_shifts(
     *,
     profile: Profile = "strict",
     npartitions: int | None = None,
+    durations: DurationMode = "wall",
 ) -> dask.dataframe.DataFrame:
     """The final shifts of many schedules as a (lazy) dask dataframe.
 
@@ -75,7 +84,9 @@ def dask_final_shifts(
     those of :func:`shifts_csv` (``user_pk, user_email, user_username, shift_start,
     shift_end``, times as its UTC text) and ``error``: null on rows, and for an item refused
     with a ShiftcalcError a single line whose other cells are null and whose ``error`` is
-    ``"<ErrorType>: <message>"``. Rows are in item order, each item's in ``resolve`` order.
+    ``"<ErrorType>: <message>"``. Rows are in item order, each item's in ``resolve`` order,
+    resolved with ``durations`` (as :func:`resolve`; a calendar's bad component is its item's
+    error: a dataframe of rows has no place to report one skipped).
 
     Compute it with the scheduler of your choice (a ``distributed.Client`` in scope is used).
     ``npartitions`` (a sequence only) defaults to dask.bag's choice.
@@ -94,6 +105,8 @@ def dask_final_shifts(
     meta = pandas.DataFrame(
         {name: pandas.Series(dtype=dtype) for name, dtype in _dtypes(key_dtype).items()}
     )
-    parts = [delayed(partition_frame)(part, profile, key_dtype) for part in bag.to_delayed()]
+    parts = [
+        delayed(partition_frame)(part, profile, key_dtype, durations) for part in bag.to_delayed()
+    ]
     frame = frames.from_delayed(parts, meta=meta, verify_meta=False)
     return cast("dask.dataframe.DataFrame", frame)

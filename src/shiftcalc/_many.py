@@ -17,8 +17,9 @@ from itertools import repeat
 from typing import Any, TypeAlias
 
 from ._errors import ShiftcalcError, ValidationError, shortened
+from ._expand import DurationMode
 from ._model import Profile, Schedule, Window
-from ._resolve import Resolution, resolve
+from ._resolve import CalendarErrors, Resolution, resolve
 from ._scenario import Scenario, load_scenario
 
 __all__ = [
@@ -43,24 +44,46 @@ _CHUNKS_PER_WORKER = 4  # enough to even out items of unequal cost, few enough t
 _MAX_CHUNK = 1000  # bounds the memory a worker holds for one chunk's answers
 
 
-def resolve_item(item: Item, *, profile: Profile = "strict", key: int | str = 0) -> Outcome:
+def resolve_item(
+    item: Item,
+    *,
+    profile: Profile = "strict",
+    key: int | str = 0,
+    durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
+) -> Outcome:
     """One item's answer (:func:`resolve_many`): its Resolution, or its ShiftcalcError.
 
     An item of no accepted type is a ValidationError on ``items[key]``. Any other exception
     is a bug, and is raised.
     """
-    return resolve_with_schedule(item, profile=profile, key=key)[1]
+    return resolve_with_schedule(
+        item, profile=profile, key=key, durations=durations, calendar_errors=calendar_errors
+    )[1]
 
 
 def resolve_with_schedule(
-    item: Item, *, profile: Profile = "strict", key: int | str = 0
+    item: Item,
+    *,
+    profile: Profile = "strict",
+    key: int | str = 0,
+    durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
 ) -> tuple[Schedule | None, Outcome]:
     """:func:`resolve_item` and the schedule resolved (None when there is none), which the
     writers need for user names."""
     schedule = None
     try:
         schedule, window, now = _parts(item, profile, key)
-        return schedule, resolve(schedule, window, profile=profile, now=now)
+        resolution = resolve(
+            schedule,
+            window,
+            profile=profile,
+            durations=durations,
+            calendar_errors=calendar_errors,
+            now=now,
+        )
+        return schedule, resolution
     except ShiftcalcError as error:
         return schedule, error
 
@@ -83,9 +106,19 @@ def _parts(
     )
 
 
-def _resolve_chunk(chunk: Sequence[tuple[int, Item]], profile: Profile) -> list[Outcome]:
+def _resolve_chunk(
+    chunk: Sequence[tuple[int, Item]],
+    profile: Profile,
+    durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
+) -> list[Outcome]:
     """A worker's share: the answers of a run of consecutive items."""
-    return [resolve_item(item, profile=profile, key=i) for i, item in chunk]
+    return [
+        resolve_item(
+            item, profile=profile, key=i, durations=durations, calendar_errors=calendar_errors
+        )
+        for i, item in chunk
+    ]
 
 
 def chunks_for(count: int, workers: int, chunk_size: int | None = None) -> int:
@@ -102,8 +135,12 @@ def resolve_many(
     profile: Profile = "strict",
     workers: int | None = None,
     chunk_size: int | None = None,
+    durations: DurationMode = "wall",
+    calendar_errors: CalendarErrors = "raise",
 ) -> list[Outcome]:
-    """Resolve many schedules: one answer per item, in input order.
+    """Resolve many schedules: one answer per item, in input order, each with ``durations``
+    and ``calendar_errors`` as :func:`resolve` takes them (what ``"skip"`` leaves out is in
+    each Resolution's ``skipped``).
 
     An item is a :class:`Scenario` (resolved with its ``now``), a ``(Schedule, Window)``
     pair, or what :func:`load_scenario` reads in ``profile`` (JSON text or bytes, a path, a
@@ -137,7 +174,7 @@ def resolve_many(
             raise ValidationError(name, shortened(value), "must be a positive integer or None")
     numbered = list(enumerate(items))
     if workers is None or workers == 1 or len(numbered) <= 1:
-        return _resolve_chunk(numbered, profile)
+        return _resolve_chunk(numbered, profile, durations, calendar_errors)
     size = chunks_for(len(numbered), workers, chunk_size)
     chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -145,6 +182,12 @@ def resolve_many(
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
         return [
             outcome
-            for answers in pool.map(_resolve_chunk, chunks, repeat(profile))
+            for answers in pool.map(
+                _resolve_chunk,
+                chunks,
+                repeat(profile),
+                repeat(durations),
+                repeat(calendar_errors),
+            )
             for outcome in answers
         ]
