@@ -351,3 +351,30 @@ def test_final_shifts_takes_now() -> None:
     past_due = datetime(2024, 1, 10, 12, 30, tzinfo=UTC)
     assert len(shiftcalc.final_shifts(schedule, window, profile="oncall")) == 3
     assert len(shiftcalc.final_shifts(schedule, window, profile="oncall", now=past_due)) == 1
+
+
+def test_take_oncall_reads_the_shift_end_with_the_durations() -> None:
+    """bob alone on a daily 20-hour London shift from Saturday 09:00 GMT: it ends Sunday
+    05:00 BST = 04:00Z on the wall clock, at 05:00Z in elapsed time, and alice's override
+    from Saturday 10:00Z lasts to that end (18 or 19 hours)."""
+    scenario = shiftcalc.load_scenario(
+        {
+            **LONDON_DAILY,
+            "shifts": [
+                {**LONDON_DAILY["shifts"][0], "start": "2024-03-30T09:00:00",
+                 "duration": 20 * 3600, "rolling_users": [["bob"]]},
+            ],
+            "users": ["alice", "bob"],
+        }
+    )  # fmt: skip
+    lengths = {
+        durations: shiftcalc.take_oncall(
+            scenario.schedule,
+            taker="alice",
+            relieved="bob",
+            at=at(10, 30),
+            durations=durations,  # type: ignore[arg-type]
+        ).duration
+        for durations in ("wall", "elapsed")
+    }
+    assert lengths == {"wall": timedelta(hours=18), "elapsed": timedelta(hours=19)}

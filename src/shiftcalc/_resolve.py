@@ -648,8 +648,10 @@ def take_oncall(
     relieved: str,
     at: datetime,
     until: datetime | None = None,
+    durations: DurationMode = "wall",
 ) -> Shift:
-    """An override that puts ``taker`` on call from ``at`` in place of ``relieved`` (strict).
+    """An override that puts ``taker`` on call from ``at`` in place of ``relieved`` (strict,
+    the schedule resolved with ``durations``: see :func:`resolve`).
 
     Names are read as a scenario reads them (id, username or e-mail). Only ``relieved`` is
     replaced: whoever is on call with them stays on call. The override lasts until ``until``
@@ -667,7 +669,8 @@ def take_oncall(
     end = None if until is None else utc_instant(until, "until")
     if end is not None and end <= at:
         raise ValidationError("until", until, "must be after the take-over instant")
-    resolution = resolve(schedule, Window(start=at, end=later(at, _TAKE_HORIZON)))
+    window = Window(start=at, end=later(at, _TAKE_HORIZON))
+    resolution = resolve(schedule, window, durations=durations)
     current = [
         row for row in resolution.shifts if row.user == relieved_id and row.start <= at < row.end
     ]
