@@ -37,3 +37,23 @@ def shift(kind: str, start: datetime, duration: timedelta, **fields: Any) -> dic
     if kind == "rolling_users":
         data.setdefault("start_rotation_from_user_index", 0)
     return data
+
+
+# A daily 09:00 London rotation of alice and bob over the March change, checked by hand: with
+# wall-clock durations (the default) bob's Saturday shift (09:00 GMT = 09:00Z) ends Sunday
+# 09:00 BST = 08:00Z, where alice's begins; with elapsed durations it lasts 24 hours, to
+# 09:00Z, so from 08:00Z to 09:00Z both are on call.
+LONDON_DAILY: dict[str, Any] = {
+    "schedule": {"type": "calendar", "time_zone": "Europe/London"},
+    "shifts": [
+        {
+            "type": "rolling_users",
+            "start": "2024-03-29T09:00:00",
+            "duration": 86400,
+            "frequency": "daily",
+            "rolling_users": [["alice"], ["bob"]],
+            "start_rotation_from_user_index": 0,
+        }
+    ],
+    "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
+}

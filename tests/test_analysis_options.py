@@ -1,10 +1,7 @@
 """Every analysis resolves with the options it is given, as ``resolve`` does: ``durations``
 and ``calendar_errors`` (whose skipped components each answer reports).
 
-The durations case, checked by hand: a daily 09:00 London rotation of alice and bob over the March
-change. With wall-clock durations (the default) bob's Saturday shift (09:00 GMT = 09:00Z)
-ends Sunday 09:00 BST = 08:00Z, where alice's begins; with elapsed durations it lasts 24 hours,
-to 09:00Z, so from 08:00Z to 09:00Z both are on call.
+The durations case is scenario_builders.LONDON_DAILY, checked by hand there.
 """
 
 from __future__ import annotations
@@ -17,22 +14,9 @@ from typing import Any
 import pytest
 
 import shiftcalc
+from scenario_builders import LONDON_DAILY
 from shiftcalc.__main__ import main
 
-LONDON_DAILY: dict[str, Any] = {
-    "schedule": {"type": "calendar", "time_zone": "Europe/London"},
-    "shifts": [
-        {
-            "type": "rolling_users",
-            "start": "2024-03-29T09:00:00",
-            "duration": 86400,
-            "frequency": "daily",
-            "rolling_users": [["alice"], ["bob"]],
-            "start_rotation_from_user_index": 0,
-        }
-    ],
-    "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
-}
 # alice alone over the whole window
 ALICE_ALONE: dict[str, Any] = {
     **LONDON_DAILY,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from scenario_builders import LONDON_DAILY
 from shiftcalc.__main__ import main
 
 # Reference §4 S27 (the docs example of final_shifts): weekday rotation, per-occurrence turns.
@@ -34,23 +35,6 @@ S27: dict[str, Any] = {
     "window": {"start": "2023-01-01T18:00:00Z", "end": "2023-02-01"},
 }
 S27_DAYS = {"alice": [2, 6, 11, 16, 20, 25], "bob": [4, 9, 13, 18, 23, 27]}
-
-
-# A daily 09:00 London rotation over the March change (test_durations_elapsed_against_wall_clock)
-LONDON_DAILY = {
-    "schedule": {"type": "calendar", "time_zone": "Europe/London"},
-    "shifts": [
-        {
-            "type": "rolling_users",
-            "start": "2024-03-29T09:00:00",
-            "duration": 86400,
-            "frequency": "daily",
-            "rolling_users": [["alice"], ["bob"]],
-            "start_rotation_from_user_index": 0,
-        }
-    ],
-    "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
-}
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

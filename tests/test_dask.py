@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import shiftcalc
+from scenario_builders import LONDON_DAILY
 from shiftcalc import ShiftcalcError, resolve_many
 from shiftcalc._output import SHIFTS_CSV_COLUMNS, shift_lines
 from test_many import NO_WEEK_START, variant
@@ -83,9 +84,7 @@ def test_dask_final_shifts_of_nothing(client: Any) -> None:
 
 def test_dask_final_shifts_take_durations(client: Any) -> None:
     """The workers resolve with the durations given (the London case of
-    tests/test_analysis_options.py: bob's Saturday shift ends 09:00Z when elapsed)."""
-    from test_analysis_options import LONDON_DAILY
-
+    scenario_builders.LONDON_DAILY: bob's Saturday shift ends 09:00Z when elapsed)."""
     for durations, end in (("wall", "2024-03-31T08:00:00Z"), ("elapsed", "2024-03-31T09:00:00Z")):
         frame = shiftcalc.dask_final_shifts([json.dumps(LONDON_DAILY)], durations=durations)  # type: ignore[arg-type]
         computed = frame.compute()

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 import shiftcalc
-from scenario_builders import BOTH
+from scenario_builders import BOTH, LONDON_DAILY
 from shiftcalc import Resolution, ShiftcalcError, ValidationError, resolve_many
 from shiftcalc._many import chunks_for
+from test_analysis_options import WITH_BAD
 
 WEEKLY: dict[str, Any] = {
     "schedule": {"type": "calendar", "time_zone": "America/New_York"},
@@ -207,11 +208,9 @@ def test_import_shiftcalc_does_not_import_dask() -> None:
 
 def test_resolve_many_passes_durations_and_calendar_errors() -> None:
     """Each item is resolved with the options given, in this process and in a pool alike:
-    elapsed durations (tests/test_analysis_options.py's London case: bob's Saturday shift
+    elapsed durations (scenario_builders.LONDON_DAILY: bob's Saturday shift
     ends 09:00Z, not 08:00Z), and a calendar's bad VEVENT skipped and reported in its
     Resolution (raised as its item's error by default)."""
-    from test_analysis_options import LONDON_DAILY, WITH_BAD
-
     london = json.dumps(LONDON_DAILY)
     calendar = json.dumps(
         {

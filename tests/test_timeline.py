@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import shiftcalc
+from scenario_builders import LONDON_DAILY
 from shiftcalc import Interval, Resolution, Scenario, Window
 from shiftcalc.__main__ import main
 from shiftcalc._timeline import PALETTE, timeline_blocks
@@ -512,22 +513,7 @@ def test_layers_are_expanded_with_the_resolutions_durations() -> None:
     """A daily 09:00 London rotation over the March change: bob's Saturday shift ends Sunday
     09:00 BST = 08:00Z in wall-clock durations, 09:00Z in elapsed ones, in the layer lane as in
     the final lane (the layers were once always expanded in wall-clock durations)."""
-    scenario = shiftcalc.load_scenario(
-        {
-            "schedule": {"type": "calendar", "time_zone": "Europe/London"},
-            "shifts": [
-                {
-                    "type": "rolling_users",
-                    "start": "2024-03-29T09:00:00",
-                    "duration": 86400,
-                    "frequency": "daily",
-                    "rolling_users": [["alice"], ["bob"]],
-                    "start_rotation_from_user_index": 0,
-                }
-            ],
-            "window": {"start": "2024-03-30T09:00:00Z", "end": "2024-03-31T12:00:00Z"},
-        }
-    )
+    scenario = shiftcalc.load_scenario(LONDON_DAILY)
     for durations, hour in (("wall", 8), ("elapsed", 9)):
         resolution = shiftcalc.resolve(
             scenario.schedule,

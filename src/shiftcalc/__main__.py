@@ -226,15 +226,7 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
     if fmt in STREAMED_FORMATS:
         return _stream_final_shifts(fmt, scenario, args, out)
-    resolution = resolve(
-        scenario.schedule,
-        scenario.window,
-        profile=args.profile,
-        durations=args.durations,
-        calendar_errors=args.calendar_errors,
-        now=scenario.now,
-    )
-    _warn(resolution.skipped, resolution.unresolved)
+    resolution = _resolved(scenario, args)
     holidays = getattr(args, "holidays", None)
     weights = None
     if holidays is not None:
@@ -244,6 +236,20 @@ def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.demo:
         out.write("\n" + timeline_text(resolution, scenario.schedule, color=_color(out)))
     return EXIT_OK
+
+
+def _resolved(scenario: Scenario, args: argparse.Namespace) -> Resolution:
+    """The scenario resolved with the command's options, its warnings written."""
+    resolution = resolve(
+        scenario.schedule,
+        scenario.window,
+        profile=args.profile,
+        durations=args.durations,
+        calendar_errors=args.calendar_errors,
+        now=scenario.now,
+    )
+    _warn(resolution.skipped, resolution.unresolved)
+    return resolution
 
 
 def _color(out: TextIO) -> bool:
@@ -257,15 +263,7 @@ def _show(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     source = _scenario_source(args, stdin)
     window = _window_option(args.window, args.profile)
     scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
-    resolution = resolve(
-        scenario.schedule,
-        scenario.window,
-        profile=args.profile,
-        durations=args.durations,
-        calendar_errors=args.calendar_errors,
-        now=scenario.now,
-    )
-    _warn(resolution.skipped, resolution.unresolved)
+    resolution = _resolved(scenario, args)
     if args.output is None:
         if args.format == "svg":
             out.write(timeline_svg(resolution, scenario.schedule))
