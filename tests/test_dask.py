@@ -89,3 +89,11 @@ def test_dask_final_shifts_take_durations(client: Any) -> None:
         frame = shiftcalc.dask_final_shifts([json.dumps(LONDON_DAILY)], durations=durations)  # type: ignore[arg-type]
         computed = frame.compute()
         assert list(computed[computed["user_pk"] == "bob"]["shift_end"]) == [end]
+
+
+@pytest.mark.parametrize(("option", "value"), [("profile", "bogus"), ("durations", "real")])
+def test_dask_final_shifts_refuses_a_bad_option_at_once(option: str, value: str) -> None:
+    """A bad option raises when the dataframe is built, not as every item's error line."""
+    with pytest.raises(shiftcalc.ValidationError) as caught:
+        shiftcalc.dask_final_shifts([json.dumps(LONDON_DAILY)], **{option: value})  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == (option, value)

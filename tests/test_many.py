@@ -235,3 +235,14 @@ def test_resolve_many_passes_durations_and_calendar_errors() -> None:
         assert isinstance(skipped, Resolution)
         assert [item.uid for item in skipped.skipped] == ["bad"]
         assert [row.user for row in skipped.shifts] == ["alice"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("profile", "bogus"), ("durations", "real"), ("calendar_errors", "no")]
+)
+def test_resolve_many_refuses_a_bad_option_before_any_item(option: str, value: str) -> None:
+    """A bad option is the call's error, raised at once (it was every item's error, one per
+    item): no item is resolved, and the error names the option and its value."""
+    with pytest.raises(ValidationError) as caught:
+        resolve_many([json.dumps(LONDON_DAILY)] * 3, **{option: value})  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.value) == (option, value)

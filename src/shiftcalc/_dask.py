@@ -17,7 +17,7 @@ from ._expand import DurationMode
 from ._many import Item, resolve_with_schedule
 from ._model import Profile
 from ._output import SHIFTS_CSV_COLUMNS, shift_lines
-from ._resolve import Resolution
+from ._resolve import Resolution, check_options
 
 if TYPE_CHECKING:
     import dask.bag
@@ -93,7 +93,9 @@ def dask_final_shifts(
 
     Raises:
         ImportError: the ``dask`` extra is not installed.
+        ValidationError: ``profile`` or ``durations`` is none of its values.
     """
+    check_options(profile, durations)
     bags, frames, pandas = _module("dask.bag"), _module("dask.dataframe"), _module("pandas")
     delayed = _module("dask").delayed
     bag: Any

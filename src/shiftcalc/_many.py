@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 from ._errors import ShiftcalcError, ValidationError, shortened
 from ._expand import DurationMode
 from ._model import Profile, Schedule, Window
-from ._resolve import CalendarErrors, Resolution, resolve
+from ._resolve import CalendarErrors, Resolution, check_options, resolve
 from ._scenario import Scenario, load_scenario
 
 __all__ = [
@@ -167,8 +167,11 @@ def resolve_many(
     ['alice', 'alice']
 
     Raises:
-        ValidationError: ``workers`` or ``chunk_size`` is not a positive integer (or None).
+        ValidationError: ``workers`` or ``chunk_size`` is not a positive integer (or None), or
+            ``profile``, ``durations`` or ``calendar_errors`` is none of its values (options
+            of the call, refused before any item, not item by item).
     """
+    check_options(profile, durations, calendar_errors)
     for name, value in (("workers", workers), ("chunk_size", chunk_size)):
         if value is not None and (type(value) is not int or value < 1):
             raise ValidationError(name, shortened(value), "must be a positive integer or None")

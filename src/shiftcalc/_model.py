@@ -51,6 +51,7 @@ __all__ = [
     "SwapSplit",
     "User",
     "Window",
+    "check_profile",
     "origin_of",
     "swapped",
     "utc_instant",
@@ -885,6 +886,12 @@ class UnresolvedName:
     property: str
 
 
+def check_profile(profile: object) -> None:
+    """Refuse a profile that is neither ``strict`` nor ``oncall``, naming ``profile``."""
+    if profile not in PROFILES:
+        fail("profile", profile, "expected 'strict' or 'oncall'")
+
+
 def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     """Check ``schedule`` for ``profile``, with the errors :func:`load_scenario` gives.
 
@@ -898,8 +905,7 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     Raises:
         ValidationError: the first rule broken, naming the field (``shifts[2].duration``).
     """
-    if profile not in PROFILES:
-        fail("profile", profile, "expected 'strict' or 'oncall'")
+    check_profile(profile)
     if not isinstance(schedule, Schedule):
         fail("schedule", schedule, "expected a Schedule")
     if profile == "strict":

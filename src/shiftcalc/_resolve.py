@@ -36,6 +36,7 @@ from ._model import (
     SkippedComponent,
     UnresolvedName,
     Window,
+    check_profile,
     final_shift_row,
     utc_instant,
     utc_window,
@@ -157,6 +158,17 @@ def check_arguments(
         raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
     if max_occurrences < 1:
         raise ValidationError("max_occurrences", max_occurrences, "must be a positive integer")
+    _check_modes(durations, calendar_errors)
+
+
+def check_options(profile: str, durations: str = "wall", calendar_errors: str = "raise") -> None:
+    """The options of a resolution checked before any work, without a schedule (the many
+    schedules of resolve_many and Dask), each refusal naming its argument."""
+    check_profile(profile)
+    _check_modes(durations, calendar_errors)
+
+
+def _check_modes(durations: str, calendar_errors: str) -> None:
     if durations not in ("wall", "elapsed"):
         raise ValidationError("durations", durations, "expected 'wall' or 'elapsed'")
     if calendar_errors not in ("raise", "skip"):
