@@ -109,8 +109,8 @@ def _parts(
 def _resolve_chunk(
     chunk: Sequence[tuple[int, Item]],
     profile: Profile,
-    durations: DurationMode = "wall",
-    calendar_errors: CalendarErrors = "raise",
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
 ) -> list[Outcome]:
     """A worker's share: the answers of a run of consecutive items."""
     return [

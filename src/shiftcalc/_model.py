@@ -886,10 +886,11 @@ class UnresolvedName:
     property: str
 
 
-def check_profile(profile: object) -> None:
-    """Refuse a profile that is neither ``strict`` nor ``oncall``, naming ``profile``."""
+def check_profile(profile: object) -> Profile:
+    """``profile``, refused (naming ``profile``) unless it is ``strict`` or ``oncall``."""
     if profile not in PROFILES:
         fail("profile", profile, "expected 'strict' or 'oncall'")
+    return profile
 
 
 def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:

@@ -512,8 +512,16 @@ def layers(
             calendars = _oncall_calendars(schedule, window, calendar_errors, skipped, unresolved)
             events = sweep_input(calendars, window, schedule.swaps, now, max_occurrences)
         else:
-            options = (durations, calendar_errors, max_occurrences, skipped, unresolved, False)
-            spans = _strict_input(schedule, window, *options)
+            spans = _strict_input(
+                schedule,
+                window,
+                durations,
+                calendar_errors,
+                max_occurrences,
+                skipped,
+                unresolved,
+                False,
+            )
     return Layers(
         profile=profile,
         window=window,

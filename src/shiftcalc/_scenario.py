@@ -41,7 +41,6 @@ from ._model import (
     MSG_TYPE,
     MSG_WEEK_START,
     MSG_WEEK_START_REQUIRED,
-    PROFILES,
     SCHEDULE_TYPES,
     SOURCES,
     Frequency,
@@ -62,6 +61,7 @@ from ._model import (
     check_by_monthday,
     check_interval,
     check_level,
+    check_profile,
     check_shift_type,
     check_start_index,
     check_strict_shift,
@@ -209,12 +209,6 @@ def _fail(field: str, value: Any, reason: str) -> NoReturn:
 
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
-
-
-def _check_profile(profile: str) -> Profile:
-    if profile not in PROFILES:
-        _fail("profile", profile, "expected 'strict' or 'oncall'")
-    return profile
 
 
 def _object(value: Any, field: str) -> Mapping[str, Any]:
@@ -450,7 +444,7 @@ def parse_shift(
         data,
         index=index,
         directory=_Directory(directory),
-        profile=_check_profile(profile),
+        profile=check_profile(profile),
         schedule_type=schedule_type,
     )
 
@@ -957,7 +951,7 @@ def parse_schedule(data: Mapping[str, Any], *, profile: Profile = "strict") -> S
     Raises:
         ValidationError: a field is missing, of the wrong type or rejected (see the module doc).
     """
-    profile = _check_profile(profile)
+    profile = check_profile(profile)
     data = _object(data, "scenario")
     raw = data.get("schedule")
     head = {} if raw is None else _object(raw, "schedule")
@@ -1054,7 +1048,7 @@ def parse_window(data: Any, *, profile: Profile = "strict") -> Window:
         ValidationError: a bound is missing or malformed, ``end < start``, or (``oncall``)
             the window spans more than 365 days.
     """
-    profile = _check_profile(profile)
+    profile = check_profile(profile)
     window = _object(data, "window")
     if profile == "strict":
         _unknown_keys(window, _WINDOW_KEYS, "window")
@@ -1210,7 +1204,7 @@ def load_scenario(
         ValidationError: unreadable or malformed input, or a rejected field (the ``field``
             attribute is its path, e.g. ``shifts[2].by_day[1]``).
     """
-    profile = _check_profile(profile)
+    profile = check_profile(profile)
     data = _object(_read_source(source), "scenario")
     schedule = parse_schedule(data, profile=profile)
     if "window" not in data:
