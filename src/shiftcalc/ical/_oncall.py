@@ -57,6 +57,27 @@ def _oncall_zone(when: When) -> Zone:
     return when.zone if when.kind == "zoned" and when.zone is not None else UTC_ZONE
 
 
+_PAST_9999 = "the event ends after the year 9999 in UTC"
+
+
+def _length_property(event: Event, period: object = None) -> str:
+    """The property that sets an occurrence's length: an RDATE's PERIOD, else DURATION or
+    DTEND (also when neither is written: the length then follows DTSTART's kind)."""
+    if period is not None:
+        return "RDATE"
+    return "DURATION" if event.end is None and event.duration is not None else "DTEND"
+
+
+def _ends_after_9999(
+    event: Event, start: datetime | date, length: object, period: object = None
+) -> PropertyError:
+    """OnCall's crash where an occurrence's end, its start plus its length, passes the year
+    9999 (Python's arithmetic overflows)."""
+    shown = start.replace(tzinfo=None) if isinstance(start, datetime) else start
+    value = f"{shown.isoformat()} + {length}"
+    return PropertyError(_length_property(event, period), value, _PAST_9999)
+
+
 def _oncall_until(rule: RecurrenceRule, dtstart: datetime) -> datetime | None:
     until = rule.until
     if until is None:
@@ -201,7 +222,11 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
             raw_end = _oncall_instant(explicit)
             end_zone = _oncall_zone(explicit)
         else:
-            raw_end = start + (length if explicit is None else explicit)
+            step = length if explicit is None else explicit
+            try:
+                raw_end = start + step
+            except OverflowError:
+                raise _ends_after_9999(event, start, step, explicit) from None
         if raw_end < start:
             field = f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
             raise start_after_end(field, raw_end.isoformat())
@@ -210,10 +235,8 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
         try:
             end = wall_clock_end(raw_end, offset, end_zone.offset_at(raw_end))
         except OverflowError:  # the library's arithmetic past 9999: OnCall's crash
-            reason = "the event ends after the year 9999 in UTC"
-            raise PropertyError(
-                "DTEND", raw_end.replace(tzinfo=None).isoformat(), reason
-            ) from None
+            shown = raw_end.replace(tzinfo=None).isoformat()
+            raise PropertyError(_length_property(event, explicit), shown, _PAST_9999) from None
         local_day = start.date()
         yield Occurrence(event, start, end, False, local_day)
 
@@ -255,9 +278,13 @@ def _utc_spans(
     ws, we = window.start, window.end
     if not length:
         return []  # overlaps(window, start, end) and start < end: never for start == end
-    if ws == we:
-        return [(start, end) for start in kept for end in (start + length,) if start <= ws < end]
-    return [(start, end) for start in kept for end in (start + length,) if start < we and ws < end]
+    try:
+        if ws == we:
+            return [(s, end) for s in kept for end in (s + length,) if s <= ws < end]
+        return [(s, end) for s in kept for end in (s + length,) if s < we and ws < end]
+    except OverflowError:  # the careful path raises at the first such start
+        late = next(s for s in kept if s > datetime.max.replace(tzinfo=UTC) - length)
+        raise _ends_after_9999(event, late, length) from None
 
 
 def _oncall_all_day(
@@ -299,7 +326,11 @@ def _oncall_all_day(
     for day in sorted(days):
         if day in excluded or not lo <= day <= hi:
             continue
-        yield Occurrence(event, midnight(day), midnight(day + span), True, day)
+        try:
+            end = midnight(day + span)
+        except OverflowError:
+            raise _ends_after_9999(event, day, span) from None
+        yield Occurrence(event, midnight(day), end, True, day)
 
 
 def oncall_occurrences(

@@ -25,6 +25,9 @@ from ._parse import Node, PropertyError
 from ._read import Event, Report, When
 from ._zones import Zone, Zones
 
+# the first and last instants (strict cuts an occurrence past them)
+_EDGES = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+
 
 class StrictContext:
     """The calendar's zone for floating and all-day values: X-WR-TIMEZONE, else the schedule's."""
@@ -85,11 +88,25 @@ class StrictContext:
         return when if found is None else found
 
     def midnight(self, day: date) -> datetime:
-        """The instant the day starts in the calendar's zone (all-day events share few days)."""
+        """The instant the day starts in the calendar's zone (all-day events share few days),
+        held at the first or last instant where that is outside the years 1-9999 in UTC:
+        strict cuts an occurrence there, as it does a timed one."""
         found = self.midnights.get(day)
         if found is None:
-            found = self.midnights[day] = self.instant(When(day, "date"))
+            try:
+                found = self.instant(When(day, "date"))
+            except OverflowError:
+                found = _EDGES[day.year != 1]
+            self.midnights[day] = found
         return found
+
+    def midnight_after(self, day: date, days: timedelta) -> datetime:
+        """:meth:`midnight` of the day ``days`` after ``day``, also past the ends of time."""
+        try:
+            later = day + days
+        except OverflowError:
+            return _EDGES[days > timedelta(0)]
+        return self.midnight(later)
 
 
 def _strict_expand(
@@ -118,7 +135,7 @@ def _strict_expand(
         length = timedelta(days=days)
         for day in instances:
             if lo <= day < hi:
-                yield ctx.midnight(day), ctx.midnight(day + length)
+                yield ctx.midnight(day), ctx.midnight_after(day, length)
         return
     dtstart = ctx.local(event.start)
     if event.end is not None:
