@@ -13,6 +13,15 @@ DAY = timedelta(days=1)
 BOTH = pytest.mark.parametrize("profile", ["oncall", "strict"])
 
 
+# a 1-second event every second for alice: 100,800 occurrences in 28 hours, past a query's
+# 100,000 (shiftcalc.ical.MAX_OCCURRENCES) for the whole window, within it for a day
+EVERY_SECOND = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:s\r\n"
+    "DTSTART:20240101T000000Z\r\nDTEND:20240101T000001Z\r\nRRULE:FREQ=SECONDLY\r\n"
+    "SUMMARY:alice\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
 def wall(value: datetime) -> str:
     """A naive wall-clock value as the on-call API writes it."""
     return value.strftime("%Y-%m-%dT%H:%M:%S")

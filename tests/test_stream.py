@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import shiftcalc
 import shiftcalc._stream as stream_module
 from conftest import hang_guard
+from scenario_builders import EVERY_SECOND
 from shiftcalc import Schedule, Shift, ValidationError, Window
 from shiftcalc.__main__ import main
 from shiftcalc.strategies import scenarios
@@ -254,6 +255,26 @@ def test_stream_is_not_refused_by_max_occurrences_which_counts_per_chunk() -> No
         schedule, window.start, end=window.end, max_occurrences=100
     )
     assert list(streamed) == list(shiftcalc.resolve(schedule, window).shifts)
+
+
+def test_stream_keeps_a_component_that_one_resolve_skips_for_its_size() -> None:
+    """calendar_errors="skip": one resolve of 52 hours skips the component for its size
+    alone (``SkippedComponent.limit``); the stream retries such a chunk smaller, as it does
+    the component's CalendarLimitError without "skip", and keeps it whole: alice on call
+    the 52 hours, nothing skipped. It kept the component in its first chunk (a day, 86,400
+    occurrences) and skipped it in the second (the 28 hours left): rows with holes, found by
+    trying the CLI's csv form."""
+    schedule = Schedule(type="ical", ical_primary=EVERY_SECOND)
+    window = Window(start=JAN, end=JAN + timedelta(hours=52))
+    whole = shiftcalc.resolve(schedule, window, calendar_errors="skip")
+    assert whole.shifts == ()
+    assert [(s.uid, s.property, s.limit) for s in whole.skipped] == [("s", "RRULE", True)]
+    stream = shiftcalc.iter_final_shifts(
+        schedule, window.start, end=window.end, calendar_errors="skip"
+    )
+    rows = [(row.user, row.start, row.end) for row in stream]
+    assert rows == [("alice", window.start, window.end)]
+    assert stream.skipped == ()
 
 
 def test_an_hour_past_max_occurrences_is_still_refused() -> None:

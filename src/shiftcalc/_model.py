@@ -862,12 +862,18 @@ class Gap:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SkippedComponent:
-    """A calendar component left out by ``on_error="skip"``: which one, and why."""
+    """A calendar component left out by ``on_error="skip"``: which one, and why.
+
+    ``limit`` is true where it was left out for the window's size alone (its rule has more
+    than a query's occurrences, :data:`shiftcalc.ical.MAX_OCCURRENCES`), not for its text: a
+    shorter window keeps it, and a stream resolves in chunks small enough to keep it.
+    """
 
     uid: str | None
     line: int
     property: str
     reason: str
+    limit: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
@@ -461,7 +461,7 @@ def _strict_chunks(
     shifts expand past CHUNK_OCCURRENCES is retried smaller: memory stays bounded by it."""
     size = FIRST_CHUNK
     while at < plan.stop:
-        resolution, size = _chunk(plan, at, size)
+        resolution, size = _chunk(plan, at, size, reports.skipped)
         reports.add(resolution)
         window = resolution.window
         yield window, resolution, window.end >= plan.stop
@@ -471,13 +471,21 @@ def _strict_chunks(
         at = window.end
 
 
-def _chunk(plan: _Plan, at: datetime, size: timedelta) -> tuple[Resolution, timedelta]:
-    """One chunk's resolution from ``at``, and the size it took."""
+def _chunk(
+    plan: _Plan, at: datetime, size: timedelta, accepted: Container[SkippedComponent]
+) -> tuple[Resolution, timedelta]:
+    """One chunk's resolution from ``at``, and the size it took.
+
+    A calendar component skipped for the chunk's size alone (``SkippedComponent.limit``: its
+    rule past a query's occurrences) is retried smaller too, as its CalendarLimitError is
+    without ``calendar_errors="skip"``: else the stream would keep it in some chunks and not
+    in others. Only one past the cap even in MIN_CHUNK is skipped, and once skipped there it
+    is ``accepted`` (the stream's skips so far) and not retried again."""
     cap = min(plan.max_occurrences, CHUNK_OCCURRENCES)
     while True:
         window = Window(start=at, end=min(later(at, size), plan.stop))
         try:
-            return plan.resolve(window, cap), size
+            resolution = plan.resolve(window, cap)
         except OccurrenceLimitError:
             if size > MIN_CHUNK:
                 size = max(size / _SHRINK, MIN_CHUNK)
@@ -485,6 +493,12 @@ def _chunk(plan: _Plan, at: datetime, size: timedelta) -> tuple[Resolution, time
                 cap = plan.max_occurrences  # an hour holds that much: the caller's limit rules
             else:
                 raise
+            continue
+        if size <= MIN_CHUNK or not any(
+            skip.limit and skip not in accepted for skip in resolution.skipped
+        ):
+            return resolution, size
+        size = max(size / _SHRINK, MIN_CHUNK)
 
 
 def _row_key(item: tuple[FinalShift, bool]) -> tuple[datetime, datetime, str]:

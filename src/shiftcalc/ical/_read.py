@@ -200,7 +200,13 @@ class Report:
             raise error(field, exc.value, exc.reason) from None
         if self.skipped is not None:
             self.skipped.append(
-                SkippedComponent(uid=uid or None, line=line, property=exc.prop, reason=exc.reason)
+                SkippedComponent(
+                    uid=uid or None,
+                    line=line,
+                    property=exc.prop,
+                    reason=exc.reason,
+                    limit=exc.limit,
+                )
             )
 
     def expansion(self, event: Event, exc: Exception) -> None:
