@@ -163,6 +163,35 @@ def test_window_option_replaces_the_scenarios_window(
     assert len(actual[1].splitlines()) == 4  # header, Mon 9 alice, Wed 11 bob, Fri 13 alice
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["final-shifts", "{path}", "--window", "2024-03-30T09:00:00Z", "2024-03-31T12:00:00Z"],
+        ["show", "{path}", "--window", "2024-03-30T09:00:00Z", "2024-03-31T12:00:00Z"],
+        ["diff", "{path}", "{path}", "--window", "2024-03-30T09:00:00Z", "2024-03-31T12:00:00Z"],
+        ["conflicts", "{path}", "--window", "2024-03-30T09:00:00Z", "2024-03-31T12:00:00Z"],
+        ["explain", "{path}", "--at", "2024-03-30T12:00:00Z"],
+        ["coverage", "{path}", "--since", "2024-03-30T09:00:00Z", "--until", "2024-04-02"],
+    ],
+)
+def test_oncall_reads_no_window_that_the_command_replaces(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--profile oncall refuses a window over 365 days, but a scenario's own window that
+    --window (or --at, or --since) replaces is not read: every command answers as for the
+    same scenario with a short window (each refused the long one before)."""
+    long = {**LONDON_DAILY, "window": {"start": "2024-01-01", "end": "2026-01-01"}}
+    short = write(tmp_path, LONDON_DAILY, "short.json")
+    path = write(tmp_path, long, "long.json")
+    expected = run([a.format(path=short) for a in argv] + ["--profile", "oncall"], capsys)
+    actual = run([a.format(path=path) for a in argv] + ["--profile", "oncall"], capsys)
+    assert actual == expected
+    assert actual[0] in (0, 1) and actual[1]  # an answer (diff of equal sides: 0)
+    # without a replacement the long window is the scenario's, and oncall refuses it
+    status, _, err = run(["final-shifts", path, "--profile", "oncall"], capsys)
+    assert status == 2 and "window.end" in err and "365 days" in err
+
+
 def test_window_option_backwards_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import VECTORS, read_jsonl
+from scenario_builders import LONDON_DAILY
 from shiftcalc import (
     Scenario,
     Schedule,
@@ -387,3 +388,20 @@ def test_now_round_trips_and_is_an_instant() -> None:
     with pytest.raises(ValidationError) as caught:
         load_scenario({**document, "now": "2024-01-01T12:00:00"})
     assert caught.value.field == "now"
+
+
+def test_load_scenario_with_a_window_reads_not_the_documents() -> None:
+    """``window=`` replaces the document's window, which is then not read: one missing, or
+    longer than oncall's 365 days, is no error; the rest is read as always."""
+    window = Window(
+        start=datetime(2024, 3, 30, 9, tzinfo=UTC), end=datetime(2024, 3, 31, 12, tzinfo=UTC)
+    )
+    plain = load_scenario(LONDON_DAILY, profile="oncall")
+    long = {**LONDON_DAILY, "window": {"start": "2024-01-01", "end": "2026-01-01"}}
+    with pytest.raises(ValidationError, match="365 days"):
+        load_scenario(long, profile="oncall")
+    for document in (long, {k: v for k, v in LONDON_DAILY.items() if k != "window"}):
+        assert load_scenario(document, profile="oncall", window=window) == plain
+    with pytest.raises(ValidationError) as raised:
+        load_scenario(LONDON_DAILY, window="2024-01-01")  # type: ignore[arg-type]
+    assert (raised.value.field, raised.value.value) == ("window", "2024-01-01")

@@ -35,7 +35,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, cast
@@ -144,8 +143,7 @@ def _read_scenario(text: str, profile: str, window: Window | None) -> Scenario:
             reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             raise ValidationError("scenario", text.strip()[:40], reason) from None
         raise ValidationError("scenario", text.strip()[:40], "expected an object")
-    scenario = load_scenario(text, profile=cast("Profile", profile))
-    return scenario if window is None else replace(scenario, window=window)
+    return load_scenario(text, profile=cast("Profile", profile), window=window)
 
 
 def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenario:
@@ -423,8 +421,11 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """``coverage SCENARIO``: exit 0 when always covered, 1 with the first gap, 3 when no gap
     was found but only the horizon could be checked (no proof for all time)."""
-    scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, None)
-    since = _instant_option("--since", args.since, args.profile) or scenario.window.start
+    since = _instant_option("--since", args.since, args.profile)
+    # with --since the scenario's window is not read (oncall refuses one over 365 days)
+    point = None if since is None else Window(start=since, end=since)
+    scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, point)
+    since = since or scenario.window.start
     until = _instant_option("--until", args.until, args.profile)
     if args.horizon < 1:
         raise ValidationError("--horizon", args.horizon, "must be at least 1 day")

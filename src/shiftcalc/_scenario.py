@@ -1188,10 +1188,14 @@ def load_scenario(
     source: str | os.PathLike[str] | bytes | Mapping[str, Any],
     *,
     profile: Profile = "strict",
+    window: Window | None = None,
 ) -> Scenario:
     """Load a scenario from a file path, JSON text, bytes or an already-parsed mapping.
 
-    A ``str`` that starts with ``{`` is JSON text; any other ``str`` is a path.
+    A ``str`` that starts with ``{`` is JSON text; any other ``str`` is a path. ``window``,
+    when given, is the scenario's window instead of the document's, which is then not read
+    (the CLI's ``--window``: a document whose own window ``oncall`` refuses, longer than 365
+    days, can be resolved over another).
 
     >>> scenario = load_scenario('''{"shifts": [
     ...     {"type": "single_event", "start": "2024-01-01T09:00:00", "duration": 3600,
@@ -1205,14 +1209,16 @@ def load_scenario(
             attribute is its path, e.g. ``shifts[2].by_day[1]``).
     """
     profile = check_profile(profile)
+    if window is not None and not isinstance(window, Window):
+        _fail("window", window, "expected a Window")
     data = _object(_read_source(source), "scenario")
     schedule = parse_schedule(data, profile=profile)
-    if "window" not in data:
-        _fail("window", None, MSG_REQUIRED)
+    if window is None:
+        if "window" not in data:
+            _fail("window", None, MSG_REQUIRED)
+        window = parse_window(data["window"], profile=profile)
     now = None if data.get("now") is None else _instant(data["now"], "now")
-    return Scenario(
-        schedule=schedule, window=parse_window(data["window"], profile=profile), now=now
-    )
+    return Scenario(schedule=schedule, window=window, now=now)
 
 
 def _seconds(value: timedelta) -> int | float:
