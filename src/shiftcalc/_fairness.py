@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from ._errors import CalendarError, ValidationError
+from ._errors import CalendarError, ValidationError, shortened
 from ._model import FinalEvent, Schedule, Window, utc_window
 from ._tz import get_zone
 
@@ -56,6 +56,7 @@ _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 _MIN_UTC = datetime.min.replace(tzinfo=UTC)
+_PAD = timedelta(days=2)  # a holiday calendar is read over the window padded by this
 
 
 def _holiday_set(value: object) -> frozenset[date]:
@@ -347,34 +348,53 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
     """The dates of a calendar's all-day events (recurring ones included) in ``window``.
 
     The calendar is read by :mod:`shiftcalc.ical` in the strict profile (floating and date
-    values in its X-WR-TIMEZONE, else ``time_zone``); a day counts when its noon in
-    ``time_zone`` is inside an event and inside the window. A timed event is refused.
+    values in its X-WR-TIMEZONE, else ``time_zone``). An event's dates are its own DATE values
+    (DTSTART to DTEND, each occurrence's), whatever zone the calendar is in; a date counts when
+    any part of that day in ``time_zone`` (its local midnight to the next) is inside the
+    window, as the same dates given as a list would weigh time there. A timed event in the
+    window is refused.
 
     Raises:
         CalendarError: text that is not a calendar, a bad VEVENT, or a timed one
             (``VEVENT[UID=…, line N].DTSTART``).
         ValidationError: more than :data:`MAX_HOLIDAYS` dates.
     """
-    from .ical import calendar_records  # the iCal module only when it is asked for
+    # the iCal module only when it is asked for
+    from .ical import calendar_records, floating_zone
 
     window = utc_window(window)
     schedule = Schedule(time_zone=time_zone)  # checks the zone: a ValidationError names it
     zone = get_zone(schedule.time_zone)
-    records = calendar_records(text, schedule, window, profile="strict", overrides=False)
+    # A date's day in the calendar's zone and in ``time_zone`` are less than two days apart
+    # (offsets are under 24 hours): read the calendar over the window padded by that much.
+    padded = Window(
+        start=max(window.start, _MIN_UTC + _PAD) - _PAD,
+        end=min(window.end, _MAX_UTC - _PAD) + _PAD,
+    )
+    records = calendar_records(text, schedule, padded, profile="strict", overrides=False)
+    # the dates any instant of the window reads lie between these (a clock set back at
+    # midnight reads the day before again)
+    first = _shift_date(_local(window.start, zone).date(), -2)
+    last = _shift_date(_local(window.end, zone).date(), 2)
+    calendar_zone: tzinfo | None = None
     days: set[date] = set()
-    half = timedelta(hours=12)
     for record in records:
         if not record.all_day:
-            origin = record.origin
-            where = f"VEVENT[UID={origin.uid}, line {origin.line}]" if origin else "VEVENT"
-            raise CalendarError(f"{where}.DTSTART", record.start, "a holiday is an all-day event")
-        lo, hi = max(record.start, window.start), min(record.end, window.end)
-        day = _local(lo + half, zone).date() if lo < _MAX_UTC - half else date.max
-        while lo < hi:
-            noon = _instant(day, time(12), zone)
-            if noon >= hi:
-                break
-            if noon >= lo:
+            if record.start < window.end and window.start < record.end:
+                origin = record.origin
+                where = f"VEVENT[UID={origin.uid}, line {origin.line}]" if origin else "VEVENT"
+                reason = "a holiday is an all-day event"
+                raise CalendarError(f"{where}.DTSTART", record.start, reason)
+            continue
+        if calendar_zone is None:
+            calendar_zone = floating_zone(text, schedule)
+        # the occurrence runs from its first date's midnight to the midnight after its last,
+        # in the calendar's zone: its dates are those wall-clock dates there
+        day = max(_local(record.start, calendar_zone).date(), first)
+        end = min(_local(record.end - _TICK, calendar_zone).date(), last)
+        while day <= end:
+            lo = max(_instant(day, time(0), zone), window.start)
+            if lo < min(_next_midnight(day, zone), window.end):
                 days.add(day)
                 if len(days) > MAX_HOLIDAYS:
                     reason = f"at most {MAX_HOLIDAYS} holiday dates"
@@ -383,6 +403,14 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
                 break
             day += _DAY
     return frozenset(days)
+
+
+def _shift_date(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the first or last date."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def holiday_weights(text: str, path: str, scenario: Any) -> Weights:
@@ -592,6 +620,10 @@ def fairness_plan(
         raise ValidationError("weights", weights, "expected a shiftcalc.Weights or None")
     window = utc_window(window)
     name = weights.zone or zone
+    if not isinstance(name, str):  # a tzinfo, say: the zone is named
+        raise ValidationError(
+            "zone", shortened(name), "expected a zone name, e.g. 'Europe/London'"
+        )
     try:
         get_zone(name)
     except (KeyError, TypeError, ValueError):

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import repeat
 from operator import itemgetter
 from typing import Any, Literal, NoReturn, TypeVar, cast
@@ -165,6 +165,8 @@ def check_shift_type(value: Any) -> None:
 
 def canonical_zone(value: Any, field: str = "time_zone") -> str:
     """The canonical spelling of a zone name pytz knows (in any case, as OnCall's API takes it)."""
+    if isinstance(value, tzinfo):  # only Python callers pass one: JSON has no zone objects
+        fail(field, value, "expected the zone's name, e.g. 'Europe/London', not a tzinfo")
     if not isinstance(value, str) or not value:
         fail(field, value, MSG_TIME_ZONE)
     try:
@@ -657,6 +659,8 @@ def utc_instant(value: object, field: str) -> datetime:
 def utc_window(window: Window) -> Window:
     """``window`` with its bounds in UTC (:func:`utc_instant`): the one conversion of a
     caller's window, for resolution and calendar queries alike."""
+    if not isinstance(window, Window):
+        raise ValidationError("window", window, "expected a Window")
     start = utc_instant(window.start, "window.start")
     end = utc_instant(window.end, "window.end")
     if end < start:
@@ -899,6 +903,19 @@ def check_profile(profile: object) -> Profile:
     return profile
 
 
+def check_schedule(schedule: object) -> None:
+    """``schedule`` is a Schedule, else a ValidationError naming ``schedule``."""
+    if not isinstance(schedule, Schedule):
+        fail("schedule", schedule, "expected a Schedule")
+
+
+def check_rows(rows: object) -> None:
+    """``rows`` is a collection (or a stream) of final-shift rows, else a ValidationError
+    naming ``rows``; the rows themselves are read as they come, not ahead."""
+    if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+        fail("rows", rows, "expected FinalShift rows")
+
+
 def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     """Check ``schedule`` for ``profile``, with the errors :func:`load_scenario` gives.
 
@@ -913,8 +930,7 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
         ValidationError: the first rule broken, naming the field (``shifts[2].duration``).
     """
     check_profile(profile)
-    if not isinstance(schedule, Schedule):
-        fail("schedule", schedule, "expected a Schedule")
+    check_schedule(schedule)
     if profile == "strict":
         for i, shift in enumerate(schedule.shifts):
             within(f"shifts[{i}]", check_strict_shift, shift)

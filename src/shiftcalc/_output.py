@@ -17,7 +17,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from ._fairness import fairness_document
-from ._model import FinalShift, Schedule, UnresolvedName, User
+from ._model import FinalShift, Schedule, UnresolvedName, User, check_rows, check_schedule
 from ._quality import QualityReport
 from ._tz import get_zone
 
@@ -120,6 +120,8 @@ def final_shifts_json(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     once, and a row is two look-ups and a join: no dict per row to build and then read back
     (half the cost of the two steps; tests/test_output.py holds the texts equal).
     """
+    check_rows(rows)
+    check_schedule(schedule)
     users: dict[str, str] = {}  # user id -> the row's text up to the start's value
     instants: dict[datetime, str] = {}  # -> its JSON string
     encode = encode_basestring_ascii
@@ -238,6 +240,8 @@ def hours_report_csv(rows: Sequence[FinalShift], schedule: Schedule) -> str:
     user_pk,user_email,hours_on_call
     alice,,7.5
     """
+    check_rows(rows)
+    check_schedule(schedule)
     totals: dict[str, timedelta] = {}
     for row in rows:
         totals[row.user] = totals.get(row.user, timedelta(0)) + row.duration
@@ -299,6 +303,8 @@ def shift_lines(
 ) -> Iterator[tuple[str | None, ...]]:
     """Each row's cells in :data:`SHIFTS_CSV_COLUMNS` order (the CSV writer's, the JSON lines'
     and the Dask helper's), users looked up once."""
+    check_rows(rows)
+    check_schedule(schedule)
     users: dict[str, User] = {}
     # one row's end is usually a next row's start: recent instants are written once (a few
     # thousand at most are kept, so a stream's memory stays flat)

@@ -37,6 +37,7 @@ from ._model import (
     UnresolvedName,
     Window,
     check_profile,
+    check_rows,
     final_shift_row,
     utc_instant,
     utc_window,
@@ -634,8 +635,8 @@ def next_handoffs(
 
     Looks ahead at most ``horizon``; searches in growing windows, so a near hand-off is cheap.
     """
-    if count < 1:
-        raise ValidationError("count", count, "must be at least 1")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValidationError("count", count, "must be an integer of at least 1")
     found: list[Handoff] = []
     span = timedelta(days=7)
     start = utc_instant(after, "after")
@@ -655,6 +656,7 @@ def next_handoffs(
 
 def hours_on_call(rows: Sequence[FinalShift]) -> dict[str, float]:
     """Hours on call per user id, summed over ``rows``."""
+    check_rows(rows)
     totals: dict[str, float] = {}
     for row in rows:
         totals[row.user] = totals.get(row.user, 0.0) + (row.end - row.start).total_seconds() / 3600

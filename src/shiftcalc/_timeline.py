@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from ._errors import ValidationError
+from ._errors import ValidationError, shortened
 from ._merge import split_for_swaps
-from ._model import FinalShift, Interval, Schedule, utc_instant
+from ._model import FinalShift, Interval, Schedule, check_schedule, utc_instant
 from ._resolve import Resolution, resolution_layers
 from ._tz import get_zone, localize
 
@@ -123,6 +123,9 @@ def timeline_blocks(
     calendar errors), with taken swaps applied as the strict profile applies them. The final
     lane is ``resolution.shifts`` and ``gaps``.
     """
+    if not isinstance(resolution, Resolution):
+        raise ValidationError("resolution", shortened(resolution), "expected a Resolution")
+    check_schedule(schedule)
     window = resolution.window
     if layers is None:
         layers = resolution_layers(resolution, schedule)

@@ -22,7 +22,7 @@ matched user, for the resolution of either profile:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Literal, TypeVar
 
 from .._errors import CalendarError
@@ -65,6 +65,7 @@ __all__ = [
     "calendar_spans",
     "final_shifts_to_ics",
     "first_day",
+    "floating_zone",
 ]
 
 
@@ -357,6 +358,18 @@ def _as_written(when: When | None) -> datetime | date | None:
     if when.kind == "utc" and isinstance(when.value, datetime):
         return when.value.replace(tzinfo=UTC)
     return when.value
+
+
+def floating_zone(text: str, schedule: Schedule) -> tzinfo:
+    """The zone the strict profile reads the calendar's floating and all-day values in: its
+    X-WR-TIMEZONE, else the schedule's ``time_zone`` (an all-day occurrence runs from a
+    midnight there to a midnight there: its dates are read there).
+
+    Raises:
+        CalendarError: text that is not a calendar, or an unknown X-WR-TIMEZONE.
+    """
+    root = parse_calendar(text)
+    return StrictContext(root, schedule, Zones(root, "strict")).zone.tzinfo
 
 
 def first_day(text: str) -> date | None:
