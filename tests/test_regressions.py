@@ -264,8 +264,32 @@ def test_bug_5_a_single_event_cut_before_its_start_crashes_like_oncall() -> None
         "until": "2024-01-09T00:00:00",
         "users": ["a"],
     }
-    with pytest.raises(EngineError, match="must start before it ends"):
+    with pytest.raises(EngineError, match="must start before it ends") as raised:
         _oncall_rows(shift, "UTC", "2024-01-10T00:00:00Z", "2024-01-11T00:00:00Z")
+    assert raised.value.field == "shifts[0].until"
+
+
+@pytest.mark.parametrize(
+    "shift",
+    [
+        {"type": "single_event", "users": ["a"]},
+        {"type": "override", "users": ["a"]},
+        {"type": "recurrent_event", "frequency": "daily", "users": ["a"]},
+        {"type": "recurrent_event", "frequency": "daily", "until": "2024-02-01T00:00:00",
+         "users": ["a"]},
+    ],
+)  # fmt: skip
+def test_oncall_crash_of_a_negative_duration_names_the_duration(shift: dict[str, object]) -> None:
+    """A negative duration makes DTEND earlier than DTSTART: OnCall's crash names
+    ``shifts[0].duration`` (it named ``until``, which most of these shifts do not have; the
+    until after the start does not cut DTEND)."""
+    shift = {**shift, "start": "2024-01-10T09:00:00", "duration": -5}
+    with pytest.raises(EngineError, match="must start before it ends") as raised:
+        _oncall_rows(shift, "UTC", "2024-01-10T00:00:00Z", "2024-01-11T00:00:00Z")
+    assert (raised.value.field, raised.value.value) == (
+        "shifts[0].duration",
+        "2024-01-10T08:59:55",
+    )
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,8 @@ class _Generator(PeriodSearch):
         """The VEVENT starting at ``start``; ``times`` are its DTSTART/DTEND if known;
         ``turn`` the rotation queue's turn it holds."""
         dtstart, dtend = self.event_times(start, self.zone) if times is None else times
+        until = self.until
+        until_cut = until is not None and until < start + self.shift.duration  # event_times'
         # the named tuple made by tuple.__new__ (its generated __new__ is a Python frame more),
         # the values in field order
         return _new_tuple(
@@ -69,6 +71,7 @@ class _Generator(PeriodSearch):
                 self.shift_id,
                 self.origin_base,
                 turn,
+                until_cut,
             ),
         )
 

@@ -127,6 +127,8 @@ class VEvent(NamedTuple):
     shift_id: str
     origin: OriginBase | None = None  # where its occurrences came from (provenance)
     turn: int | None = None  # a rotation's turn in OnCall's queue that this VEVENT holds
+    # DTEND is the shift's until, not its start plus duration (§2.1): what a crash names
+    until_cut: bool = False
 
 
 def until_wall(until: datetime, dtstart: datetime) -> datetime:
@@ -315,10 +317,9 @@ def _crash_if_expanded(event: VEvent, window: Window, length: timedelta) -> None
         low = later(low, -length)
     high = later(window.end, LOOKUP_PADDING)
     for _ in expand_starts(event.rule, event.dtstart, event.zone, event.rule_until, low, high):
-        # the until that cut DTEND
-        raise start_after_end(
-            f"shifts[{event.shift_index}].until", detach(event.dtend).isoformat()
-        )
+        # the culprit: the until that made DTEND, else the (negative) duration
+        field = f"shifts[{event.shift_index}].{'until' if event.until_cut else 'duration'}"
+        raise start_after_end(field, detach(event.dtend).isoformat())
 
 
 def occurrence_spans(
