@@ -107,6 +107,22 @@ def _bounded(value: timedelta, prop: str, text: str) -> timedelta:
     return value
 
 
+def when_text(when: When) -> str:
+    """A DATE or DATE-TIME value in the calendar's form (its TZID aside), for an error."""
+    value = when.value
+    text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+    if isinstance(value, datetime):
+        text += f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
+        text += "Z" if when.kind == "utc" else ""
+    return text
+
+
+def duration_text(value: timedelta) -> str:
+    """A DURATION value in the calendar's form (``-PT1H``), for an error."""
+    written: Callable[[], bytes] = vDuration(value).to_ical
+    return written().decode()
+
+
 def read_duration(prop: Prop) -> timedelta:
     try:
         value = _duration(prop.value.strip().upper())
@@ -136,6 +152,9 @@ class Event:
     exdates: tuple[When, ...]
     rdates: tuple[tuple[When, When | timedelta | None], ...]
     recurrence_id: When | None
+    # the RECURRENCE-ID's RANGE parameter as written, upper case (RFC 5545 §3.2.13:
+    # THISANDFUTURE); only strict reads it (oncall, as recurring-ical-events 2.1.0, does not)
+    recurrence_range: str | None = None
 
 
 def _rule(node: Node, profile: str) -> RecurrenceRule | None:
@@ -183,7 +202,13 @@ def _event(node: Node, index: int, zones: Zones) -> Event:
         exdates=tuple(w for p in node.all("EXDATE") for w, _ in read_whens(p, zones)),
         rdates=tuple(item for p in node.all("RDATE") for item in read_whens(p, zones)),
         recurrence_id=None if rid is None else read_when(rid, zones),
+        recurrence_range=None if rid is None else _range(rid),
     )
+
+
+def _range(prop: Prop) -> str | None:
+    value = prop.params.get("RANGE")
+    return None if value is None else value.strip().upper()
 
 
 class Report:

@@ -1,9 +1,10 @@
 """The ``strict`` profile: RFC 5545 expansion (floating and all-day values in the calendar's
-zone, half-open whole days, RECURRENCE-ID matched by instant, EXDATE/RDATE/PERIOD)."""
+zone, half-open whole days, RECURRENCE-ID matched by instant, RANGE=THISANDFUTURE moving the
+later instances, EXDATE/RDATE/PERIOD, an end before the start refused)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -22,11 +23,14 @@ from ._expansion import (
     timing,
 )
 from ._parse import Node, PropertyError
-from ._read import Event, Report, When
+from ._read import Event, Report, When, duration_text, when_text
 from ._zones import Zone, Zones
 
 # the first and last instants (strict cuts an occurrence past them)
 _EDGES = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+# RFC 5545 §3.8.2.2, §3.8.2.5, §3.3.9: an end (DTEND, DURATION, a PERIOD) is not before the start
+_ENDS_BEFORE = "the event ends before it starts"
+_THISANDFUTURE = "THISANDFUTURE"
 
 
 class StrictContext:
@@ -109,6 +113,22 @@ class StrictContext:
         return self.midnight(later)
 
 
+def _timed_length(event: Event, ctx: StrictContext, dtstart: datetime) -> timedelta:
+    """A timed VEVENT's length from its DTSTART (zoned, ``dtstart``): to its DTEND, else its
+    DURATION, else none; an end before the start is refused (RFC 5545 §3.6.1: DTEND later
+    than DTSTART). Measured as written, so an end past the ends of time is no error."""
+    if event.end is not None:
+        length = ctx.since(dtstart, event.end)
+        if length < timedelta(0):
+            raise PropertyError("DTEND", when_text(event.end), _ENDS_BEFORE)
+        return length
+    if event.duration is None:
+        return timedelta(0)
+    if event.duration < timedelta(0):
+        raise PropertyError("DURATION", duration_text(event.duration), _ENDS_BEFORE)
+    return event.duration
+
+
 def _strict_expand(
     event: Event, ctx: StrictContext, window: Window, limit: int
 ) -> Iterator[tuple[datetime, datetime]]:
@@ -117,7 +137,11 @@ def _strict_expand(
         first = as_date(event.start)
         if event.end is not None:
             days = (as_date(event.end) - first).days
+            if days < 0:
+                raise PropertyError("DTEND", when_text(event.end), _ENDS_BEFORE)
         elif event.duration is not None:
+            if event.duration < timedelta(0):
+                raise PropertyError("DURATION", duration_text(event.duration), _ENDS_BEFORE)
             days = event.duration.days
         else:
             days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
@@ -138,10 +162,7 @@ def _strict_expand(
                 yield ctx.midnight(day), ctx.midnight_after(day, length)
         return
     dtstart = ctx.local(event.start)
-    if event.end is not None:
-        length = ctx.since(dtstart, event.end)
-    else:
-        length = event.duration if event.duration is not None else timedelta(0)
+    length = _timed_length(event, ctx, dtstart)
     explicit: dict[datetime, datetime] = {}
     rdates_at: list[datetime] = []
     for when, period in event.rdates:
@@ -149,10 +170,16 @@ def _strict_expand(
         if start is None:
             continue  # no instance exists past the ends of time
         rdates_at.append(start)
+        if period is None:
+            continue
+        # a PERIOD's length as written (an end past the ends of time is cut there, as any is)
         if isinstance(period, When):
-            explicit[start] = ctx.instant(period)
-        elif isinstance(period, timedelta):
-            explicit[start] = start + period
+            span, shown = ctx.since(start, period), when_text(period)
+        else:
+            span, shown = period, duration_text(period)
+        if span < timedelta(0):
+            raise PropertyError("RDATE", f"{when_text(when)}/{shown}", _ENDS_BEFORE)
+        explicit[start] = shifted(start, span)
     # an EXDATE past the ends of time excludes nothing
     exdates_at: list[datetime | date] = []
     for when in event.exdates:
@@ -201,25 +228,53 @@ def strict_occurrences(
     for event in events:
         if event.recurrence_id is None:
             continue
+        if event.recurrence_range not in (None, _THISANDFUTURE):
+            continue  # reported below, in calendar order
         key = (event.uid, ctx.recurrence_key(event.recurrence_id))
         other = modified.get(key)
         if other is None or (event.sequence or 0) >= (other.sequence or 0):
             modified[key] = event
     modified_uids = {uid for uid, _ in modified}
     masters = {event.uid: event for event in events if event.recurrence_id is None}
+    futures, refused = _futures(modified, masters, ctx, limit)
     # the spans of each timing expanded so far (events of equal timing share them)
     expanded: dict[Timing, list[Span]] = {}
     result: list[Run] = []
     for event in events:
+        if event.recurrence_range not in (None, _THISANDFUTURE):
+            # RFC 5545 §3.2.13 knows THISANDFUTURE only (RFC 2445's THISANDPRIOR is gone)
+            reason = "only RANGE=THISANDFUTURE is supported (RFC 5545 §3.2.13)"
+            error = PropertyError("RECURRENCE-ID", f"RANGE={event.recurrence_range}", reason)
+            report.fail(event.uid, "VEVENT", event.line, error)
+            continue
         if event.cancelled:
             continue  # a cancelled series, or a cancelled instance (its RECURRENCE-ID counts)
+        later: list[Span] = []  # the later instances a THISANDFUTURE instance moves
         if event.recurrence_id is not None:
             if modified.get((event.uid, ctx.recurrence_key(event.recurrence_id))) is not event:
                 continue  # superseded by a higher SEQUENCE
-            master = masters.get(event.uid)
-            if event.end is None and event.duration is None and master is not None:
-                event = replace(event, duration=_strict_length(master, ctx))
-            event = replace(event, rule=None, rdates=(), exdates=())
+            master, written = masters.get(event.uid), event
+            if event.index in refused:
+                report.expansion(event, refused[event.index])
+                continue
+            try:
+                if event.end is None and event.duration is None and master is not None:
+                    event = replace(event, duration=_strict_length(master, ctx))
+                event = replace(event, rule=None, rdates=(), exdates=())
+                if master is not None:
+                    later = _moved(
+                        event,
+                        written,
+                        master,
+                        futures.get(event.uid, ()),
+                        modified,
+                        ctx,
+                        window,
+                        limit,
+                    )
+            except (PropertyError, RecurrenceError, ValueError, OverflowError) as exc:
+                report.expansion(event, exc)
+                continue
         same = timing(event)
         spans = expanded.get(same)
         if spans is None:
@@ -234,22 +289,143 @@ def strict_occurrences(
                 continue
             expanded[same] = spans
         if event.recurrence_id is None and event.uid in modified_uids:
-            spans = [(start, end) for start, end in spans if (event.uid, start) not in modified]
+            ranges = futures.get(event.uid)
+            moved = _EDGES[1] if not ranges else ranges[0][0]  # THISANDFUTURE's from here
+            spans = [
+                (start, end)
+                for start, end in spans
+                if (event.uid, start) not in modified and start < moved
+            ]
+        if later:
+            spans = sorted([*spans, *later])
         if spans:
             result.append((event, spans, event.start.kind == "date"))
     return result
 
 
+def _futures(
+    modified: dict[tuple[str, datetime | When], Event],
+    masters: dict[str, Event],
+    ctx: StrictContext,
+    limit: int,
+) -> tuple[dict[str, list[tuple[datetime, Event]]], dict[int, PropertyError]]:
+    """Per UID, its RANGE=THISANDFUTURE instances (their RECURRENCE-ID instants, in order)
+    whose RECURRENCE-ID is an instance of the series: each moves the series' instances from
+    there until the next (RFC 5545 §3.8.4.4). One that matches no instance (or no series)
+    moves nothing and stands on its own, as an instance of one RECURRENCE-ID does. And, by
+    VEVENT index, those that could not be matched for the occurrence cap (to report)."""
+    found: dict[str, list[tuple[datetime, Event]]] = {}
+    refused: dict[int, PropertyError] = {}
+    for (uid, key), event in modified.items():
+        master = masters.get(uid)
+        if (
+            event.recurrence_range != _THISANDFUTURE
+            or not isinstance(key, datetime)
+            or master is None
+        ):
+            continue
+        try:
+            if _is_instance(master, key, ctx, limit):
+                found.setdefault(uid, []).append((key, event))
+        except PropertyError as exc:
+            refused[event.index] = exc
+    for ranges in found.values():
+        ranges.sort(key=lambda item: item[0])
+    return found, refused
+
+
+def _is_instance(master: Event, at: datetime, ctx: StrictContext, limit: int) -> bool:
+    """Whether the series ``master`` has an instance starting at ``at``: no, for a series
+    that cannot be expanded (it is reported on its own); more instances than ``limit`` to
+    reach it (a COUNT rule walks from DTSTART) raise the cap's PropertyError."""
+    around = Window(start=at, end=shifted(at, timedelta(microseconds=1)))
+    try:
+        return any(start == at for start, _ in _strict_expand(master, ctx, around, limit))
+    except PropertyError as exc:
+        if exc.limit:
+            raise
+        return False
+    except (RecurrenceError, ValueError, OverflowError):
+        return False
+
+
+def _moved(
+    event: Event,
+    written: Event,
+    master: Event,
+    ranges: Iterable[tuple[datetime, Event]],
+    modified: dict[tuple[str, datetime | When], Event],
+    ctx: StrictContext,
+    window: Window,
+    limit: int,
+) -> list[Span]:
+    """The later instances of ``master`` that the RANGE=THISANDFUTURE instance ``written``
+    (``event``: its end its own or the master's) moves, overlapping ``window``: those from its
+    RECURRENCE-ID until the next THISANDFUTURE one's, but those with a RECURRENCE-ID of their
+    own, each moved by as much as ``event`` moved its own (its DTSTART less its RECURRENCE-ID;
+    whole days for an all-day series and instance) and lasting as ``event`` does."""
+    ordered = list(ranges)
+    mine = [i for i, (_, other) in enumerate(ordered) if other is written]
+    if not mine:
+        return []  # no THISANDFUTURE, or one that matches no instance
+    index = mine[0]
+    at = ordered[index][0]
+    until = ordered[index + 1][0] if index + 1 < len(ordered) else _EDGES[1]
+    zone = ctx.zone.tzinfo
+    by_days = event.start.kind == "date" and master.start.kind == "date"
+    if by_days:
+        first = as_date(event.start)
+        days = _days(event)
+        offset = timedelta(days=(first - local_date(at, zone)).days)
+        length = timedelta(days=days)
+        margin = timedelta(days=2)  # a day's instants in the calendar's zone, either side
+    else:
+        offset = ctx.since(at, event.start)
+        if event.start.kind != "date":
+            length = _timed_length(event, ctx, ctx.local(event.start))
+        else:  # an all-day instance of a timed series: its own span's length
+            own = list(_strict_expand(event, ctx, _ALL, MAX_OCCURRENCES))
+            length = own[0][1] - own[0][0] if own else timedelta(0)
+        margin = timedelta(0)
+    low = max(at, shifted(shifted(shifted(window.start, -offset), -length), -margin))
+    high = min(until, shifted(shifted(window.end, -offset), margin))
+    if not low < high:
+        return []
+    spans: list[Span] = []
+    for start, _ in _strict_expand(master, ctx, Window(start=low, end=high), limit):
+        if not at < start < until or (master.uid, start) in modified:
+            continue
+        if by_days:
+            day = local_date(start, zone)
+            span = (ctx.midnight_after(day, offset), ctx.midnight_after(day, offset + length))
+        else:
+            begin = shifted(start, offset)
+            span = (begin, shifted(begin, length))
+        if span[0] < span[1] and span[0] < window.end and window.start < span[1]:
+            spans.append(span)
+    return spans
+
+
+def _days(event: Event) -> int:
+    """An all-day VEVENT's whole days, as its expansion counts them."""
+    if event.end is not None:
+        return (as_date(event.end) - as_date(event.start)).days
+    return event.duration.days if event.duration is not None else 1
+
+
 def _strict_length(master: Event, ctx: StrictContext) -> timedelta:
     """The master's duration, for an instance that has no end of its own: a timed master's
     from DTSTART to DTEND (else its DURATION), as its expansion measures it but never cut at
-    the end of time; an all-day master's first day, as its expansion places it."""
-    if master.start.kind != "date":
-        if master.end is not None:
-            return ctx.since(ctx.local(master.start), master.end)
-        return master.duration if master.duration is not None else timedelta(0)
-    single = replace(master, rule=None, rdates=(), exdates=())
-    spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
+    the end of time; an all-day master's first day, as its expansion places it. A master
+    that ends before it starts is refused (the instance's end would be its)."""
+    try:
+        if master.start.kind != "date":
+            return _timed_length(master, ctx, ctx.local(master.start))
+        single = replace(master, rule=None, rdates=(), exdates=())
+        spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
+    except PropertyError as exc:
+        reason = f"{exc.reason} (its master's, line {master.line}, which it takes)"
+        raise PropertyError(exc.prop, exc.value, reason) from None
     return spans[0][1] - spans[0][0] if spans else timedelta(0)
 
 
