@@ -14,6 +14,7 @@ from conftest import hang_guard
 from scenario_builders import EVERY_SECOND
 from shiftcalc import CalendarLimitError, Schedule, ValidationError, coverage, load_scenario
 from shiftcalc.__main__ import main
+from shiftcalc._coverage import coverage_text
 
 
 def _schedule(shifts: list[dict[str, Any]], zone: str = "UTC") -> Schedule:
@@ -214,7 +215,7 @@ def test_cli_exits_3_when_only_the_horizon_was_checked(
 def test_cli_exits_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _scenario_file(tmp_path, [WEEKLY])
     assert main(["coverage", path, "--min-users", "0"]) == 2
-    assert "min_users" in capsys.readouterr().err
+    assert "--min-users" in capsys.readouterr().err
     assert main(["coverage", path, "--since", "soon"]) == 2
     assert "--since" in capsys.readouterr().err
     assert main(["coverage", path, "--horizon", "0"]) == 2
@@ -338,3 +339,70 @@ def test_coverage_refuses_a_component_skipped_for_a_chunks_size() -> None:
     assert raised.value.value == "2024-01-01T00:00:00+00:00/2024-01-02T04:00:00+00:00"
     short = coverage(schedule, since, until=since + timedelta(hours=20), calendar_errors="skip")
     assert (short.verdict, short.first_gap, short.skipped) == ("covered", None, ())
+
+
+_ZED = (
+    "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:p\n"
+    "DTSTART:20240101T000000Z\nDTEND:20240102T000000Z\nRRULE:FREQ=DAILY\nSUMMARY:zed\n"
+    "END:VEVENT\nEND:VCALENDAR\n"
+)
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_a_gap_open_at_the_horizon_is_not_said_to_end_where_asked(profile: str) -> None:
+    """A calendar whose only name matches no user: nobody on call, ever. The check stops a
+    horizon past the gap's start (30 + 30 days here) with the gap still open: the text says
+    "at least" and that it goes on (it said "after: (the end asked for)", nothing being
+    asked); with ``until`` the gap ends there, as asked. The name is reported, once."""
+    schedule = Schedule(
+        type="ical", ical_primary=_ZED, users=(shiftcalc.User(id="alice", username="alice"),)
+    )
+    since = datetime(2024, 1, 1, tzinfo=UTC)
+    month = timedelta(days=30)
+    result = coverage(schedule, since, horizon=month, profile=profile)  # type: ignore[arg-type]
+    gap = result.first_gap
+    assert gap is not None and (gap.start, gap.end, gap.after) == (since, since + 2 * month, None)
+    assert result.until is None
+    assert [name.name for name in result.unresolved] == ["zed"]
+    text = coverage_text(result, schedule)
+    assert "to at least 2024-03-01 00:00:00Z" in text
+    assert "after: (not found: the gap goes on past the horizon, maybe for ever)" in text
+    until = since + timedelta(days=10)
+    asked = coverage(schedule, since, until=until, horizon=month, profile=profile)  # type: ignore[arg-type]
+    assert asked.until == until and asked.first_gap is not None
+    assert asked.first_gap.end == until
+    text = coverage_text(asked, schedule)
+    assert "to 2024-01-11 00:00:00Z" in text and "after: (the end asked for)" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--since", "2024-01-05T00:00:00Z", "--until", "2024-01-01"],
+         "error: --until: must be after --since (or the window's start) (got '2024-01-01')"),
+        (["--until", "2023-12-01"], "error: --until: must be after --since"),
+        (["--min-users", "0"], "error: --min-users: must be at least 1 (got 0)"),
+    ],
+)  # fmt: skip
+def test_cli_coverage_names_its_options_in_errors(
+    options: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The options as typed (it said ``until`` and ``min_users``, with a datetime's repr)."""
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps({"shifts": [], "window": {"start": "2024-01-01", "end": "2024-01-02"}})
+    )
+    assert main(["coverage", str(path), *options]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_coverage_warns_of_unresolved_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "z.json"
+    document = {"schedule": {"type": "ical", "ical_primary": _ZED}, "users": ["alice"],
+                "shifts": [], "window": {"start": "2024-01-01", "end": "2024-01-03"}}  # fmt: skip
+    path.write_text(json.dumps(document))
+    assert main(["coverage", str(path), "--until", "2024-01-05", "--horizon", "10"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "'zed'" in err and "matches no user" in err

@@ -427,6 +427,12 @@ def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     scenario = _read_scenario(_read_text(args.scenario, stdin), args.profile, point)
     since = since or scenario.window.start
     until = _instant_option("--until", args.until, args.profile)
+    if until is not None and until <= since:
+        raise ValidationError(
+            "--until", args.until, "must be after --since (or the window's start)"
+        )
+    if args.min_users < 1:
+        raise ValidationError("--min-users", args.min_users, "must be at least 1")
     if args.horizon < 1:
         raise ValidationError("--horizon", args.horizon, "must be at least 1 day")
     result = coverage(
@@ -439,7 +445,7 @@ def _coverage(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         durations=args.durations,
         calendar_errors=args.calendar_errors,
     )
-    _warn(result.skipped, ())
+    _warn(result.skipped, result.unresolved)
     out.write(coverage_text(result, scenario.schedule))
     if result.always_covered:
         return EXIT_OK

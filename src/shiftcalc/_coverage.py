@@ -30,6 +30,7 @@ from ._model import (
     Schedule,
     Shift,
     SkippedComponent,
+    UnresolvedName,
     Window,
     utc_instant,
 )
@@ -88,7 +89,10 @@ class Coverage:
     ``[since, since + horizon)``). ``period`` is the period of the schedule's picture in UTC
     after ``regular_from`` (None when none was found); ``resolved`` the time resolved row by
     row; ``argument`` the facts the answer rests on; ``skipped`` the calendar components its
-    resolutions left out with ``calendar_errors="skip"``.
+    resolutions left out with ``calendar_errors="skip"``, ``unresolved`` the calendar names
+    they found matching no user; ``until`` the end asked for (UTC; None: all time). A gap
+    still open where the check had to stop (the horizon past its start, short of ``until``)
+    ends ``checked`` there with ``after`` None: its real end is later or never.
     """
 
     verdict: Verdict
@@ -101,6 +105,8 @@ class Coverage:
     resolved: timedelta
     argument: str
     skipped: tuple[SkippedComponent, ...] = ()
+    unresolved: tuple[UnresolvedName, ...] = ()
+    until: datetime | None = None
 
     @property
     def always_covered(self) -> bool:
@@ -483,8 +489,10 @@ class _Check:
     max_occurrences: int
     horizon: timedelta
     resolved: timedelta = timedelta(0)  # the time resolved so far, by every scan
-    # the calendar components the resolutions skipped, in order, once each
+    # the calendar components the resolutions skipped, and the names they found matching
+    # nobody, in order, once each
     skipped: dict[SkippedComponent, None] = field(default_factory=dict)
+    unresolved: dict[UnresolvedName, None] = field(default_factory=dict)
 
     def pieces(self, schedule: Schedule, start: datetime, end: datetime) -> Iterator[Piece]:
         """``[start, end)`` cut into maximal pieces of one set of users on call (a user is on
@@ -508,6 +516,7 @@ class _Check:
             )
             _refuse_limit_skips(resolution)
             self.skipped.update(dict.fromkeys(resolution.skipped))
+            self.unresolved.update(dict.fromkeys(resolution.unresolved))
             self.resolved += high - low
             for piece in _sweep(resolution.shifts, low, high):
                 if pending is not None and pending[2] == piece[2] and pending[1] == piece[0]:
@@ -547,6 +556,8 @@ class _Check:
             resolved=self.resolved,
             argument="\n".join((*facts, *lines)),
             skipped=tuple(self.skipped),
+            unresolved=tuple(self.unresolved),
+            until=None if self.end == _MAX_UTC else self.end,
         )
 
     def gap(self, gap: Shortfall, plan: _Plan | None, lines: tuple[str, ...]) -> Coverage:
@@ -758,9 +769,17 @@ def _names(schedule: Schedule, users: tuple[str, ...] | None) -> str:
     return ", ".join(schedule.user(user).username for user in users) or "nobody"
 
 
-def _after(schedule: Schedule, gap: Shortfall) -> str:
+def _open(result: Coverage, gap: Shortfall) -> bool:
+    """Whether the gap was still open where the check stopped, short of the end asked for."""
+    asked = _MAX_UTC if result.until is None else result.until
+    return gap.after is None and gap.end < asked
+
+
+def _after(schedule: Schedule, result: Coverage, gap: Shortfall) -> str:
     if gap.after is not None:
         return _names(schedule, gap.after)
+    if _open(result, gap):
+        return "(not found: the gap goes on past the horizon, maybe for ever)"
     return "(for ever)" if gap.end == _MAX_UTC else "(the end asked for)"
 
 
@@ -776,10 +795,10 @@ def coverage_text(result: Coverage, schedule: Schedule) -> str:
     elif gap is not None:
         lines = [
             f"{gap.kind}: {_names(schedule, gap.users)} on call from"
-            f" {gap.start:%Y-%m-%d %H:%M:%S}Z to {gap.end:%Y-%m-%d %H:%M:%S}Z"
-            f" (fewer than {result.min_users})",
+            f" {gap.start:%Y-%m-%d %H:%M:%S}Z to {'at least ' if _open(result, gap) else ''}"
+            f"{gap.end:%Y-%m-%d %H:%M:%S}Z (fewer than {result.min_users})",
             f"before: {_names(schedule, gap.before) if gap.before is not None else '(since)'}",
-            f"after: {_after(schedule, gap)}",
+            f"after: {_after(schedule, result, gap)}",
         ]
     else:
         lines = [
