@@ -333,3 +333,19 @@ def test_final_shifts_json_is_the_bytes_of_json_dumps_for_odd_text() -> None:
     assert shiftcalc.to_json(empty) == json.dumps(empty, indent=2) + "\n"
     doc["extra"] = 1  # any other document takes the general encoder
     assert shiftcalc.to_json(doc) == json.dumps(doc, indent=2) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "bounds"),
+    [
+        ("window.start", ("0001-01-01T00:00:00+01:00", "2024-01-02")),
+        ("window.end", ("2024-01-01", "9999-12-31T23:59:59-01:00")),
+    ],
+)
+def test_an_instant_outside_the_years_of_utc_says_so(field: str, bounds: tuple[str, str]) -> None:
+    """A well-written instant whose UTC reading is before year 1 or after 9999 is refused for
+    that (it was refused as not "an instant with Z or a UTC offset", which it is)."""
+    document = {"shifts": [], "window": {"start": bounds[0], "end": bounds[1]}}
+    with pytest.raises(ValidationError, match="outside the years 1 to 9999 in UTC") as raised:
+        load_scenario(document)
+    assert raised.value.field == field

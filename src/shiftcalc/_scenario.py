@@ -297,8 +297,10 @@ def _instant(value: Any, field: str) -> datetime:
                 return datetime.fromisoformat(value).replace(tzinfo=UTC)
             if _INSTANT.fullmatch(value):
                 return datetime.fromisoformat(value).astimezone(UTC)
-        except (ValueError, OverflowError):
+        except ValueError:
             pass
+        except OverflowError:  # well written, but its UTC instant is before 1 or after 9999
+            _fail(field, value, "the instant is outside the years 1 to 9999 in UTC")
     _fail(field, value, "expected an instant with Z or a UTC offset, or a date YYYY-MM-DD")
 
 
