@@ -639,3 +639,33 @@ def test_unresolved_calendar_names_are_warned_about_and_listed_in_the_table(
         "unresolved: 'ghost' (SUMMARY of VEVENT[UID=g1, line 11], primary calendar) "
         "matches no user"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["final-shifts", "{path}", "--format", "table"],
+        ["explain", "{path}", "--at", "2024-03-30T12:00:00Z", "--user", "UEVIL"],
+        ["coverage", "{path}", "--until", "2024-04-01", "--min-users", "2"],
+        ["diff", "{path}", "{other}"],
+        ["conflicts", "{path}", "{path}"],
+        ["show", "{path}"],
+    ],
+)
+def test_texts_for_people_show_no_control_characters_of_a_name(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A username holding a control character and a terminal escape comes out as ``?``s in
+    every text for people (the table printed them raw: a name could drive the terminal);
+    the other lines are as they were."""
+    evil = "bad\x01name\x1b[31m"
+    users = [{"id": "UEVIL", "username": evil}, {"id": "UBOB", "username": "bob"}]
+    daily = json.loads(json.dumps(LONDON_DAILY))
+    daily["shifts"][0]["rolling_users"] = [["UEVIL"], ["UBOB"]]
+    path = write(tmp_path, {**daily, "users": users}, "evil.json")
+    other = {**daily, "users": users, "shifts": []}
+    other_path = write(tmp_path, other, "other.json")
+    status, out, _ = run([a.format(path=path, other=other_path) for a in argv], capsys)
+    assert status in (0, 1, 3) and out
+    assert "bad?name?[31m" in out
+    assert not any(c != "\n" and not c.isprintable() for c in out)

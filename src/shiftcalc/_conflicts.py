@@ -21,7 +21,7 @@ from ._errors import CalendarError, ValidationError
 from ._expand import DurationMode
 from ._fairness import merge
 from ._model import Profile, Schedule, Window, utc_instant, utc_window
-from ._output import utc_text
+from ._output import for_people, utc_text
 from ._resolve import resolve
 from ._scenario import Scenario, parse_window
 
@@ -295,6 +295,7 @@ def conflicts_document(found: Sequence[Conflict], window: Window, names: Sequenc
     }
 
 
+@for_people
 def conflicts_table(found: Sequence[Conflict], names: Sequence[str]) -> str:
     """The conflicts, one line each (UTC), or a line saying there are none."""
     if not found:

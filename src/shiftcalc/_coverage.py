@@ -34,6 +34,7 @@ from ._model import (
     Window,
     utc_instant,
 )
+from ._output import for_people
 from ._resolve import CalendarErrors, Resolution, check_arguments, resolve
 from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
@@ -783,6 +784,7 @@ def _after(schedule: Schedule, result: Coverage, gap: Shortfall) -> str:
     return "(for ever)" if gap.end == _MAX_UTC else "(the end asked for)"
 
 
+@for_people
 def coverage_text(result: Coverage, schedule: Schedule) -> str:
     """The CLI's report of a coverage check: the verdict, the first gap with who is on call
     around it, the period and the argument (times in UTC)."""

@@ -31,7 +31,7 @@ from ._model import (
     Window,
     utc_window,
 )
-from ._output import utc_text
+from ._output import for_people, utc_text
 from ._resolve import CalendarErrors, Handoff, resolve
 from ._scenario import Scenario
 from ._tz import get_zone
@@ -765,6 +765,7 @@ def _span_text(value: timedelta) -> str:
     return sign + " ".join(parts)
 
 
+@for_people
 def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
     """The diff for people: the changed stretches (times in ``after``'s zone and in UTC),
     hours per user, then the hand-offs added, removed and moved."""

@@ -33,6 +33,7 @@ from ._model import (
     utc_instant,
     validate,
 )
+from ._output import for_people
 from ._resolve import CalendarErrors, Layers, layers, resolve
 from ._tz import get_zone
 from .oncall.generation import effective_zone
@@ -992,6 +993,7 @@ def _layer_lines(layer: ExplainedLayer, names: dict[str, str], zone: tzinfo) -> 
     return lines
 
 
+@for_people
 def explanation_text(explanation: Explanation, schedule: Schedule) -> str:
     """The explanation for people: a few lines, times in the schedule's zone and in UTC."""
     zone = get_zone(schedule.time_zone)

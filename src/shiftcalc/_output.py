@@ -10,11 +10,13 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import wraps
 from json.encoder import encode_basestring_ascii
-from typing import Any
+from typing import Any, ParamSpec
 
 from ._fairness import fairness_document
 from ._model import FinalShift, Schedule, UnresolvedName, User, check_rows, check_schedule
@@ -69,6 +71,29 @@ def _zone_text(value: datetime, zone: tzinfo) -> str:
     except OverflowError:
         local = value.astimezone(UTC)
     return f"{_minutes_text(local)} {local.tzname() or ''}".rstrip()
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal would act on (controls, newlines, escapes, surrogates,
+    unassigned code points) shown as ``?``, so that a name cannot break a line."""
+    return "".join(
+        c if c.isprintable() and unicodedata.category(c) not in ("Cs", "Co", "Cn") else "?"
+        for c in text
+    )
+
+
+_P = ParamSpec("_P")
+
+
+def for_people(render: Callable[_P, str]) -> Callable[_P, str]:
+    """``render``'s text, line by line :func:`printable`: a text for a terminal shows a user's
+    name with control characters or escapes in it, and is not driven by it."""
+
+    @wraps(render)
+    def shown(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        return "\n".join(map(printable, render(*args, **kwargs).split("\n")))
+
+    return shown
 
 
 def final_shifts_document(rows: Sequence[FinalShift], schedule: Schedule) -> dict[str, Any]:
@@ -343,6 +368,7 @@ def _duration_text(value: timedelta) -> str:
     return sign + (" ".join(parts) or "0m")
 
 
+@for_people
 def table(
     rows: Sequence[FinalShift],
     schedule: Schedule,

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from ._errors import ValidationError, shortened
 from ._merge import split_for_swaps
 from ._model import FinalShift, Interval, Schedule, check_schedule, utc_instant
+from ._output import printable
 from ._resolve import Resolution, resolution_layers
 from ._tz import get_zone, localize
 
@@ -596,7 +597,7 @@ class _Text:
     def _header(self) -> Iterable[str]:
         b = self.blocks
         window = f"{zone_text(b.window_start, b.zone)} to {zone_text(b.window_end, b.zone)}"
-        yield _fit(f"{_printable(b.title)} - {b.zone_name} - {b.profile} - {window}", self.width)
+        yield _fit(f"{printable(b.title)} - {b.zone_name} - {b.profile} - {window}", self.width)
         cell = _duration_text(self.step)
         shown = ", ".join(lane.name for lane in self.lanes)
         hidden = f" ({self.hidden} higher layers not shown)" if self.hidden else ""
@@ -647,7 +648,7 @@ class _Text:
             )
         ]
         users = [
-            f"{self._paint(b.letters[u])} {_printable(name)}" for u, name in b.usernames.items()
+            f"{self._paint(b.letters[u])} {printable(name)}" for u, name in b.usernames.items()
         ]
         if users:
             lines += _wrap("users: ", users, self.width)
@@ -795,15 +796,6 @@ def _cols(text: str) -> int:
             continue
         total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return total
-
-
-def _printable(text: str) -> str:
-    """``text`` with what a terminal would act on (controls, newlines, escapes, surrogates,
-    unassigned code points) shown as ``?``, so that a name cannot break a line."""
-    return "".join(
-        c if c.isprintable() and unicodedata.category(c) not in ("Cs", "Co", "Cn") else "?"
-        for c in text
-    )
 
 
 def _fit(text: str, width: int) -> str:
