@@ -662,3 +662,22 @@ def test_ical_oncall_all_day_event_ending_before_year_1_is_refused() -> None:
             _window("0001-01-01", "0001-01-03"),
             profile="oncall",
         )
+
+
+def test_ics_export_refuses_an_oncall_row_that_ends_before_it_starts() -> None:
+    """An all-day VEVENT without DTEND ends at its start in OnCall, so its row ends a second
+    before it starts (OnCall's own answer, kept in oncall); the export refuses the row by
+    name (it wrote DTEND before DTSTART: a VEVENT no reader accepts). Hand-checked: 6 January
+    00:00 to 5 January 23:59:59."""
+    schedule = Schedule(
+        type="ical", ical_primary=_calendar(_event("DTSTART;VALUE=DATE:20240106", "SUMMARY:a"))
+    )
+    rows = resolve(schedule, _window("2024-01-01", "2024-01-10"), profile="oncall").shifts
+    assert [(r.start, r.end) for r in rows] == [
+        (datetime(2024, 1, 6, tzinfo=UTC), datetime(2024, 1, 5, 23, 59, 59, tzinfo=UTC))
+    ]
+    with pytest.raises(ValidationError, match="ends before it starts") as raised:
+        final_shifts_to_ics(rows, schedule)
+    assert raised.value.field == "rows[0].end"
+    strict = resolve(schedule, _window("2024-01-01", "2024-01-10")).shifts
+    assert "BEGIN:VEVENT" in final_shifts_to_ics(strict, schedule)  # a whole day in strict

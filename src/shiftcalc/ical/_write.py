@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from icalendar.parser import Parameters
 
-from .._errors import CalendarError
+from .._errors import CalendarError, ValidationError
 from .._model import FinalShift, Schedule
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -117,6 +117,10 @@ def final_shifts_to_ics(
     DTSTART/DTEND are UTC; SUMMARY is the user's username and ATTENDEE their e-mail when
     known; UIDs hash the row (user, start, end, shift) and never collide; DTSTAMP is the
     earliest row start (no clock is read). Lines end with CRLF and are folded at 75 octets.
+
+    Raises:
+        ValidationError: a row that ends before it starts (``rows[i].end``), as oncall gives
+            for an all-day event without an end.
     """
     title = _text(name or schedule.name or "shiftcalc final shifts", "name")
     stamp = min((row.start for row in rows), default=_EPOCH).astimezone(UTC)
@@ -127,6 +131,11 @@ def final_shifts_to_ics(
     templates: dict[tuple[str, bool], str] = {}
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
+        if row.end < row.start:
+            # an oncall row of an all-day event without an end (OnCall's own): RFC 5545 has no
+            # VEVENT that ends before it starts, and leaving the row out would drop it
+            reason = "the row ends before it starts: no VEVENT can hold it"
+            raise ValidationError(f"rows[{index}].end", row.end.isoformat(), reason)
         key = (row.user, row.is_override)
         template = templates.get(key)
         if template is None:
