@@ -669,3 +669,21 @@ def test_texts_for_people_show_no_control_characters_of_a_name(
     assert status in (0, 1, 3) and out
     assert "bad?name?[31m" in out
     assert not any(c != "\n" and not c.isprintable() for c in out)
+
+
+def test_durations_elapsed_with_oncall_warns_that_it_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """oncall gives OnCall's own lengths whatever ``durations`` is: the option changes
+    nothing there, and the CLI says so (it was ignored silently)."""
+    path = write(tmp_path, LONDON_DAILY)
+    plain = run(["final-shifts", path, "--profile", "oncall"], capsys)
+    status, out, err = run(
+        ["final-shifts", path, "--profile", "oncall", "--durations", "elapsed"], capsys
+    )
+    assert (status, out) == plain[:2] and plain[2] == ""
+    assert err == (
+        "shiftcalc: warning: --durations elapsed changes strict shifts only; --profile oncall"
+        " gives OnCall's own lengths\n"
+    )
+    assert run(["final-shifts", path, "--durations", "elapsed"], capsys)[2] == ""

@@ -738,6 +738,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     out, stdin = sys.stdout, sys.stdin
+    if (
+        getattr(args, "durations", "wall") == "elapsed"
+        and getattr(args, "profile", "") == "oncall"
+    ):
+        # OnCall's lengths are its own (the first occurrence's, normalised): nothing to change
+        sys.stderr.write(
+            "shiftcalc: warning: --durations elapsed changes strict shifts only; --profile"
+            " oncall gives OnCall's own lengths\n"
+        )
     try:
         if args.command == "occurrences":
             return _occurrences(args, out)
