@@ -687,3 +687,23 @@ def test_durations_elapsed_with_oncall_warns_that_it_changes_nothing(
         " gives OnCall's own lengths\n"
     )
     assert run(["final-shifts", path, "--durations", "elapsed"], capsys)[2] == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "hours"])
+def test_holidays_without_the_quality_format_is_refused(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the quality report weighs holidays: with another format the file was ignored
+    (not even read), silently."""
+    path = write(tmp_path, LONDON_DAILY)
+    holidays = tmp_path / "h.json"
+    holidays.write_text('["2024-03-31"]')
+    status, out, err = run(
+        ["final-shifts", path, "--format", fmt, "--holidays", str(holidays)], capsys
+    )
+    assert (status, out) == (2, "")
+    assert "--holidays: only --format quality weighs holidays" in err
+    assert (
+        run(["final-shifts", path, "--format", "quality", "--holidays", str(holidays)], capsys)[0]
+        == 0
+    )

@@ -220,12 +220,14 @@ def _window_option(bounds: Sequence[str] | None, profile: str) -> Window | None:
 def _final_shifts(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     source = _scenario_source(args, stdin)
     fmt = args.format or ("table" if source is None else "json")
+    holidays = getattr(args, "holidays", None)
+    if holidays is not None and fmt != "quality":
+        raise ValidationError("--holidays", holidays, "only --format quality weighs holidays")
     window = _window_option(args.window, args.profile)
     scenario = _read_scenario(_read_text(source, stdin), args.profile, window)
     if fmt in STREAMED_FORMATS:
         return _stream_final_shifts(fmt, scenario, args, out)
     resolution = _resolved(scenario, args)
-    holidays = getattr(args, "holidays", None)
     weights = None
     if holidays is not None:
         text = _option_text("--holidays", holidays, stdin)
