@@ -386,3 +386,26 @@ def test_cli_bad_input_exits_2(
         ["explain", write(tmp_path, users=["alice", "bob", "carol"]), *argv], capsys
     )
     assert code == 2 and message in err
+
+
+def test_hidden_swap_text_names_the_benefactor_by_username() -> None:
+    """The swap's benefactor is named as every other line names users, by username (it gave
+    the id): the scenario format's own example, alice's turn swapped to bob on 5 January."""
+    sched = shiftcalc.load_scenario(
+        {
+            "schedule": {"type": "calendar", "time_zone": "Europe/London"},
+            "users": [{"id": "UALICE", "username": "alice"}, {"id": "UBOB", "username": "bob"}],
+            "shifts": [
+                {"type": "rolling_users", "start": "2024-01-01T09:00:00", "duration": 604800,
+                 "frequency": "weekly", "week_start": "MO", "rolling_users": [["alice"], ["bob"]],
+                 "start_rotation_from_user_index": 0},
+            ],
+            "swaps": [{"beneficiary": "alice", "benefactor": "bob",
+                       "swap_start": "2024-01-05T00:00:00Z", "swap_end": "2024-01-06T00:00:00Z"}],
+            "window": {"start": "2024-01-01", "end": "2024-02-01"},
+        }
+    ).schedule  # fmt: skip
+    result = shiftcalc.explain(sched, datetime(2024, 1, 5, 12, tzinfo=UTC), user="alice")
+    assert result.user is not None
+    (hidden,) = result.user.hidden
+    assert hidden.text == "swap 0: bob took it over (2024-01-05T00:00:00Z to 2024-01-06T00:00:00Z)"

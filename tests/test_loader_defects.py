@@ -349,3 +349,16 @@ def test_an_instant_outside_the_years_of_utc_says_so(field: str, bounds: tuple[s
     with pytest.raises(ValidationError, match="outside the years 1 to 9999 in UTC") as raised:
         load_scenario(document)
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize("entry", [None, 5, ["alice"]])
+def test_a_users_entry_neither_name_nor_object_says_both_are_allowed(entry: Any) -> None:
+    """``users`` entries are usernames or user objects (it said only "expected an object")."""
+    document = {
+        "users": [entry],
+        "shifts": [],
+        "window": {"start": "2024-01-01", "end": "2024-01-02"},
+    }
+    with pytest.raises(ValidationError, match="expected a username or a user object") as raised:
+        load_scenario(document)
+    assert raised.value.field == "users[0]"

@@ -546,7 +546,7 @@ def _hidden(schedule: Schedule, point: _Point, user: str, profile: str) -> Itera
         for swap in layer.swaps:
             if swap.beneficiary == user:
                 text = (
-                    f"swap {swap.index}: {swap.benefactor} took it over "
+                    f"swap {swap.index}: {schedule.user(swap.benefactor).username} took it over "
                     f"({_utc(swap.swap_start)} to {_utc(swap.swap_end)})"
                 )
                 yield HiddenTurn(by="swap", text=text, layer=layer, swap=swap)

@@ -408,6 +408,8 @@ def _parse_users(value: Any, *, profile: Profile) -> tuple[User, ...]:
         if isinstance(entry, str):
             user = User(id=_name(entry, field), username=entry)
         else:
+            if not isinstance(entry, Mapping):
+                _fail(field, entry, "expected a username or a user object")
             data = _object(entry, field)
             if profile == "strict":
                 _unknown_keys(data, _USER_KEYS, field)
