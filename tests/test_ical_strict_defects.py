@@ -420,3 +420,25 @@ def test_strict_thisandfuture_past_the_occurrence_cap_is_reported() -> None:
     assert [(s.line, s.property) for s in skipped] == [(10, "RRULE")]
     assert "max_occurrences=2" in skipped[0].reason
     assert [(r.users, r.start) for r in records] == [(("alice",), _at("2024-01-01T09:00"))]
+
+
+def test_strict_all_day_instance_without_an_end_takes_its_masters_whole_days() -> None:
+    """An all-day RECURRENCE-ID instance without DTEND lasts as its master: one day, here.
+    The master's first day is 31 March in Berlin, 23 hours long (spring forward), and the
+    instance took those 23 hours as its length: 0 whole days, so it was dropped silently
+    (helper-26's review found it). Hand-checked: 4 April in Berlin (CEST, UTC+2) is
+    3 April 22:00Z to 4 April 22:00Z."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+        "BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20240331\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"
+        "SUMMARY:alice\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:d\r\n"
+        "RECURRENCE-ID;VALUE=DATE:20240401\r\nDTSTART;VALUE=DATE:20240404\r\nSUMMARY:bob\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    window = Window(start=datetime(2024, 3, 29, tzinfo=UTC), end=datetime(2024, 4, 8, tzinfo=UTC))
+    rows = resolve(Schedule(type="ical", ical_primary=text), window).shifts
+    assert [(r.user, r.start, r.end) for r in rows] == [
+        ("alice", datetime(2024, 3, 30, 23, tzinfo=UTC), datetime(2024, 3, 31, 22, tzinfo=UTC)),
+        ("alice", datetime(2024, 4, 1, 22, tzinfo=UTC), datetime(2024, 4, 2, 22, tzinfo=UTC)),
+        ("bob", datetime(2024, 4, 3, 22, tzinfo=UTC), datetime(2024, 4, 4, 22, tzinfo=UTC)),
+    ]

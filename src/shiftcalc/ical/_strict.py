@@ -259,7 +259,7 @@ def strict_occurrences(
                 continue
             try:
                 if event.end is None and event.duration is None and master is not None:
-                    event = replace(event, duration=_strict_length(master, ctx))
+                    event = replace(event, duration=_strict_length(master, event, ctx))
                 event = replace(event, rule=None, rdates=(), exdates=())
                 if master is not None:
                     later = _moved(
@@ -413,11 +413,13 @@ def _days(event: Event) -> int:
     return event.duration.days if event.duration is not None else 1
 
 
-def _strict_length(master: Event, ctx: StrictContext) -> timedelta:
-    """The master's duration, for an instance that has no end of its own: a timed master's
-    from DTSTART to DTEND (else its DURATION), as its expansion measures it but never cut at
-    the end of time; an all-day master's first day, as its expansion places it. A master
-    that ends before it starts is refused (the instance's end would be its)."""
+def _strict_length(master: Event, instance: Event, ctx: StrictContext) -> timedelta:
+    """The master's duration, for an ``instance`` that has no end of its own: a timed
+    master's from DTSTART to DTEND (else its DURATION), as its expansion measures it but never
+    cut at the end of time; an all-day master's whole days for an all-day instance (its first
+    day's hours would be 23 on a spring-forward day: 0 days, and the instance was dropped),
+    else its first day's length, as its expansion places it. A master that ends before it
+    starts is refused (the instance's end would be its)."""
     try:
         if master.start.kind != "date":
             return _timed_length(master, ctx, ctx.local(master.start))
@@ -426,6 +428,8 @@ def _strict_length(master: Event, ctx: StrictContext) -> timedelta:
     except PropertyError as exc:
         reason = f"{exc.reason} (its master's, line {master.line}, which it takes)"
         raise PropertyError(exc.prop, exc.value, reason) from None
+    if instance.start.kind == "date":
+        return timedelta(days=_days(master))
     return spans[0][1] - spans[0][0] if spans else timedelta(0)
 
 
