@@ -11,6 +11,7 @@ from typing import Literal
 
 import pytest
 
+import shiftcalc
 from conftest import hang_guard
 from shiftcalc import (
     CalendarError,
@@ -681,3 +682,24 @@ def test_ics_export_refuses_an_oncall_row_that_ends_before_it_starts() -> None:
     assert raised.value.field == "rows[0].end"
     strict = resolve(schedule, _window("2024-01-01", "2024-01-10")).shifts
     assert "BEGIN:VEVENT" in final_shifts_to_ics(strict, schedule)  # a whole day in strict
+
+
+@pytest.mark.parametrize(
+    ("props", "first"),
+    [
+        (("DTSTART;VALUE=DATE:99991231",), datetime(9999, 12, 31, tzinfo=UTC)),
+        (("DTSTART;VALUE=DATE:99991229", "RRULE:FREQ=DAILY"), datetime(9999, 12, 29, tzinfo=UTC)),
+    ],
+)
+def test_ical_strict_all_day_event_on_the_last_day_of_time(
+    props: tuple[str, ...], first: datetime
+) -> None:
+    """31 December 9999 has no day after it: the strict all-day search bound was that day,
+    exclusive, so an event on it was left out (and a holiday calendar lost it). Now it is
+    on call to the last instant, and a holiday."""
+    text = _calendar(_event(*props, "SUMMARY:a"))
+    window = Window(start=datetime(9999, 12, 28, tzinfo=UTC), end=datetime.max.replace(tzinfo=UTC))
+    rows = resolve(Schedule(type="ical", ical_primary=text), window).shifts
+    assert [(r.user, r.start, r.end) for r in rows] == [("a", first, window.end)]
+    days = shiftcalc.holidays_from_ical(text, window)
+    assert max(days) == datetime(9999, 12, 31).date() and min(days) == first.date()

@@ -208,7 +208,9 @@ def sequence_cases(draw: st.DrawFn) -> tuple[Master, list[Override], str]:
         draw(overrides_at(rid, None if s == 0 and draw(st.booleans()) else s)) for s in sequences
     ]
     others = draw(st.lists(recurrence_ids(master).filter(lambda r: r != rid), max_size=1))
-    overrides += [draw(overrides_at(other, draw(st.none() | st.integers(0, 3)))) for other in others]
+    overrides += [
+        draw(overrides_at(other, draw(st.none() | st.integers(0, 3)))) for other in others
+    ]
     return master, overrides, draw(_texts(master, overrides))
 
 

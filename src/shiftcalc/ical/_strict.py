@@ -146,19 +146,29 @@ def _strict_expand(
         else:
             days = 1  # RFC 5545 §3.6.1: a DATE DTSTART alone lasts one day
         lo = shifted(local_date(window.start, ctx.zone.tzinfo), -timedelta(days=max(days, 0) + 1))
-        hi = shifted(local_date(window.end, ctx.zone.tzinfo), timedelta(days=1))
+        # the last day the window can touch, inclusive: "the day after" does not exist for
+        # 31 December 9999, whose events would be left out
+        last = local_date(window.end, ctx.zone.tzinfo)
         exdates = [as_date(w) for w in event.exdates]
         rdates = [as_date(w) for w, _ in event.rdates]
         if event.rule is None:
             instances: list[date] = sorted({first, *rdates} - set(exdates))
         else:
             found = rule_instances(
-                event, event.rule, first, lo, hi, limit, exdates=exdates, rdates=rdates
+                event,
+                event.rule,
+                first,
+                lo,
+                last,
+                limit,
+                exdates=exdates,
+                rdates=rdates,
+                end_inclusive=True,
             )
             instances = [d for d in found if isinstance(d, date)]
         length = timedelta(days=days)
         for day in instances:
-            if lo <= day < hi:
+            if lo <= day <= last:
                 yield ctx.midnight(day), ctx.midnight_after(day, length)
         return
     dtstart = ctx.local(event.start)
