@@ -330,6 +330,11 @@ def _oncall_all_day(
             end = midnight(day + span)
         except OverflowError:
             raise _ends_after_9999(event, day, span) from None
+        if span < timedelta(0):
+            # recurring-ical-events checks every occurrence it looks at, dates as times
+            # (start <= end): OnCall's crash, as for a timed VEVENT
+            field = f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
+            raise start_after_end(field, end.isoformat())
         yield Occurrence(event, midnight(day), end, True, day)
 
 
