@@ -164,7 +164,7 @@ def recurrence_ids(draw: st.DrawFn, master: Master) -> datetime:
     """Mostly an instance's start; sometimes an instant that is none: off the series' hour,
     a step before DTSTART, or a step past the COUNT-th instance (both on the series' grid)."""
     instances = master.instances()
-    kind = draw(st.sampled_from(["instance"] * 4 + ["off-hour", "before", "past"]))
+    kind = draw(st.sampled_from(["instance"] * 6 + ["off-hour", "before", "past"]))
     step = timedelta(days=master.interval)
     if kind == "instance":
         return draw(st.sampled_from(instances))
@@ -202,12 +202,11 @@ def sequence_cases(draw: st.DrawFn) -> tuple[Master, list[Override], str]:
     """A series, 2-3 overrides of one RECURRENCE-ID with distinct SEQUENCEs (0 sometimes as no
     SEQUENCE at all), and 0-1 override of another."""
     master = draw(masters())
-    rid = draw(recurrence_ids(master))
+    rid, *others = draw(st.lists(recurrence_ids(master), min_size=1, max_size=2, unique=True))
     sequences = draw(st.lists(st.integers(0, 4), min_size=2, max_size=3, unique=True))
     overrides = [
         draw(overrides_at(rid, None if s == 0 and draw(st.booleans()) else s)) for s in sequences
     ]
-    others = draw(st.lists(recurrence_ids(master).filter(lambda r: r != rid), max_size=1))
     overrides += [
         draw(overrides_at(other, draw(st.none() | st.integers(0, 3)))) for other in others
     ]
