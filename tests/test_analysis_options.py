@@ -170,11 +170,14 @@ def test_explain_skips_and_reports(profile: str) -> None:
     assert shiftcalc.explain(WITHOUT_BAD, noon, profile=profile).skipped == ()  # type: ignore[arg-type]
 
 
-def test_explain_reports_what_the_search_for_the_users_turns_skipped() -> None:
+def test_explain_refuses_what_the_search_for_the_users_turns_skipped_for_size() -> None:
     """A component can be skipped in one window and not in another: bob's every-second VEVENT
     from 3 January has no occurrence at the asked instant, but more than a query's 100,000 in
     the search's second window (four days from 1 January 08:00), where carol's turn on
-    4 January is found. The answer reports it, though the point's resolution did not skip it."""
+    4 January would be found. Skipped there, bob's ticks could not hide carol's turn or end
+    it (above her level, they would): the search refuses a skip for the window's size, as
+    coverage does, naming the component and the window. It used to answer and report the
+    skip; right here, but not in general. Without the user, the point alone answers."""
     tick = ["BEGIN:VEVENT", "UID:tick", "DTSTART:20240103T000000Z", "DTEND:20240103T000001Z"]
     carol = ["BEGIN:VEVENT", "UID:carol", "DTSTART:20240104T090000Z", "DTEND:20240104T170000Z"]
     ticks = "\r\n".join(
@@ -186,11 +189,12 @@ def test_explain_reports_what_the_search_for_the_users_turns_skipped() -> None:
     )
     schedule = shiftcalc.Schedule(type="ical", ical_primary=ticks)
     asked = datetime(2024, 1, 1, 8, tzinfo=UTC)
-    found = shiftcalc.explain(schedule, asked, user="carol", calendar_errors="skip")
-    assert found.on_call == () and found.user is not None and found.user.next is not None
-    assert found.user.next.start == datetime(2024, 1, 4, 9, tzinfo=UTC)
-    assert [(item.uid, item.property) for item in found.skipped] == [("tick", "RRULE")]
-    assert "more than 100000 occurrences" in found.skipped[0].reason
+    with pytest.raises(shiftcalc.CalendarLimitError, match="more than 100000") as raised:
+        shiftcalc.explain(schedule, asked, user="carol", calendar_errors="skip")
+    assert raised.value.field == "VEVENT[UID=tick, line 4].RRULE"
+    assert raised.value.value == "2024-01-01T08:00:00+00:00/2024-01-05T08:00:00+00:00"
+    found = shiftcalc.explain(schedule, asked, calendar_errors="skip")
+    assert (found.on_call, found.skipped) == ((), ())
 
 
 @pytest.mark.parametrize("profile", ["strict", "oncall"])

@@ -409,3 +409,25 @@ def test_hidden_swap_text_names_the_benefactor_by_username() -> None:
     assert result.user is not None
     (hidden,) = result.user.hidden
     assert hidden.text == "swap 0: bob took it over (2024-01-05T00:00:00Z to 2024-01-06T00:00:00Z)"
+
+
+def test_the_turn_search_refuses_a_component_skipped_for_a_windows_size() -> None:
+    """alice is on call every second of 1 and 2 January (172,800 occurrences, past a query's
+    100,000). Asked at 5 January with calendar_errors="skip", the search back for her last
+    turn grows to a 4-day window, which skipped the component: it answered "no previous
+    turn" (hers ended on 3 January), listing the skip. It refuses that window's skip, as
+    coverage does, naming the component and the window."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:s\r\n"
+        "DTSTART:20240101T000000Z\r\nDTEND:20240101T000001Z\r\n"
+        "RRULE:FREQ=SECONDLY;UNTIL=20240102T235959Z\r\nSUMMARY:alice\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    sched = shiftcalc.Schedule(type="ical", ical_primary=text)
+    at = datetime(2024, 1, 5, 12, tzinfo=UTC)
+    with pytest.raises(shiftcalc.CalendarLimitError) as raised:
+        shiftcalc.explain(sched, at, user="alice", calendar_errors="skip")
+    assert raised.value.field == "VEVENT[UID=s, line 4].RRULE"
+    assert raised.value.value == "2024-01-01T12:00:00+00:00/2024-01-05T12:00:00+00:00"
+    plain = shiftcalc.explain(sched, at, calendar_errors="skip")  # the point alone: a 1 µs window
+    assert (plain.on_call, plain.skipped) == ((), ())

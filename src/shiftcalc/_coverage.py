@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Literal
 
-from ._errors import CalendarLimitError, ValidationError
+from ._errors import ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, later, shift_rule
 from ._model import (
     WEEKDAYS,
@@ -35,7 +35,7 @@ from ._model import (
     utc_instant,
 )
 from ._output import for_people
-from ._resolve import CalendarErrors, Resolution, check_arguments, resolve
+from ._resolve import CalendarErrors, check_arguments, refuse_limit_skips, resolve
 from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
 
@@ -462,22 +462,6 @@ def coverage(
     return check.run(plan)
 
 
-def _refuse_limit_skips(resolution: Resolution) -> None:
-    """A component skipped for a chunk's size alone (``SkippedComponent.limit``) is refused:
-    left out of some chunks and not others, its hours would be taken for gaps. Chunks are
-    not retried smaller: a rule past the cap in half a year is dense enough that checking
-    the horizon in small chunks would take hours, where a shorter ``until`` answers."""
-    for skip in resolution.skipped:
-        if skip.limit:
-            window = resolution.window
-            raise CalendarLimitError(
-                f"VEVENT[UID={skip.uid or '?'}, line {skip.line}].{skip.property}",
-                f"{window.start.isoformat()}/{window.end.isoformat()}",
-                f"{skip.reason}, in a chunk that coverage resolves: coverage does not skip a"
-                " component for its size (its hours would be gaps); check a shorter span",
-            )
-
-
 @dataclass(slots=True)
 class _Check:
     schedule: Schedule
@@ -515,7 +499,7 @@ class _Check:
                 calendar_errors=self.calendar_errors,
                 max_occurrences=self.max_occurrences,
             )
-            _refuse_limit_skips(resolution)
+            refuse_limit_skips(resolution, "coverage", "check a shorter span (until)")
             self.skipped.update(dict.fromkeys(resolution.skipped))
             self.unresolved.update(dict.fromkeys(resolution.unresolved))
             self.resolved += high - low

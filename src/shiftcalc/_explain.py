@@ -34,7 +34,7 @@ from ._model import (
     validate,
 )
 from ._output import for_people
-from ._resolve import CalendarErrors, Layers, layers, resolve
+from ._resolve import CalendarErrors, Layers, layers, refuse_limit_skips, resolve
 from ._tz import get_zone
 from .oncall.generation import effective_zone
 from .oncall.resolution import OncallEvent, resolve_events
@@ -300,6 +300,8 @@ class _Resolving:
         return found
 
     def rows(self, schedule: Schedule, window: Window) -> tuple[FinalShift, ...]:
+        """The rows of a window of the search for the user's turns (see
+        :func:`~shiftcalc._resolve.refuse_limit_skips`)."""
         resolution = resolve(
             schedule,
             window,
@@ -307,6 +309,9 @@ class _Resolving:
             durations=self.durations,
             calendar_errors=self.calendar_errors,
             now=self.now,
+        )
+        refuse_limit_skips(
+            resolution, "explain's search for the user's turns", "explain without the user"
         )
         self.skipped.update(dict.fromkeys(resolution.skipped))
         return resolution.shifts

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
-from ._errors import NotOnCallError, ValidationError
+from ._errors import CalendarLimitError, NotOnCallError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, expand_strict, later, strict_spans
 from ._merge import (
     Span,
@@ -167,6 +167,25 @@ def check_options(profile: str, durations: str = "wall", calendar_errors: str = 
     schedules of resolve_many and Dask), each refusal naming its argument."""
     check_profile(profile)
     _check_modes(durations, calendar_errors)
+
+
+def refuse_limit_skips(resolution: Resolution, analysis: str, remedy: str) -> None:
+    """A calendar component that ``resolution`` skipped for its window's size alone
+    (``SkippedComponent.limit``) raised as its CalendarLimitError, naming the window: for an
+    analysis that resolves windows of its own choosing (coverage's chunks, explain's search
+    for a user's turns), where a component kept in some windows and skipped in others would
+    give a wrong answer (gaps that are not, a turn missed). The stream retries smaller
+    instead; these do not, as a rule that dense checked in small windows over their reach
+    would take hours, where a shorter span answers."""
+    for skip in resolution.skipped:
+        if skip.limit:
+            window = resolution.window
+            raise CalendarLimitError(
+                f"VEVENT[UID={skip.uid or '?'}, line {skip.line}].{skip.property}",
+                f"{window.start.isoformat()}/{window.end.isoformat()}",
+                f"{skip.reason}, in a window that {analysis} resolves: a component is not"
+                f" skipped for its size there (it would change the answer); {remedy}",
+            )
 
 
 def _check_modes(durations: str, calendar_errors: str) -> None:
