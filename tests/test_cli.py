@@ -655,10 +655,10 @@ def test_unresolved_calendar_names_are_warned_about_and_listed_in_the_table(
 def test_texts_for_people_show_no_control_characters_of_a_name(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A username holding a control character and a terminal escape comes out as ``?``s in
-    every text for people (the table printed them raw: a name could drive the terminal);
-    the other lines are as they were."""
-    evil = "bad\x01name\x1b[31m"
+    """A username holding a control character, a terminal escape and a newline comes out as
+    ``?``s in every text for people, on one line (the table printed them raw: a name could
+    drive the terminal, or split a row); the other lines are as they were."""
+    evil = "bad\x01name\x1b[31m\nx"  # a newline too: it made two lines of one (for_people)
     users = [{"id": "UEVIL", "username": evil}, {"id": "UBOB", "username": "bob"}]
     daily = json.loads(json.dumps(LONDON_DAILY))
     daily["shifts"][0]["rolling_users"] = [["UEVIL"], ["UBOB"]]
@@ -667,7 +667,7 @@ def test_texts_for_people_show_no_control_characters_of_a_name(
     other_path = write(tmp_path, other, "other.json")
     status, out, _ = run([a.format(path=path, other=other_path) for a in argv], capsys)
     assert status in (0, 1, 3) and out
-    assert "bad?name?[31m" in out
+    assert "bad?name?[31m?x" in out
     assert not any(c != "\n" and not c.isprintable() for c in out)
 
 

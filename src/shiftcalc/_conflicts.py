@@ -21,7 +21,7 @@ from ._errors import CalendarError, ValidationError
 from ._expand import DurationMode
 from ._fairness import merge
 from ._model import Profile, Schedule, Window, utc_instant, utc_window
-from ._output import for_people, utc_text
+from ._output import for_people, printable, utc_text
 from ._resolve import resolve
 from ._scenario import Scenario, parse_window
 
@@ -301,7 +301,7 @@ def conflicts_table(found: Sequence[Conflict], names: Sequence[str]) -> str:
     if not found:
         return "no conflicts\n"
     lines = [
-        f"{c.kind:<8}  {c.user}  {utc_text(c.start)} -> {utc_text(c.end)}  "
+        f"{c.kind:<8}  {printable(c.user)}  {utc_text(c.start)} -> {utc_text(c.end)}  "
         + " + ".join(names[i] for i in c.schedules)
         for c in found
     ]

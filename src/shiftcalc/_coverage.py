@@ -34,7 +34,7 @@ from ._model import (
     Window,
     utc_instant,
 )
-from ._output import for_people
+from ._output import for_people, printable
 from ._resolve import CalendarErrors, check_arguments, refuse_limit_skips, resolve
 from ._scenario import ONCALL_MAX_WINDOW
 from ._tz import explicit_transitions, get_zone, localize, tzif_data
@@ -751,7 +751,8 @@ def _period_text(period: timedelta) -> str:
 def _names(schedule: Schedule, users: tuple[str, ...] | None) -> str:
     if users is None:
         return "-"
-    return ", ".join(schedule.user(user).username for user in users) or "nobody"
+    # printable before the text is made (for_people works line by line)
+    return ", ".join(printable(schedule.user(user).username) for user in users) or "nobody"
 
 
 def _open(result: Coverage, gap: Shortfall) -> bool:

@@ -31,7 +31,7 @@ from ._model import (
     Window,
     utc_window,
 )
-from ._output import for_people, utc_text
+from ._output import for_people, printable, utc_text
 from ._resolve import CalendarErrors, Handoff, resolve
 from ._scenario import Scenario
 from ._tz import get_zone
@@ -769,7 +769,8 @@ def _span_text(value: timedelta) -> str:
 def diff_table(result: Diff, before: Schedule, after: Schedule) -> str:
     """The diff for people: the changed stretches (times in ``after``'s zone and in UTC),
     hours per user, then the hand-offs added, removed and moved."""
-    names = _names(before, after)
+    # printable before the text is made (for_people works line by line)
+    names = {user: printable(name) for user, name in _names(before, after).items()}
     try:
         zone: tzinfo = get_zone(after.time_zone)
     except KeyError:

@@ -33,7 +33,7 @@ from ._model import (
     utc_instant,
     validate,
 )
-from ._output import for_people
+from ._output import for_people, printable
 from ._resolve import CalendarErrors, Layers, layers, refuse_limit_skips, resolve
 from ._tz import get_zone
 from .oncall.generation import effective_zone
@@ -1002,8 +1002,11 @@ def _layer_lines(layer: ExplainedLayer, names: dict[str, str], zone: tzinfo) -> 
 def explanation_text(explanation: Explanation, schedule: Schedule) -> str:
     """The explanation for people: a few lines, times in the schedule's zone and in UTC."""
     zone = get_zone(schedule.time_zone)
-    names = {user.id: user.username for user in schedule.users}
-    on_call = ", ".join(names.get(user, user) for user in explanation.on_call) or "nobody"
+    # names printable before the text is made: for_people works line by line, and a newline
+    # in a name would make two lines
+    names = {user.id: printable(user.username) for user in schedule.users}
+    on_call = ", ".join(names.get(user, printable(user)) for user in explanation.on_call)
+    on_call = on_call or "nobody"
     lines = [f"at {_when(explanation.at, zone)}, {explanation.profile}: on call: {on_call}"]
     for layer in explanation.layers:
         lines += _layer_lines(layer, names, zone)
@@ -1012,7 +1015,7 @@ def explanation_text(explanation: Explanation, schedule: Schedule) -> str:
     answer = explanation.user
     if answer is not None:
         state = "on call" if answer.on_call else "not on call"
-        lines.append(f"user {answer.username}: {state}")
+        lines.append(f"user {printable(answer.username)}: {state}")
         for hidden in answer.hidden:
             lines.append(f"  hidden ({hidden.by}): {hidden.text}")
         if not answer.on_call:

@@ -87,7 +87,8 @@ _P = ParamSpec("_P")
 
 def for_people(render: Callable[_P, str]) -> Callable[_P, str]:
     """``render``'s text, line by line :func:`printable`: a text for a terminal shows a user's
-    name with control characters or escapes in it, and is not driven by it."""
+    name with control characters or escapes in it, and is not driven by it. A newline in a
+    name would already have made two lines: ``render`` makes names printable itself."""
 
     @wraps(render)
     def shown(*args: _P.args, **kwargs: _P.kwargs) -> str:
@@ -406,7 +407,7 @@ def table(
         user = schedule.user(row.user)
         lines.append(
             (
-                user.username,
+                printable(user.username),  # before the lines are made: see for_people
                 _zone_text(row.start, zone),
                 _zone_text(row.end, zone),
                 _minutes_text(row.start.astimezone(UTC)),
