@@ -328,9 +328,20 @@ def test_diff_over_a_window_is_the_join_of_its_halves(profile: str) -> None:
 def test_join_refuses_windows_that_do_not_meet() -> None:
     one = shiftcalc.diff(Schedule(), Schedule(), Window(start=at(1), end=at(2)))
     three = shiftcalc.diff(Schedule(), Schedule(), Window(start=at(3), end=at(4)))
-    with pytest.raises(shiftcalc.ValidationError):
+    with pytest.raises(shiftcalc.ValidationError) as raised:
         one.join(three)
+    assert raised.value.field == "later.window.start"
     assert isinstance(one, Diff)
+
+
+def test_join_of_two_profiles_names_the_profile() -> None:
+    """Halves that meet but were diffed in two profiles: the profile is what differs (the
+    error named the window's start, which was right)."""
+    one = shiftcalc.diff(Schedule(), Schedule(), Window(start=at(1), end=at(2)))
+    two = shiftcalc.diff(Schedule(), Schedule(), Window(start=at(2), end=at(3)), profile="oncall")
+    with pytest.raises(shiftcalc.ValidationError, match="must be this diff's profile") as raised:
+        one.join(two)
+    assert (raised.value.field, raised.value.value) == ("later.profile", "oncall")
 
 
 # --------------------------------------------------------------------------- command line

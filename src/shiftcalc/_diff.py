@@ -124,10 +124,12 @@ class Diff:
     def join(self, later: Diff) -> Diff:
         """The diff over this window followed by ``later``'s (which must start where this one
         ends): the same value as diffing over the joined window."""
-        if later.window.start != self.window.end or later.profile != self.profile:
+        if later.window.start != self.window.end:
             raise ValidationError(
                 "later.window.start", later.window.start, "must be this diff's window end"
             )
+        if later.profile != self.profile:
+            raise ValidationError("later.profile", later.profile, "must be this diff's profile")
         if later.weights != self.weights:
             raise ValidationError("later.weights", later.weights, "must be this diff's weights")
         changes = list(self.changes)
