@@ -246,3 +246,24 @@ def test_resolve_many_refuses_a_bad_option_before_any_item(option: str, value: s
     with pytest.raises(ValidationError) as caught:
         resolve_many([json.dumps(LONDON_DAILY)] * 3, **{option: value})  # type: ignore[arg-type]
     assert (caught.value.field, caught.value.value) == (option, value)
+
+
+def test_an_item_that_cannot_cross_to_a_worker_is_its_own_error() -> None:
+    """An item of no accepted type is answered in this process: a lambda does not pickle,
+    and the pool made its PicklingError the whole call's (a tester found it). The answers
+    equal those of one process."""
+    good = json.dumps(LONDON_DAILY)
+    items: list[Any] = [good, lambda: 1, good, 5]
+    pooled = resolve_many(items, workers=2)
+    assert [type(answer) for answer in pooled] == [
+        Resolution, ValidationError, Resolution, ValidationError
+    ]  # fmt: skip
+    assert [getattr(answer, "field", None) for answer in pooled] == [
+        None,
+        "items[1]",
+        None,
+        "items[3]",
+    ]
+    local = resolve_many(items)
+    assert pooled[0] == local[0] and pooled[2] == local[2]
+    assert [str(answer) for answer in pooled[1::2]] == [str(answer) for answer in local[1::2]]

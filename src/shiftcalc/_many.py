@@ -88,16 +88,22 @@ def resolve_with_schedule(
         return schedule, error
 
 
+def _accepted(item: object) -> bool:
+    """Whether ``item`` is of a type :func:`resolve_many` takes; any other is refused."""
+    if isinstance(item, tuple):
+        return len(item) == 2 and isinstance(item[0], Schedule) and isinstance(item[1], Window)
+    return isinstance(item, Scenario | str | bytes | os.PathLike | Mapping)
+
+
 def _parts(
     item: Item, profile: Profile, key: int | str
 ) -> tuple[Schedule, Window, datetime | None]:
     if isinstance(item, Scenario):
         return item.schedule, item.window, item.now
-    if isinstance(item, tuple):
-        if len(item) == 2 and isinstance(item[0], Schedule) and isinstance(item[1], Window):
-            return item[0], item[1], None
-    elif isinstance(item, str | bytes | os.PathLike | Mapping):
-        scenario = load_scenario(item, profile=profile)
+    if isinstance(item, tuple) and _accepted(item):
+        return item[0], item[1], None
+    if _accepted(item):
+        scenario = load_scenario(item, profile=profile)  # type: ignore[arg-type]
         return scenario.schedule, scenario.window, scenario.now
     raise ValidationError(
         f"items[{key!r}]",
@@ -178,19 +184,24 @@ def resolve_many(
     numbered = list(enumerate(items))
     if workers is None or workers == 1 or len(numbered) <= 1:
         return _resolve_chunk(numbered, profile, durations, calendar_errors)
-    size = chunks_for(len(numbered), workers, chunk_size)
-    chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        return [
-            outcome
-            for answers in pool.map(
-                _resolve_chunk,
-                chunks,
-                repeat(profile),
-                repeat(durations),
-                repeat(calendar_errors),
+    # an item of no accepted type is answered here, at once: it may not pickle (a lambda), and
+    # its pickling error would be the whole call's
+    refused = [n for n in numbered if not _accepted(n[1])]
+    sent = [n for n in numbered if _accepted(n[1])]
+    found = _resolve_chunk(refused, profile, durations, calendar_errors)
+    answers = dict(zip((i for i, _ in refused), found, strict=True))
+    if sent:
+        size = chunks_for(len(sent), workers, chunk_size)
+        chunks = [sent[i : i + size] for i in range(0, len(sent), size)]
+        method = (
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        context = multiprocessing.get_context(method)
+        workers = min(workers, len(chunks))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = pool.map(
+                _resolve_chunk, chunks, repeat(profile), repeat(durations), repeat(calendar_errors)
             )
-            for outcome in answers
-        ]
+            outcomes = [outcome for part in parts for outcome in part]
+        answers.update(zip((i for i, _ in sent), outcomes, strict=True))
+    return [answers[i] for i, _ in numbered]
