@@ -405,3 +405,24 @@ def test_load_scenario_with_a_window_reads_not_the_documents() -> None:
     with pytest.raises(ValidationError) as raised:
         load_scenario(LONDON_DAILY, window="2024-01-01")  # type: ignore[arg-type]
     assert (raised.value.field, raised.value.value) == ("window", "2024-01-01")
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_a_python_shift_without_interval_dumps_what_loads(profile: str) -> None:
+    """A Shift built in Python may leave ``interval`` out (None: 1 to both engines); its dump
+    wrote ``"interval": null``, which the loader refuses beside a frequency. It writes 1, and
+    the document loads back to the same rows."""
+    from shiftcalc import Scenario, Schedule, Shift, dump_scenario, resolve
+
+    shift = Shift(type="rolling_users", start=datetime(2024, 1, 1, 9), duration=timedelta(hours=8),
+                  frequency="daily", rolling_users=(("ann",), ("ben",)),
+                  start_rotation_from_user_index=0)  # fmt: skip
+    window = Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 1, 8, tzinfo=UTC))
+    schedule = Schedule(shifts=(shift,))
+    document = dump_scenario(Scenario(schedule=schedule, window=window))
+    assert document["shifts"][0]["interval"] == 1
+    back = load_scenario(document, profile=profile)  # type: ignore[arg-type]
+    assert (
+        resolve(back.schedule, window, profile=profile).shifts  # type: ignore[arg-type]
+        == resolve(schedule, window, profile=profile).shifts  # type: ignore[arg-type]
+    )

@@ -1252,7 +1252,9 @@ def _dump_shift(shift: Shift) -> dict[str, Any]:
         out["until"] = _format_naive(shift.until)
     if shift.frequency is not None:
         out["frequency"] = shift.frequency
-        out["interval"] = shift.interval
+        # None is 1 to both engines (a Shift built in Python may leave it out); the API wants
+        # a positive integer beside a frequency, so the document says 1
+        out["interval"] = shift.interval or 1
     if shift.week_start is not None:
         out["week_start"] = shift.week_start
     for key, values in (
