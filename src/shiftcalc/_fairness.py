@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from ._errors import CalendarError, ValidationError, shortened
+from ._expand import earlier, later
 from ._model import FinalEvent, Schedule, Window, utc_window
 from ._tz import get_zone
 
@@ -367,10 +368,7 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
     zone = get_zone(schedule.time_zone)
     # A date's day in the calendar's zone and in ``time_zone`` are less than two days apart
     # (offsets are under 24 hours): read the calendar over the window padded by that much.
-    padded = Window(
-        start=max(window.start, _MIN_UTC + _PAD) - _PAD,
-        end=min(window.end, _MAX_UTC - _PAD) + _PAD,
-    )
+    padded = Window(start=earlier(window.start, _PAD), end=later(window.end, _PAD))
     records = calendar_records(text, schedule, padded, profile="strict", overrides=False)
     # the dates any instant of the window reads lie between these (a clock set back at
     # midnight reads the day before again)
