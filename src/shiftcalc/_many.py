@@ -98,18 +98,18 @@ def _accepted(item: object) -> bool:
 def _parts(
     item: Item, profile: Profile, key: int | str
 ) -> tuple[Schedule, Window, datetime | None]:
+    if not _accepted(item):
+        raise ValidationError(
+            f"items[{key!r}]",
+            shortened(item),
+            "expected a Scenario, a (Schedule, Window) pair, scenario JSON text or a path",
+        )
     if isinstance(item, Scenario):
         return item.schedule, item.window, item.now
-    if isinstance(item, tuple) and _accepted(item):
+    if isinstance(item, tuple):
         return item[0], item[1], None
-    if _accepted(item):
-        scenario = load_scenario(item, profile=profile)  # type: ignore[arg-type]
-        return scenario.schedule, scenario.window, scenario.now
-    raise ValidationError(
-        f"items[{key!r}]",
-        shortened(item),
-        "expected a Scenario, a (Schedule, Window) pair, scenario JSON text or a path",
-    )
+    scenario = load_scenario(item, profile=profile)
+    return scenario.schedule, scenario.window, scenario.now
 
 
 def _resolve_chunk(
