@@ -60,6 +60,11 @@ def _oncall_zone(when: When) -> Zone:
 _PAST_9999 = "the event ends after the year 9999 in UTC"
 
 
+def _dtend_field(event: Event) -> str:
+    """What OnCall's crash on an event that ends before it starts names (timed or all-day)."""
+    return f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
+
+
 def _length_property(event: Event, period: object = None) -> str:
     """The property that sets an occurrence's length: an RDATE's PERIOD, else DURATION or
     DTEND (also when neither is written: the length then follows DTSTART's kind)."""
@@ -228,7 +233,7 @@ def _oncall_timed(event: Event, low: datetime, high: datetime, limit: int) -> It
             except OverflowError:
                 raise _ends_after_9999(event, start, step, explicit) from None
         if raw_end < start:
-            field = f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
+            field = _dtend_field(event)
             raise start_after_end(field, raw_end.isoformat())
         offset = raw_end.utcoffset()
         assert offset is not None
@@ -333,7 +338,7 @@ def _oncall_all_day(
         if span < timedelta(0):
             # recurring-ical-events checks every occurrence it looks at, dates as times
             # (start <= end): OnCall's crash, as for a timed VEVENT
-            field = f"VEVENT[UID={event.uid or '?'}, line {event.line}].DTEND"
+            field = _dtend_field(event)
             raise start_after_end(field, end.isoformat())
         yield Occurrence(event, midnight(day), end, True, day)
 
