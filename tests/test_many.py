@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 import shiftcalc
 from scenario_builders import BOTH, LONDON_DAILY
 from shiftcalc import Resolution, ShiftcalcError, ValidationError, resolve_many
-from shiftcalc._many import chunks_for
+from shiftcalc._many import _answers, chunks_for
 from test_analysis_options import WITH_BAD
 
 WEEKLY: dict[str, Any] = {
@@ -267,3 +268,30 @@ def test_an_item_that_cannot_cross_to_a_worker_is_its_own_error() -> None:
     local = resolve_many(items)
     assert pooled[0] == local[0] and pooled[2] == local[2]
     assert [str(answer) for answer in pooled[1::2]] == [str(answer) for answer in local[1::2]]
+
+
+def test_an_accepted_item_that_does_not_pickle_is_answered_alone() -> None:
+    """A parsed document is of an accepted type even when it holds a lambda, which does not
+    pickle: its chunk is answered in this process, with the answers one process gives, and
+    the other chunks still go to the pool (a tester found the whole call failing)."""
+    good = json.loads(json.dumps(LONDON_DAILY))
+    ignored = {**good, "extension": lambda: 1}  # an unknown top-level field is ignored
+    named = {**good, "shifts": [{**good["shifts"][0], "users": [lambda: 1]}]}
+    items: list[Any] = [good, ignored, named, good]
+    pooled = resolve_many(items, workers=2, chunk_size=1)
+    local = resolve_many(items)
+    assert [type(answer) for answer in pooled] == [
+        Resolution, Resolution, ValidationError, Resolution
+    ]  # fmt: skip
+    assert pooled[:2] + pooled[3:] == local[:2] + local[3:]
+    assert isinstance(pooled[2], ValidationError) and pooled[2].field == "shifts[0].users[0]"
+    assert str(pooled[2]) == str(local[2])
+
+
+def test_a_chunk_that_pickles_and_fails_in_the_pool_is_a_bug() -> None:
+    """Only a chunk that does not pickle is answered again here: any other exception from
+    the pool is a bug, and is raised."""
+    failed: Future[list[Any]] = Future()
+    failed.set_exception(RuntimeError("a bug in a worker"))
+    with pytest.raises(RuntimeError, match="a bug in a worker"):
+        _answers(failed, [(0, json.dumps(LONDON_DAILY))], "strict", "wall", "raise")

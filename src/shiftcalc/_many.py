@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from itertools import repeat
 from typing import Any, TypeAlias
 
 from ._errors import ShiftcalcError, ValidationError, shortened
@@ -127,6 +127,32 @@ def _resolve_chunk(
     ]
 
 
+def _answers(
+    future: Future[list[Outcome]],
+    chunk: Sequence[tuple[int, Item]],
+    profile: Profile,
+    durations: DurationMode,
+    calendar_errors: CalendarErrors,
+) -> list[Outcome]:
+    """A chunk's answers from the pool; or, where the chunk does not pickle (an accepted item
+    holding a lambda), from this process, so that the item gets its own answer instead of
+    failing the whole call. Any other exception is a bug, and is raised."""
+    try:
+        return future.result()
+    except Exception:
+        if _pickles(chunk):
+            raise
+    return _resolve_chunk(chunk, profile, durations, calendar_errors)
+
+
+def _pickles(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:  # pickling raises PicklingError, TypeError or AttributeError alike
+        return False
+    return True
+
+
 def chunks_for(count: int, workers: int, chunk_size: int | None = None) -> int:
     """The items per chunk: ``chunk_size``, else about four chunks per worker (at most 1000)."""
     if chunk_size is not None:
@@ -199,9 +225,14 @@ def resolve_many(
         context = multiprocessing.get_context(method)
         workers = min(workers, len(chunks))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = pool.map(
-                _resolve_chunk, chunks, repeat(profile), repeat(durations), repeat(calendar_errors)
-            )
-            outcomes = [outcome for part in parts for outcome in part]
+            futures = [
+                pool.submit(_resolve_chunk, chunk, profile, durations, calendar_errors)
+                for chunk in chunks
+            ]
+            outcomes = [
+                outcome
+                for chunk, future in zip(chunks, futures, strict=True)
+                for outcome in _answers(future, chunk, profile, durations, calendar_errors)
+            ]
         answers.update(zip((i for i, _ in sent), outcomes, strict=True))
     return [answers[i] for i, _ in numbered]
