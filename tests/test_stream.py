@@ -11,6 +11,7 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from unittest.mock import patch
@@ -330,6 +331,31 @@ def test_oncall_endless_stream_of_a_finite_schedule_ends() -> None:
     with hang_guard(30):
         rows = list(shiftcalc.iter_final_shifts(Schedule(shifts=(stay,)), JAN, profile="oncall"))
     assert [(row.user, row.duration) for row in rows] == [("z", timedelta(hours=5))]
+
+
+@pytest.mark.parametrize("profile", ["strict", "oncall"])
+def test_endless_shift_naming_nobody_does_not_keep_a_stream_of_rows_going(profile: str) -> None:
+    """A shift that names nobody puts nobody on call: the rows and hand-offs end with the last
+    shift that names someone, instead of walking an hourly rule to the year 9999 finding none
+    (nine minutes, a tester found). It still makes gaps."""
+    empty = replace(_hourly(), type="recurrent_event", rolling_users=(), users=())
+    stay = Shift(type="single_event", start=datetime(2024, 3, 1), duration=timedelta(hours=5),
+                 users=("z",), level=1)  # fmt: skip
+    schedule = Schedule(shifts=(empty, stay))
+    options: dict[str, Any] = {"profile": profile}
+    with hang_guard(30):
+        rows = list(shiftcalc.iter_final_shifts(schedule, JAN, **options))
+        handoffs = list(shiftcalc.iter_handoffs(schedule, JAN))  # strict only
+        first_gap = next(shiftcalc.iter_gaps(schedule, JAN, **options))
+    assert [(row.user, row.start, row.duration) for row in rows] == [
+        ("z", datetime(2024, 3, 1, tzinfo=UTC), timedelta(hours=5))
+    ]
+    assert [(h.at, h.before, h.after) for h in handoffs] == [
+        (datetime(2024, 3, 1, tzinfo=UTC), (), ("z",)),
+        (datetime(2024, 3, 1, 5, tzinfo=UTC), ("z",), ()),
+    ]
+    # the hours before z's are the empty shift's (unresolved in strict): it still makes gaps
+    assert (first_gap.start, first_gap.end) == (JAN, datetime(2024, 3, 1, tzinfo=UTC))
 
 
 # --------------------------------------------------------------------------- cursors

@@ -210,17 +210,23 @@ def fingerprint(schedule: Schedule) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
 
-def last_activity(schedule: Schedule) -> datetime:
+def last_activity(schedule: Schedule, *, on_call_only: bool = False) -> datetime:
     """An instant after which the schedule has nobody on call and nothing changes.
 
     The end of time when a shift recurs without ``until`` or the schedule has calendar text
     (a calendar's rules are not bounded here); otherwise the latest ``until`` (or ``start`` of
     a one-off shift) plus its duration, read as UTC, plus two days for zone offsets.
+
+    ``on_call_only`` (rows and hand-offs) leaves out the shifts that name nobody: in both
+    profiles they put nobody on call (they only hide lower levels and make gaps), so an endless
+    one does not make a stream of rows walk to the year 9999 finding none.
     """
     if schedule.ical_overrides or (schedule.type == "ical" and schedule.ical_primary):
         return _MAX_UTC
     latest = datetime.min.replace(tzinfo=UTC)
     for shift in schedule.shifts:
+        if on_call_only and not (any(shift.users) or any(shift.rolling_users)):
+            continue
         if shift.frequency is not None and shift.until is None:
             return _MAX_UTC
         wall = shift.start if shift.frequency is None or shift.until is None else shift.until
@@ -251,7 +257,7 @@ def _plan(
     last = None if end is None else utc_instant(end, "end")
     if last is not None and last < first:
         raise ValidationError("end", last.isoformat(), "must not be before start")
-    stop = last if last is not None else last_activity(schedule)
+    stop = last if last is not None else last_activity(schedule, on_call_only=kind != "gaps")
     return _Plan(
         kind,
         schedule,
