@@ -5,7 +5,8 @@ trying the API as a new user would)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,3 +82,63 @@ def test_the_writers_still_take_any_iterable_of_rows() -> None:
     """The row check takes a stream (an iterator) as it comes, without reading it ahead."""
     assert shiftcalc.shifts_csv(iter(ROWS), SCHEDULE) == shiftcalc.shifts_csv(ROWS, SCHEDULE)
     assert shiftcalc.hours_on_call(iter(ROWS)) == shiftcalc.hours_on_call(list(ROWS))
+
+
+@pytest.mark.parametrize("field", ["start", "rotation_start", "until"])
+@pytest.mark.parametrize(
+    "wall",
+    [datetime(2024, 11, 3, 1, 30, fold=1), datetime(2024, 3, 10, 2, 30, fold=1)],
+    ids=["repeated", "skipped"],
+)
+def test_a_shift_time_whose_fold_1_moves_it_is_refused_naming_the_field(
+    field: str, wall: datetime
+) -> None:
+    """A shift's times are wall-clock values, and nothing keeps a fold (the scenario format,
+    iCalendar's DTSTART, OnCall): strict read 01:30 fold=1 in New York as 06:30Z for the
+    start but placed the end 20 minutes later on the first pass, before the start, and dropped
+    the shift without a word (a tester found). Where fold=1 would move the time it is refused,
+    naming the shift and the field."""
+    times = {"start": datetime(2024, 3, 1), "until": datetime(2024, 12, 1), field: wall}
+    shift = shiftcalc.Shift(
+        type="recurrent_event", frequency="daily", duration=timedelta(minutes=20),
+        users=("a",), **times,
+    )  # fmt: skip
+    with pytest.raises(shiftcalc.ValidationError, match="fold=1") as raised:
+        shiftcalc.Schedule(time_zone="America/New_York", shifts=(shift,))
+    assert raised.value.field == f"shifts[0].{field}"
+    assert raised.value.value == wall
+    with pytest.raises(shiftcalc.ValidationError, match="fold=1"):
+        shiftcalc.Schedule(shifts=(replace(shift, time_zone="America/New_York"),))
+    # in UTC the same values are plain times: fold=1 changes nothing there
+    assert shiftcalc.Schedule(time_zone="UTC", shifts=(shift,)).shifts == (shift,)
+
+
+def test_fold_1_on_a_time_that_is_neither_repeated_nor_skipped_is_let_through() -> None:
+    """As Hypothesis draws naive datetimes: fold=1 there means what fold=0 does."""
+    shift = shiftcalc.Shift(
+        type="single_event", start=datetime(2024, 7, 1, 9, fold=1), duration=timedelta(hours=1),
+        users=("a",),
+    )  # fmt: skip
+    schedule = shiftcalc.Schedule(time_zone="America/New_York", shifts=(shift,))
+    window = shiftcalc.Window(
+        start=datetime(2024, 7, 1, tzinfo=UTC), end=datetime(2024, 7, 2, tzinfo=UTC)
+    )
+    assert [row.start for row in shiftcalc.resolve(schedule, window).shifts] == [
+        datetime(2024, 7, 1, 13, tzinfo=UTC)
+    ]
+
+
+def test_the_first_pass_of_a_repeated_wall_time_is_on_call_from_its_first_instance() -> None:
+    """fold=0, RFC 5545's reading: the first 01:30 of New York's fall-back night (EDT)."""
+    shift = shiftcalc.Shift(
+        type="single_event", start=datetime(2024, 11, 3, 1, 30), duration=timedelta(minutes=20),
+        users=("a",),
+    )  # fmt: skip
+    schedule = shiftcalc.Schedule(time_zone="America/New_York", shifts=(shift,))
+    window = shiftcalc.Window(
+        start=datetime(2024, 11, 3, tzinfo=UTC), end=datetime(2024, 11, 4, tzinfo=UTC)
+    )
+    rows = shiftcalc.resolve(schedule, window).shifts
+    assert [(row.start, row.end) for row in rows] == [
+        (datetime(2024, 11, 3, 5, 30, tzinfo=UTC), datetime(2024, 11, 3, 5, 50, tzinfo=UTC))
+    ]

@@ -202,6 +202,31 @@ def check_wall_clock(value: Any, field: str, *, nullable: bool = False) -> None:
         fail(field, value, "expected a naive datetime (a wall-clock time in the shift's zone)")
 
 
+def check_folds(shift: Shift, zone_name: str) -> None:
+    """No shift time has ``fold=1`` where its zone places it elsewhere than ``fold=0``.
+
+    A shift's times are wall-clock values, a repeated one read as its first instance (RFC
+    5545), and nothing could keep a fold: the scenario format, iCalendar's DTSTART and OnCall
+    write none. Where ``fold=1`` changes nothing (any time but a repeated or skipped one, as
+    Hypothesis draws them) it is let through; where it would, it is refused, not misread."""
+    zone = get_zone(zone_name)
+    for name in ("start", "rotation_start", "until"):
+        wall = getattr(shift, name)
+        if (
+            wall is not None
+            and wall.fold
+            and zone.utcoffset(wall) != zone.utcoffset(wall.replace(fold=0))
+        ):
+            fail(
+                name,
+                wall,
+                f"fold=1 names the second pass of a wall time that {zone_name} repeats (or one "
+                "it skips), which a shift's wall-clock times cannot keep (RFC 5545 reads a "
+                "repeated time as its first instance): give fold=0, or time_zone 'UTC' and the "
+                "time in UTC",
+            )
+
+
 def duration_limit_reason() -> str:
     """Why a duration beyond :data:`MAX_DURATION` is refused."""
     return (
@@ -601,6 +626,14 @@ class Schedule:
             for i, value in enumerate(values):
                 if not isinstance(value, kind):
                     fail(f"{name}[{i}]", value, f"expected a {kind.__name__}")
+        for i, shift in enumerate(self.shifts):
+            until, rotation_start = shift.until, shift.rotation_start
+            if (
+                shift.start.fold
+                or (until is not None and until.fold)
+                or (rotation_start is not None and rotation_start.fold)
+            ):
+                within(f"shifts[{i}]", check_folds, shift, shift.time_zone or self.time_zone)
         object.__setattr__(self, "_index", UserIndex(self.users))
 
     def user(self, user_id: str) -> User:
