@@ -544,3 +544,26 @@ def test_floating_rules_match_dateutil(
     high = low + timedelta(days=span_days)
     windowed = [t for t in du_rrule.rrulestr(text, dtstart=start).between(low, high, inc=True)]
     assert list(occurrences(text, start, start=low, end=high, end_inclusive=True)) == windowed
+
+
+def test_an_aware_dtstart_whose_fold_1_moves_it_is_refused() -> None:
+    """01:30 fold=1 in New York is 06:30Z, but the rule runs on the wall clock, whose 01:30 is
+    the first pass: the first instance came out at 05:30Z, an hour before DTSTART (a tester
+    found). Refused naming dtstart; fold=1 where it moves nothing passes."""
+    new_york = ZoneInfo("America/New_York")
+    second_pass = datetime(2024, 11, 3, 1, 30, tzinfo=new_york, fold=1)
+    with pytest.raises(RecurrenceError, match="second pass") as raised:
+        occurrences("FREQ=DAILY;COUNT=2", second_pass)
+    assert raised.value.field == "dtstart"
+    summer = datetime(2024, 7, 1, 9, tzinfo=new_york, fold=1)
+    assert list(occurrences("FREQ=DAILY;COUNT=2", summer)) == [summer, summer + timedelta(1)]
+    eastern = pytz.timezone("America/New_York")
+    for is_dst in (True, False):  # pytz: the offset, not fold, says which pass
+        wall = eastern.localize(datetime(2024, 11, 3, 1, 30), is_dst=is_dst)
+        if is_dst:
+            # PEP 495: an ambiguous time never equals one of another zone; compare in UTC
+            found = [value.astimezone(UTC) for value in occurrences("FREQ=DAILY;COUNT=1", wall)]
+            assert found == [wall.astimezone(UTC)]
+        else:
+            with pytest.raises(RecurrenceError, match="second pass"):
+                occurrences("FREQ=DAILY;COUNT=1", wall)

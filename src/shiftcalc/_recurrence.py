@@ -371,7 +371,17 @@ class _Start:
                 wall = wall.replace(microsecond=0, fold=0)
             if dtstart.tzinfo is None:
                 return cls(kind="floating", wall=wall, zone=None)
-            return cls(kind="aware", wall=wall, zone=as_zone(dtstart.tzinfo))
+            first = cls(kind="aware", wall=wall, zone=as_zone(dtstart.tzinfo))
+            if first.key(wall) != naive_utc(dtstart).replace(microsecond=0):
+                raise RecurrenceError(
+                    "dtstart",
+                    dtstart,
+                    "the second pass of a repeated wall time (fold=1, or a pytz offset), or a "
+                    "skipped one: the rule runs on the wall clock, which reads it as its first "
+                    "pass (RFC 5545), so DTSTART would not be an instance; give the first pass, "
+                    "or DTSTART in UTC",
+                )
+            return first
         if isinstance(dtstart, date):
             return cls(kind="date", wall=datetime.combine(dtstart, time()), zone=None)
         raise RecurrenceError("dtstart", dtstart, "must be a date or a datetime")
@@ -1270,7 +1280,10 @@ def occurrences(
     in that span (then it cannot end the rule there and the jump is made).
 
     Raises:
-        RecurrenceError: a bad rule, or values of a type that cannot be compared.
+        RecurrenceError: a bad rule, values of a type that cannot be compared, or an aware
+            ``dtstart`` that is not the first pass of its wall time (``fold=1`` or a pytz
+            offset on a repeated or skipped time: the rule runs on the wall clock, which
+            reads that time as its first pass).
         ValidationError: ``end`` before ``start``.
     """
     parsed = rule if isinstance(rule, RecurrenceRule) else RecurrenceRule.parse(rule)
