@@ -13,8 +13,11 @@ from shiftcalc import (
     EngineError,
     NotOnCallError,
     Schedule,
+    Shift,
+    User,
     ValidationError,
     Window,
+    explain,
     final_shifts,
     load_scenario,
     next_handoffs,
@@ -280,3 +283,27 @@ def test_max_occurrences_must_be_positive() -> None:
     with pytest.raises(ValidationError) as caught:
         final_shifts(_weekly(), Window(start=EDGE, end=EDGE), max_occurrences=0)
     assert caught.value.field == "max_occurrences"
+
+
+def test_a_schedule_built_without_users_takes_any_name_in_every_query() -> None:
+    """Without a directory every name is a user, in every query alike (``Schedule.user_named``):
+    take_oncall refused every name of a Schedule built in Python without users, while explain
+    and conflicts took them (a tester found)."""
+    week = Shift(
+        type="single_event", start=datetime(2024, 4, 1), duration=timedelta(days=7),
+        users=("alice",),
+    )  # fmt: skip
+    schedule = Schedule(shifts=(week,))
+    at = datetime(2024, 4, 2, tzinfo=UTC)
+    take = take_oncall(schedule, taker="bob", relieved="alice", at=at)
+    assert (take.users, take.start, take.duration) == (
+        ("bob",),
+        datetime(2024, 4, 2),
+        timedelta(days=6),
+    )
+    with pytest.raises(NotOnCallError):
+        take_oncall(schedule, taker="bob", relieved="carol", at=at)
+    assert explain(schedule, at, user="alice").on_call
+    with_directory = replace(schedule, users=(User(id="alice", username="alice"),))
+    with pytest.raises(ValidationError, match="unknown user"):
+        take_oncall(with_directory, taker="bob", relieved="alice", at=at)

@@ -79,13 +79,6 @@ def _on_call(
     return {user: merge(found) for user, found in spans.items()}
 
 
-def _find(schedule: Schedule, name: str) -> str | None:
-    """The id of the user ``name`` names in ``schedule`` (its name index; without a
-    directory, every name is a user)."""
-    found = schedule.find_user(name)
-    return found if found is not None or schedule.has_directory else name
-
-
 def _match(source: Schedule, user_id: str, target: Schedule) -> str | None:
     """``source``'s user in ``target``: by id, then username, then e-mail."""
     user = source.user(user_id)
@@ -150,7 +143,7 @@ def _time_off_calendar(schedule: Schedule, text: str, window: Window) -> dict[st
     spans: dict[str, Spans] = {}
     for record in records:
         for name in record.users:
-            user = _find(schedule, name) or name
+            user = schedule.user_named(name) or name
             spans.setdefault(user, []).append((record.start, record.end))
     return {user: merge(found) for user, found in spans.items()}
 

@@ -507,9 +507,7 @@ def _user_id(schedule: Schedule, name: object) -> str:
     """The id of the user ``name`` names, as a scenario names users."""
     if not isinstance(name, str):
         raise ValidationError("user", name, "expected a user's id, username or e-mail")
-    found = schedule.find_user(name)
-    if found is None and (schedule.implicit_users or not schedule.users):
-        found = name  # without a directory every name is a user
+    found = schedule.user_named(name)
     if found is None:
         raise ValidationError("user", name, "unknown user")
     return found

@@ -659,6 +659,13 @@ class Schedule:
         """
         return self._index.find(name)
 
+    def user_named(self, name: str) -> str | None:
+        """The id of the user ``name`` names in a query (``explain``, ``take_oncall``,
+        ``conflicts``): :meth:`find_user`; without a directory (:attr:`has_directory`:
+        none, or a loaded scenario's implicit one) every name is a user, its own id."""
+        found = self._index.find(name)
+        return found if found is not None or self.has_directory else name
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Window:

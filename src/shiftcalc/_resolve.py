@@ -754,9 +754,7 @@ def _user_id(schedule: Schedule, name: str, field: str) -> str:
     """The id of the user ``name`` names (as a scenario names users), or a ValidationError."""
     if not isinstance(name, str):
         raise ValidationError(field, name, "expected a user's id, username or e-mail")
-    found = schedule.find_user(name)
-    if found is None and schedule.implicit_users:
-        found = name  # without a directory every name is a user, as when loading
+    found = schedule.user_named(name)
     if found is None:
         raise ValidationError(field, name, "unknown user")
     return found
