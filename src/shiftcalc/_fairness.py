@@ -28,7 +28,7 @@ from typing import Any
 from ._errors import CalendarError, ValidationError, shortened
 from ._expand import earlier, later
 from ._model import FinalEvent, Schedule, Window, utc_window
-from ._tz import get_zone
+from ._tz import get_zone, shifted
 
 __all__ = [
     "MAX_HOLIDAYS",
@@ -54,6 +54,7 @@ MAX_HOLIDAYS = 36_525
 
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
+_TWO_DAYS = timedelta(days=2)
 _TICK = timedelta(microseconds=1)
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 _MIN_UTC = datetime.min.replace(tzinfo=UTC)
@@ -372,8 +373,8 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
     records = calendar_records(text, schedule, padded, profile="strict", overrides=False)
     # the dates any instant of the window reads lie between these (a clock set back at
     # midnight reads the day before again)
-    first = _shift_date(_local(window.start, zone).date(), -2)
-    last = _shift_date(_local(window.end, zone).date(), 2)
+    first = shifted(_local(window.start, zone).date(), -_TWO_DAYS)
+    last = shifted(_local(window.end, zone).date(), _TWO_DAYS)
     calendar_zone: tzinfo | None = None
     days: set[date] = set()
     for record in records:
@@ -401,14 +402,6 @@ def holidays_from_ical(text: str, window: Window, *, time_zone: str = "UTC") -> 
                 break
             day += _DAY
     return frozenset(days)
-
-
-def _shift_date(day: date, days: int) -> date:
-    """``day`` moved by ``days``, held at the first or last date."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min
 
 
 def holiday_weights(text: str, path: str, scenario: Any) -> Weights:

@@ -11,10 +11,11 @@ import os
 import struct
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "is_utc",
     "localize",
     "naive_utc",
+    "shifted",
     "tzif_data",
     "wall_clock",
 ]
@@ -191,3 +193,18 @@ def _tzif_block(data: bytes, at: int, time_size: int) -> tuple[list[tuple[int, i
     offsets = [struct.unpack(">l", data[at + 6 * i : at + 6 * i + 4])[0] for i in range(typecnt)]
     at += 6 * typecnt + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt
     return [(t, offsets[i]) for t, i in zip(times, indices, strict=True)], at
+
+
+_D = TypeVar("_D", date, datetime)
+
+
+def shifted(value: _D, by: timedelta) -> _D:
+    """``value + by`` (a date or a datetime), held at the first or last representable value
+    (years 1 and 9999): a search bound past the range searches the whole range on that side."""
+    try:
+        return value + by
+    except OverflowError:
+        far = datetime.min if by < timedelta(0) else datetime.max
+        if isinstance(value, datetime):
+            return far.replace(tzinfo=value.tzinfo)
+        return far.date()

@@ -51,18 +51,6 @@ def as_date(when: When) -> date:
 
 
 @lru_cache(maxsize=4096)  # all-day events of a calendar share their days
-def shifted(value: _D, by: timedelta) -> _D:
-    """``value + by``, held at the first or last representable value (years 1 and 9999): a
-    search bound past the calendar's range searches the whole range on that side."""
-    try:
-        return value + by
-    except OverflowError:
-        far = datetime.min if by < timedelta(0) else datetime.max
-        if isinstance(value, datetime):
-            return far.replace(tzinfo=value.tzinfo)
-        return far.date()
-
-
 def local_date(instant: datetime, zone: tzinfo) -> date:
     """The date of ``instant`` in ``zone`` (the UTC date at the ends of the range)."""
     try:

@@ -14,7 +14,7 @@ from typing import NamedTuple, cast
 from .._errors import RecurrenceError
 from .._model import Window
 from .._recurrence import RecurrenceRule
-from .._tz import as_utc_each, naive_utc
+from .._tz import as_utc_each, naive_utc, shifted
 from ..oncall.occurrences import (
     LOOKUP_PADDING,
     overlaps,
@@ -32,7 +32,6 @@ from ._expansion import (
     as_date,
     midnight,
     rule_instances,
-    shifted,
     timing,
 )
 from ._parse import PropertyError

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .._errors import CalendarError, RecurrenceError
 from .._model import Schedule, Window
-from .._tz import detach, get_zone
+from .._tz import detach, get_zone, shifted
 from ._expansion import (
     MAX_OCCURRENCES,
     Run,
@@ -19,7 +19,6 @@ from ._expansion import (
     as_date,
     local_date,
     rule_instances,
-    shifted,
     timing,
 )
 from ._parse import Node, PropertyError
