@@ -438,3 +438,79 @@ def test_strict_all_day_instance_without_an_end_takes_its_masters_whole_days() -
         ("alice", datetime(2024, 4, 1, 22, tzinfo=UTC), datetime(2024, 4, 2, 22, tzinfo=UTC)),
         ("bob", datetime(2024, 4, 3, 22, tzinfo=UTC), datetime(2024, 4, 4, 22, tzinfo=UTC)),
     ]
+
+
+# --------------------------------------------------------------------------- 3. nominal days
+
+
+@pytest.mark.parametrize(
+    ("start", "duration", "window", "expected"),
+    [
+        # London falls back on 27 October: a week from Monday 09:00 BST ends Monday 09:00 GMT
+        (";TZID=Europe/London:20241021T090000", "P1W", ("2024-10-20", "2024-11-01"),
+         ("10-21 08:00", "10-28 09:00")),
+        # New York springs forward on 10 March: a day of 23 hours, and an exact 24 hours
+        (";TZID=America/New_York:20240309T090000", "P1D", ("2024-03-09", "2024-03-12"),
+         ("03-09 14:00", "03-10 13:00")),
+        (";TZID=America/New_York:20240309T090000", "PT24H", ("2024-03-09", "2024-03-12"),
+         ("03-09 14:00", "03-10 14:00")),
+        # the days nominal, the hours exact: Sunday 09:00 EDT, then two hours
+        (";TZID=America/New_York:20240309T090000", "P1DT2H", ("2024-03-09", "2024-03-12"),
+         ("03-09 14:00", "03-10 15:00")),
+        # a floating time is read in the calendar's zone, its days too
+        (":20240309T090000", "P1D", ("2024-03-09", "2024-03-12"), ("03-09 14:00", "03-10 13:00")),
+        # in UTC a day is 24 hours
+        (":20240309T090000Z", "P1D", ("2024-03-09", "2024-03-12"), ("03-09 09:00", "03-10 09:00")),
+    ],
+)  # fmt: skip
+def test_strict_duration_weeks_and_days_are_wall_clock_days(
+    start: str, duration: str, window: tuple[str, str], expected: tuple[str, str]
+) -> None:
+    """RFC 5545 §3.3.6: a DURATION's weeks and days are nominal, its hours, minutes and
+    seconds exact. strict measured P1W as 168 hours, which left an hour uncovered (or covered
+    twice) between weekly turns at every DST change (a tester found)."""
+    calendar = _calendar(_event(f"DTSTART{start}", f"DURATION:{duration}", "SUMMARY:alice"))
+    rows = _rows(calendar, window=_window(*window), time_zone="America/New_York")
+    assert rows == [("alice", *expected)]
+
+
+def test_strict_weekly_turns_of_a_week_meet_across_dst() -> None:
+    """Two alternating weekly VEVENTs of DURATION:P1W: every hand-off at 09:00 local time,
+    no gap and no overlap across the change to GMT (the tester's calendar)."""
+    turns = [
+        _event(
+            f"DTSTART;TZID=Europe/London:202410{day}T090000",
+            "DURATION:P1W",
+            "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=2",
+            f"SUMMARY:{name}",
+            uid=name,
+        )
+        for name, day in (("alice", "21"), ("bob", "28"))
+    ]
+    window = _window("2024-10-21T08:00:00", "2024-11-18T09:00:00")
+    assert _rows(_calendar(*turns), window=window) == [
+        ("alice", "10-21 08:00", "10-28 09:00"),
+        ("bob", "10-28 09:00", "11-04 09:00"),
+        ("alice", "11-04 09:00", "11-11 09:00"),
+        ("bob", "11-11 09:00", "11-18 09:00"),
+    ]
+    gaps = resolve(Schedule(type="ical", ical_primary=_calendar(*turns)), window).gaps
+    assert gaps == ()
+
+
+def test_strict_instance_without_an_end_takes_its_masters_nominal_days() -> None:
+    """A moved instance with neither DTEND nor DURATION lasts as its master: P1D from 10:00 on
+    the Saturday before the spring change ends at 10:00 EDT on Sunday, 23 hours later."""
+    master = _event(
+        "DTSTART;TZID=America/New_York:20240307T090000",
+        "DURATION:P1D",
+        "RRULE:FREQ=DAILY;INTERVAL=2;COUNT=2",
+        "SUMMARY:alice",
+    )
+    moved = _event(
+        "RECURRENCE-ID;TZID=America/New_York:20240309T090000",
+        "DTSTART;TZID=America/New_York:20240309T100000",
+        "SUMMARY:alice",
+    )
+    rows = _rows(_calendar(master, moved), window=_window("2024-03-09T12:00:00", "2024-03-13"))
+    assert rows == [("alice", "03-09 15:00", "03-10 14:00")]

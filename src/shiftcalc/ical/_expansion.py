@@ -43,7 +43,15 @@ def timing(event: Event) -> Timing:
     """What an expansion reads of a VEVENT (its error messages aside, which name it): events
     of equal timing have equal occurrences, so a calendar of many people on the same days is
     expanded once per timing, not once per VEVENT."""
-    return (event.start, event.end, event.duration, event.rule, event.exdates, event.rdates)
+    return (
+        event.start,
+        event.end,
+        event.duration,
+        event.duration_days,
+        event.rule,
+        event.exdates,
+        event.rdates,
+    )
 
 
 def as_date(when: When) -> date:

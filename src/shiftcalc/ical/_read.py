@@ -3,6 +3,7 @@ TZID looked up per calendar (``_zones``), and the errors that name the component
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,8 @@ _VALUE_ERRORS = (ValueError, TypeError, OverflowError)
 _date_time: Callable[[str], object] = vDDDTypes.from_ical
 _date_times: Callable[[str], list[object]] = vDDDLists.from_ical
 _duration: Callable[[str], object] = vDuration.from_ical
+# dur-value = ["+" / "-"] "P" (dur-date / dur-time / dur-week) (RFC 5545 §3.3.6)
+_NOMINAL = re.compile(r"([+-]?)P(?:(\d+)W|(\d+)D)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,21 @@ class Event:
     # the RECURRENCE-ID's RANGE parameter as written, upper case (RFC 5545 §3.2.13:
     # THISANDFUTURE); only strict reads it (oncall, as recurring-ical-events 2.1.0, does not)
     recurrence_range: str | None = None
+    # the weeks and days of DURATION as written, which RFC 5545 §3.3.6 makes nominal (so many
+    # days on the wall clock; ``duration`` counts them as 24 hours each): only strict reads it
+    duration_days: int = 0
+
+
+def nominal_days(text: str) -> int:
+    """The weeks and days of an RFC 5545 duration (``P2W``: 14, ``-P1DT2H``: -1), the part
+    of it that is nominal (§3.3.6); its hours, minutes and seconds are exact. ``text`` is a
+    duration :func:`read_duration` accepted."""
+    found = _NOMINAL.match(text.strip().upper())
+    if found is None:
+        return 0
+    sign, weeks, days = found.groups()
+    count = int(weeks) * 7 if weeks else int(days or 0)
+    return -count if sign == "-" else count
 
 
 def _rule(node: Node, profile: str) -> RecurrenceRule | None:
@@ -198,6 +216,7 @@ def _event(node: Node, index: int, zones: Zones) -> Event:
         start=read_when(start, zones),
         end=None if end is None else read_when(end, zones),
         duration=None if duration is None else read_duration(duration),
+        duration_days=0 if duration is None else nominal_days(duration.value),
         rule=_rule(node, zones.profile),
         exdates=tuple(w for p in node.all("EXDATE") for w, _ in read_whens(p, zones)),
         rdates=tuple(item for p in node.all("RDATE") for item in read_whens(p, zones)),

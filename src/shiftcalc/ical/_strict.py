@@ -195,7 +195,9 @@ def _strict_expand(
         excluded_at = ctx.instant_or_none(when) if when.kind != "date" else as_date(when)
         if excluded_at is not None:
             exdates_at.append(excluded_at)
-    low = shifted(window.start, -max(length, *(e - s for s, e in explicit.items()), timedelta(0)))
+    # a nominal day is at most a day longer than 24 hours (Samoa skipped one)
+    reach = length + timedelta(days=1 if event.duration_days else 0)
+    low = shifted(window.start, -max(reach, *(e - s for s, e in explicit.items()), timedelta(0)))
     if event.rule is None:
         excluded = set(exdates_at)
         own = ctx.instant_or_none(event.start)  # None: DTSTART is past the ends of time
@@ -216,15 +218,34 @@ def _strict_expand(
             rdates=rdates_at,
         )
         starts = [s for s in found if isinstance(s, datetime)]
+    # DTEND gives every instance the same exact length; DURATION the same nominal one
+    # (RFC 5545 §3.8.5.3), whose weeks and days are wall-clock days (§3.3.6)
+    nominal = event.end is None and event.duration_days and event.start.kind != "utc"
     for start in starts:
         utc = start.astimezone(UTC)
         end = explicit.get(utc)
         if end is None:
-            try:
-                end = utc + length
-            except OverflowError:  # after 9999: cut at the last instant, as a shift is
-                end = shifted(utc, length)
+            # after 9999: cut at the last instant, as a shift is
+            end = (
+                _nominal_end(event, ctx, dtstart, utc, length) if nominal else shifted(utc, length)
+            )
         yield utc, end
+
+
+def _nominal_end(
+    event: Event, ctx: StrictContext, dtstart: datetime, utc: datetime, length: timedelta
+) -> datetime:
+    """The end of the instance starting at ``utc`` of a timed VEVENT whose DURATION has weeks
+    or days: the same wall time that many days later in DTSTART's zone (placed by §3.3.5),
+    then the hours, minutes and seconds exactly, so that P1D ends at the same local time across
+    a DST change (a day of 23 or 25 hours)."""
+    days = timedelta(days=event.duration_days)
+    try:
+        wall = detach(utc.astimezone(dtstart.tzinfo)) + days
+        placed = ctx.local(When(wall, event.start.kind, event.start.zone))
+        return placed.astimezone(UTC) + (length - days)
+    except OverflowError:  # a wall clock or an instant past 9999: the exact length, cut there
+        return shifted(utc, length)
 
 
 def strict_occurrences(
@@ -268,7 +289,7 @@ def strict_occurrences(
                 continue
             try:
                 if event.end is None and event.duration is None and master is not None:
-                    event = replace(event, duration=_strict_length(master, event, ctx))
+                    event = _with_length_of(master, event, ctx)
                 event = replace(event, rule=None, rdates=(), exdates=())
                 if master is not None:
                     later = _moved(
@@ -420,6 +441,15 @@ def _days(event: Event) -> int:
     if event.end is not None:
         return (as_date(event.end) - as_date(event.start)).days
     return event.duration.days if event.duration is not None else 1
+
+
+def _with_length_of(master: Event, instance: Event, ctx: StrictContext) -> Event:
+    """``instance``, which has no end of its own, with its master's length: a timed master's
+    DURATION as written (nominal days and all) for a timed instance, else
+    :func:`_strict_length`."""
+    timed = master.start.kind != "date" and instance.start.kind != "date"
+    days = master.duration_days if timed and master.end is None else 0
+    return replace(instance, duration=_strict_length(master, instance, ctx), duration_days=days)
 
 
 def _strict_length(master: Event, instance: Event, ctx: StrictContext) -> timedelta:
