@@ -362,3 +362,35 @@ def test_a_users_entry_neither_name_nor_object_says_both_are_allowed(entry: Any)
     with pytest.raises(ValidationError, match="expected a username or a user object") as raised:
         load_scenario(document)
     assert raised.value.field == "users[0]"
+
+
+_ONE_ROW: dict[str, Any] = {
+    "shifts": [{"type": "single_event", "start": "2024-01-01T09:00:00", "duration": 3600,
+                "users": ["alice"]}],
+    "window": {"start": "2024-01-01", "end": "2024-01-02"},
+}  # fmt: skip
+_SWAP = {"beneficiary": "alice", "benefactor": "bob",
+         "swap_start": "2024-01-01T00:00:00Z", "swap_end": "2024-01-02T00:00:00Z"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("swap", "swaps"), ("Users", "users"), ("windows", "window"), ("shift", "shifts")],
+)
+def test_strict_refuses_a_misspelt_top_level_key(key: str, meant: str) -> None:
+    """``"swap": [...]`` was ignored without a word, and alice stayed on call (a tester
+    found): strict refuses a top-level key close to one of the format's, naming both."""
+    with pytest.raises(ValidationError, match=f"did you mean '{meant}'") as raised:
+        load_scenario({**_ONE_ROW, key: [_SWAP]})
+    assert raised.value.field == key
+
+
+def test_top_level_annotations_are_kept_out_in_both_profiles() -> None:
+    """The format lets a document carry other keys (the vectors' name, tags, notes and
+    expected answers), and OnCall's profile reads no key it does not know."""
+    annotated = {**_ONE_ROW, "name": "x", "tags": ["dst"], "note": "n", "engine": {},
+                 "expected_final_shifts": [], "matched_by_email": True}  # fmt: skip
+    for profile in ("strict", "oncall"):
+        scenario = load_scenario(annotated, profile=profile)  # type: ignore[arg-type]
+        assert scenario == load_scenario(_ONE_ROW, profile=profile)  # type: ignore[arg-type]
+    assert load_scenario({**_ONE_ROW, "swap": [_SWAP]}, profile="oncall").schedule.swaps == ()

@@ -11,6 +11,7 @@ Every problem raises :class:`~shiftcalc.ValidationError` naming the field path
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -1216,6 +1217,8 @@ def load_scenario(
     if window is not None and not isinstance(window, Window):
         _fail("window", window, "expected a Window")
     data = _object(_read_source(source), "scenario")
+    if profile == "strict":
+        _misspelt_keys(data)
     schedule = parse_schedule(data, profile=profile)
     if window is None:
         if "window" not in data:
@@ -1223,6 +1226,22 @@ def load_scenario(
         window = parse_window(data["window"], profile=profile)
     now = None if data.get("now") is None else _instant(data["now"], "now")
     return Scenario(schedule=schedule, window=window, now=now)
+
+
+_SCENARIO_KEYS = ("schedule", "users", "shifts", "swaps", "window", "now")
+
+
+def _misspelt_keys(data: Mapping[str, Any]) -> None:
+    """Refuse a top-level key that is not the format's but close to one of its keys (``swap``,
+    ``Users``): a typo that would drop what it holds. Other keys are annotations, which the
+    format lets documents carry (the vectors' ``name``, ``tags`` and expected answers)."""
+    for key in data:
+        if key in _SCENARIO_KEYS or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key.lower(), _SCENARIO_KEYS, n=1, cutoff=0.75)
+        if close:
+            reason = f"unknown field (did you mean {close[0]!r}? other keys are annotations)"
+            _fail(key, data[key], reason)
 
 
 def _seconds(value: timedelta) -> int | float:
