@@ -394,3 +394,30 @@ def test_top_level_annotations_are_kept_out_in_both_profiles() -> None:
         scenario = load_scenario(annotated, profile=profile)  # type: ignore[arg-type]
         assert scenario == load_scenario(_ONE_ROW, profile=profile)  # type: ignore[arg-type]
     assert load_scenario({**_ONE_ROW, "swap": [_SWAP]}, profile="oncall").schedule.swaps == ()
+
+
+_CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20240101T090000Z\r\n"
+    "DTEND:20240101T100000Z\r\nSUMMARY:bob\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@pytest.mark.parametrize("schedule_type", ["calendar", "web"])
+def test_strict_refuses_a_primary_calendar_that_its_schedule_type_never_reads(
+    schedule_type: str,
+) -> None:
+    """Only an ical schedule reads ``ical_primary``: on a web schedule bob's event was dropped
+    without a word (a tester found). strict refuses it when loading and when resolving a
+    Schedule built in Python; oncall, as OnCall, does not read it."""
+    document = {**_ONE_ROW, "schedule": {"type": schedule_type, "ical_primary": _CALENDAR}}
+    with pytest.raises(ValidationError, match="only an ical schedule") as raised:
+        load_scenario(document)
+    assert raised.value.field == "schedule.ical_primary"
+    scenario = load_scenario(document, profile="oncall")
+    rows = shiftcalc.resolve(scenario.schedule, scenario.window, profile="oncall").shifts
+    assert [row.user for row in rows] == ["alice"]
+    with pytest.raises(ValidationError, match="only an ical schedule") as raised:
+        shiftcalc.resolve(scenario.schedule, scenario.window)
+    assert raised.value.field == "ical_primary"
+    blank = {**_ONE_ROW, "schedule": {"type": schedule_type, "ical_primary": " "}}
+    assert load_scenario(blank).schedule.type == schedule_type  # nothing is dropped

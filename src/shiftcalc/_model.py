@@ -51,6 +51,7 @@ __all__ = [
     "SwapSplit",
     "User",
     "Window",
+    "check_primary",
     "check_profile",
     "origin_of",
     "swapped",
@@ -949,6 +950,19 @@ def check_schedule(schedule: object) -> None:
         fail("schedule", schedule, "expected a Schedule")
 
 
+def check_primary(schedule_type: str, ical_primary: str | None) -> None:
+    """strict: only an ``ical`` schedule has a primary calendar. OnCall's other types never
+    read one, so a calendar given there was dropped without a word (``ical_overrides`` is
+    read on every type)."""
+    if ical_primary is not None and ical_primary.strip() and schedule_type != "ical":
+        fail(
+            "ical_primary",
+            ical_primary,
+            f"only an ical schedule reads a primary calendar (this one is {schedule_type!r}): "
+            "make it type 'ical', or give the events as ical_overrides",
+        )
+
+
 def check_rows(rows: object) -> None:
     """``rows`` is a collection (or a stream) of final-shift rows, else a ValidationError
     naming ``rows``; the rows themselves are read as they come, not ahead."""
@@ -962,7 +976,8 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     Construction already checks what both profiles share (types, codes, naive wall-clock times,
     known zones, sizes within their limits, OnCall's API rules); ``strict`` adds what OnCall's
     API forgets to reject (a duration <= 0, ``until`` or ``rotation_start`` before ``start``,
-    an empty rotation group, a start index out of range). Checked on every call, which the
+    an empty rotation group, a start index out of range, a primary calendar on a schedule
+    that is not ``ical``). Checked on every call, which the
     pipeline makes on every run: a memo keyed by the schedule cost more (hashing and comparing
     every shift) than the checks themselves, and nothing for ``oncall``.
 
@@ -972,6 +987,7 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
     check_profile(profile)
     check_schedule(schedule)
     if profile == "strict":
+        check_primary(schedule.type, schedule.ical_primary)
         for i, shift in enumerate(schedule.shifts):
             within(f"shifts[{i}]", check_strict_shift, shift)
 

@@ -62,6 +62,7 @@ from ._model import (
     check_by_monthday,
     check_interval,
     check_level,
+    check_primary,
     check_profile,
     check_shift_type,
     check_start_index,
@@ -973,6 +974,8 @@ def parse_schedule(data: Mapping[str, Any], *, profile: Profile = "strict") -> S
     ical_primary = _string(head.get("ical_primary"), "schedule.ical_primary", nullable=True)
     if schedule_type == "ical" and ical_primary is None:
         _fail("schedule.ical_primary", None, MSG_REQUIRED)
+    if profile == "strict":
+        within("schedule", check_primary, schedule_type, ical_primary)
     ical_overrides = _string(head.get("ical_overrides"), "schedule.ical_overrides", nullable=True)
     web_overrides = head.get("enable_web_overrides", False)
     if web_overrides is None:
