@@ -707,3 +707,25 @@ def test_holidays_without_the_quality_format_is_refused(
         run(["final-shifts", path, "--format", "quality", "--holidays", str(holidays)], capsys)[0]
         == 0
     )
+
+
+@pytest.mark.parametrize("errors", [[], ["--calendar-errors", "skip"]])
+def test_a_uid_with_escape_sequences_does_not_drive_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], errors: list[str]
+) -> None:
+    """Every line on stderr is printable: a subscribed calendar's UID with an escape sequence
+    set the window title and cleared the screen through the error and the skip warning (a
+    tester found)."""
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:e1\x1b]0;pwned\x07\x1b[2J\r\n"
+        "DTSTART:20240101T090000Z\r\nDTEND:20240101T100000Z\r\nRRULE:FREQ=BOGUS\r\n"
+        "SUMMARY:alice\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    path = tmp_path / "evil.ics"
+    path.write_text(calendar, newline="")
+    status, _, err = run(
+        ["final-shifts", str(path), "--window", "2024-01-01", "2024-01-02", *errors], capsys
+    )
+    assert status == (0 if errors else 2)
+    assert "VEVENT[UID=e1?]0;pwned??[2J, line 3].RRULE" in err
+    assert err.isascii() and all(line.isprintable() for line in err.splitlines())

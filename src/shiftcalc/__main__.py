@@ -50,6 +50,7 @@ from ._model import PROFILES, Profile, Window
 from ._output import (
     final_shifts_json,
     hours_report_csv,
+    printable,
     quality_document,
     shifts_csv,
     shifts_csv_lines,
@@ -158,9 +159,10 @@ def _calendar_scenario(text: str, profile: str, window: Window | None) -> Scenar
         start = datetime.combine(day, time(), tzinfo=UTC)
         end = later(start, CALENDAR_WINDOW)  # a calendar may start in the last weeks of 9999
         window = Window(start=start, end=end)
-        sys.stderr.write(
-            f"shiftcalc: note: window {start:%Y-%m-%d} to {end:%Y-%m-%d}, four weeks from the "
-            "calendar's first event (set it with --window START END)\n"
+        _say(
+            "note",
+            f"window {start:%Y-%m-%d} to {end:%Y-%m-%d}, four weeks from the calendar's first "
+            "event (set it with --window START END)",
         )
     data = {"schedule": {"type": "ical", "ical_primary": text}, "shifts": []}
     schedule = parse_schedule(data, profile=cast("Profile", profile))
@@ -309,12 +311,13 @@ def _warn(
     """One warning line per skipped component and per unresolved name: never silently dropped
     (``side`` names the scenario, as ``BEFORE `` in diff)."""
     for item in skipped:
-        sys.stderr.write(
-            f"shiftcalc: warning: {side}skipped VEVENT[UID={item.uid}, line {item.line}]"
-            f".{item.property}: {item.reason}\n"
+        _say(
+            "warning",
+            f"{side}skipped VEVENT[UID={item.uid}, line {item.line}].{item.property}: "
+            f"{item.reason}",
         )
     for text in dict.fromkeys(map(unresolved_text, unresolved)):
-        sys.stderr.write(f"shiftcalc: warning: {side}{text}\n")
+        _say("warning", f"{side}{text}")
 
 
 def _diff(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -525,9 +528,10 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
         out.write(format_instance(instance) + "\n")
         written += 1
     if limit == DEFAULT_LIMIT and args.count is None and written == limit:
-        sys.stderr.write(
-            f"shiftcalc: note: the rule has no end; stopped after {DEFAULT_LIMIT} instances "
-            "(use --count N or --between START END)\n"
+        _say(
+            "note",
+            f"the rule has no end; stopped after {DEFAULT_LIMIT} instances "
+            "(use --count N or --between START END)",
         )
     return EXIT_OK
 
@@ -745,9 +749,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         and getattr(args, "profile", "") == "oncall"
     ):
         # OnCall's lengths are its own (the first occurrence's, normalised): nothing to change
-        sys.stderr.write(
-            "shiftcalc: warning: --durations elapsed changes strict shifts only; --profile"
-            " oncall gives OnCall's own lengths\n"
+        _say(
+            "warning",
+            "--durations elapsed changes strict shifts only; --profile oncall gives OnCall's "
+            "own lengths",
         )
     try:
         if args.command == "occurrences":
@@ -781,20 +786,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except (ShiftcalcError, ValueError, OSError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"shiftcalc: error: {message}", file=sys.stderr)
+        _say("error", " ".join(str(exc).split()) or type(exc).__name__)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug of ours: one line, never a bare traceback (README)
         if os.environ.get("SHIFTCALC_DEBUG"):
             raise
-        print(
-            f"shiftcalc: internal error: {type(exc).__name__}: {exc} "
+        _say(
+            "internal error",
+            f"{type(exc).__name__}: {' '.join(str(exc).split())} "
             "(a bug; SHIFTCALC_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _say(kind: str, text: str) -> None:
+    """One line on stderr, ``shiftcalc: kind: text``, printable: a message quotes the input (a
+    calendar's UID, a name, a value), which must not drive the terminal (an escape sequence
+    in a subscribed calendar's UID set the window title and cleared the screen)."""
+    sys.stderr.write(printable(f"shiftcalc: {kind}: {text}") + "\n")
 
 
 if __name__ == "__main__":
