@@ -307,3 +307,27 @@ def test_a_schedule_built_without_users_takes_any_name_in_every_query() -> None:
     with_directory = replace(schedule, users=(User(id="alice", username="alice"),))
     with pytest.raises(ValidationError, match="unknown user"):
         take_oncall(with_directory, taker="bob", relieved="alice", at=at)
+
+
+def test_a_daily_hand_off_in_a_dst_gap_overlaps_the_next_turn_by_the_gap() -> None:
+    """DESIGN, rule 4, hand-checked: 02:15 does not exist in Lord Howe on 6 October 2024 (the
+    clock goes from 02:00 to 02:30): carol's turn starts at 02:45 (RFC 5545's offset before
+    the gap) and keeps its 24 wall-clock hours, to 02:45 the next day, where alice started at
+    02:15: two on call for the gap's 30 minutes. bob's turn ends at that 02:45 too, no gap."""
+    scenario = load_scenario({
+        "schedule": {"time_zone": "Australia/Lord_Howe"},
+        "shifts": [{"type": "rolling_users", "start": "2024-10-01T02:15:00", "duration": 86400,
+                    "frequency": "daily", "rolling_users": [["alice"], ["bob"], ["carol"]],
+                    "start_rotation_from_user_index": 0}],
+        "window": {"start": "2024-10-05", "end": "2024-10-08"},
+    })  # fmt: skip
+    rows = resolve(scenario.schedule, scenario.window).shifts
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    assert [(r.user, f"{r.start.astimezone(lord_howe):%d %H:%M}") for r in rows] == [
+        ("bob", "05 10:30"),
+        ("carol", "06 02:45"),
+        ("alice", "07 02:15"),
+        ("bob", "08 02:15"),
+    ]
+    assert f"{rows[1].end.astimezone(lord_howe):%d %H:%M}" == "07 02:45"
+    assert rows[1].end - rows[2].start == timedelta(minutes=30)
