@@ -4,6 +4,7 @@ trying the API as a new user would)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -142,3 +143,28 @@ def test_the_first_pass_of_a_repeated_wall_time_is_on_call_from_its_first_instan
     assert [(row.start, row.end) for row in rows] == [
         (datetime(2024, 11, 3, 5, 30, tzinfo=UTC), datetime(2024, 11, 3, 5, 50, tzinfo=UTC))
     ]
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda r: shiftcalc.quality_report(r.shifts, r.window), "events[0]"),
+        (lambda r: shiftcalc.hours_on_call(r.events), "rows[0]"),
+        (lambda r: shiftcalc.final_shifts_json([*r.shifts, 1], shiftcalc.Schedule()), "rows"),
+        (lambda r: shiftcalc.resolve_many(5), "items"),
+        (lambda r: shiftcalc.resolve_many(json.dumps(LONDON_DAILY)), "items"),
+        (lambda r: shiftcalc.next_handoffs(shiftcalc.Schedule(), r.window.start, horizon=5),
+         "horizon"),
+        (lambda r: shiftcalc.next_handoffs(
+            shiftcalc.Schedule(), r.window.start, horizon=timedelta(days=-5)), "horizon"),
+    ],
+)  # fmt: skip
+def test_values_of_the_wrong_type_are_refused_naming_the_argument(
+    call: Callable[[shiftcalc.Resolution], object], field: str
+) -> None:
+    """A TypeError or an AttributeError from deep inside (a tester found five) is a
+    ValidationError naming the argument, and the first value of the wrong type in it."""
+    with pytest.raises(shiftcalc.ValidationError) as raised:
+        call(RESOLUTION)
+    expected = f"rows[{len(ROWS)}]" if field == "rows" else field
+    assert raised.value.field == expected

@@ -729,3 +729,22 @@ def test_a_uid_with_escape_sequences_does_not_drive_the_terminal(
     assert status == (0 if errors else 2)
     assert "VEVENT[UID=e1?]0;pwned??[2J, line 3].RRULE" in err
     assert err.isascii() and all(line.isprintable() for line in err.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (["--dtstart", "garbage"], "--dtstart"),
+        (["--dtstart", "2024-01-01T09:00:00", "--exdate", "nope"], "--exdate"),
+        (["--dtstart", "2024-01-01T09:00:00", "--rdate", "2024-01-05,nope"], "--rdate"),
+        (["--dtstart", "2024-01-01T09:00:00", "--between", "2024-01-01", "x"], "--between"),
+        (["--dtstart", "garbage", "--tz", "Europe/London"], "--dtstart"),
+    ],
+)
+def test_occurrences_names_the_option_of_a_bad_instant(
+    capsys: pytest.CaptureFixture[str], options: list[str], field: str
+) -> None:
+    """The error named ``instance``, the parser's word, not the option (a tester found)."""
+    status, _, err = run(["occurrences", *options, "--rrule", "FREQ=DAILY;COUNT=2"], capsys)
+    assert status == 2
+    assert err.startswith(f"shiftcalc: error: {field}: must be YYYY-MM-DD")

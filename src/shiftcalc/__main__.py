@@ -480,7 +480,7 @@ def _zone_option(name: str | None, dtstart: str) -> tzinfo | None:
         zone = get_zone(name)
     except KeyError:
         raise ValidationError("--tz", name, "unknown time zone") from None
-    start = parse_instance(dtstart, None)
+    start = _rule_instant("--dtstart", dtstart, None)
     if not isinstance(start, datetime) or start.tzinfo is UTC:
         kind = "UTC time" if isinstance(start, datetime) else "date"
         reason = f"--dtstart {dtstart} is a {kind}, which no zone changes: drop --tz"
@@ -496,15 +496,23 @@ def _unbounded(rrule: str, args: argparse.Namespace) -> bool:
     return rule.count is None and rule.until is None
 
 
+def _rule_instant(option: str, text: str, zone: tzinfo | None) -> datetime | date:
+    """:func:`parse_instance` of an option's value, its error naming the option."""
+    try:
+        return parse_instance(text, zone)
+    except ValidationError as exc:
+        raise type(exc)(option, exc.value, exc.reason) from None
+
+
 def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
     zone = _zone_option(args.tz, args.dtstart)
-    dtstart = parse_instance(args.dtstart, zone)
-    exdates = [parse_instance(value, zone) for value in _split_values(args.exdate)]
-    rdates = [parse_instance(value, zone) for value in _split_values(args.rdate)]
+    dtstart = _rule_instant("--dtstart", args.dtstart, zone)
+    exdates = [_rule_instant("--exdate", value, zone) for value in _split_values(args.exdate)]
+    rdates = [_rule_instant("--rdate", value, zone) for value in _split_values(args.rdate)]
     start: datetime | date | None = None
     end: datetime | date | None = None
     if args.between is not None:
-        start, end = (parse_instance(value, zone) for value in args.between)
+        start, end = (_rule_instant("--between", value, zone) for value in args.between)
     if args.count is not None and args.count < 0:
         raise ValidationError("--count", args.count, "expected a number >= 0")
     limit = DEFAULT_LIMIT if _unbounded(args.rrule, args) else args.count

@@ -207,6 +207,9 @@ def resolve_many(
     for name, value in (("workers", workers), ("chunk_size", chunk_size)):
         if value is not None and (type(value) is not int or value < 1):
             raise ValidationError(name, shortened(value), "must be a positive integer or None")
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        reason = "expected an iterable of items (one scenario alone: resolve it, or pass [it])"
+        raise ValidationError("items", shortened(items), reason)
     numbered = list(enumerate(items))
     if workers is None or workers == 1 or len(numbered) <= 1:
         return _resolve_chunk(numbered, profile, durations, calendar_errors)

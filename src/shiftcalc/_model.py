@@ -963,11 +963,15 @@ def check_primary(schedule_type: str, ical_primary: str | None) -> None:
         )
 
 
-def check_rows(rows: object) -> None:
-    """``rows`` is a collection (or a stream) of final-shift rows, else a ValidationError
-    naming ``rows``; the rows themselves are read as they come, not ahead."""
+def check_rows(rows: object, kind: type = FinalShift, field: str = "rows") -> None:
+    """``rows`` is a collection (or a stream) of ``kind`` values (final-shift rows), else a
+    ValidationError naming ``field``, or ``field[i]`` for the first value of another type in a
+    sequence (one C-level pass; the values of a stream are read as they come, not ahead)."""
     if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
-        fail("rows", rows, "expected FinalShift rows")
+        fail(field, rows, f"expected {kind.__name__} values")
+    if isinstance(rows, Sequence) and not all(map(isinstance, rows, repeat(kind))):
+        i, value = next((i, row) for i, row in enumerate(rows) if not isinstance(row, kind))
+        fail(f"{field}[{i}]", value, f"expected a {kind.__name__}")
 
 
 def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ._fairness import Fairness, FairnessPlan, Weights, fairness_plan
-from ._model import FinalEvent, Window
+from ._model import FinalEvent, Window, check_rows
 
 __all__ = ["QualityReport", "quality_report"]
 
@@ -89,6 +89,7 @@ def quality_report(
     >>> report.total, report.coverage, report.balance, report.comments
     (75, 50, 100, ('Schedule has gaps (50% not covered)', 'Schedule is perfectly balanced'))
     """
+    check_rows(events, FinalEvent, "events")
     good = [event for event in events if not event.is_gap and event.users]
     plan = fairness_plan(good, window, zone=zone, weights=weights)
     if not good:

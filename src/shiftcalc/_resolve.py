@@ -656,6 +656,8 @@ def next_handoffs(
     """
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValidationError("count", count, "must be an integer of at least 1")
+    if not isinstance(horizon, timedelta) or horizon < timedelta(0):
+        raise ValidationError("horizon", horizon, "must be a timedelta of at least 0")
     found: list[Handoff] = []
     span = timedelta(days=7)
     start = utc_instant(after, "after")
