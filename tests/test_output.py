@@ -186,3 +186,17 @@ def test_final_shifts_json_is_the_documents_json_text(
     expected = json.dumps(document, indent=2) + "\n"
     assert final_shifts_json(shifts, schedule) == expected
     assert to_json(document) == expected
+
+
+def test_table_of_a_schedule_in_utc_shows_each_time_once() -> None:
+    """The UTC columns repeated the zone's (a tester found): a schedule in UTC has one pair."""
+    row = FinalShift(
+        user="alice",
+        start=datetime(2024, 7, 1, 8, tzinfo=UTC),
+        end=datetime(2024, 7, 1, 9, tzinfo=UTC),
+    )
+    for zone in ("UTC", "Etc/UTC"):
+        lines = table([row], Schedule(time_zone=zone)).splitlines()
+        assert lines[0].split() == ["user", "start", f"({zone})", "end", f"({zone})", "duration"]
+        assert lines[2].split() == ["alice", "2024-07-01", "08:00", "UTC", "2024-07-01", "09:00",
+                                    "UTC", "1h"]  # fmt: skip

@@ -21,7 +21,7 @@ from typing import Any, ParamSpec
 from ._fairness import fairness_document
 from ._model import FinalShift, Schedule, UnresolvedName, User, check_rows, check_schedule
 from ._quality import QualityReport
-from ._tz import get_zone
+from ._tz import get_zone, is_utc
 
 __all__ = [
     "SHIFTS_CSV_COLUMNS",
@@ -376,7 +376,8 @@ def table(
     *,
     unresolved: Sequence[UnresolvedName] = (),
 ) -> str:
-    """A text table for people: user, start and end in the schedule's zone and in UTC, duration.
+    """A text table for people: user, start and end in the schedule's zone and in UTC (once for
+    a schedule in UTC), duration.
 
     Names of ``unresolved`` (a resolution's iCal names that match no user) are listed under
     the table, each once, with where they are written: a person reading it sees whose time is
@@ -394,24 +395,24 @@ def table(
         zone = get_zone(schedule.time_zone)
     except KeyError:
         zone = UTC
+    utc_too = not is_utc(zone)  # a schedule in UTC would show the same times twice
     header = (
         "user",
         f"start ({schedule.time_zone})",
         f"end ({schedule.time_zone})",
-        "start (UTC)",
-        "end (UTC)",
+        *(("start (UTC)", "end (UTC)") if utc_too else ()),
         "duration",
     )
     lines: list[tuple[str, ...]] = [header]
     for row in rows:
         user = schedule.user(row.user)
+        utc = (_minutes_text(row.start.astimezone(UTC)), _minutes_text(row.end.astimezone(UTC)))
         lines.append(
             (
                 printable(user.username),  # before the lines are made: see for_people
                 _zone_text(row.start, zone),
                 _zone_text(row.end, zone),
-                _minutes_text(row.start.astimezone(UTC)),
-                _minutes_text(row.end.astimezone(UTC)),
+                *(utc if utc_too else ()),
                 _duration_text(row.duration),
             )
         )
