@@ -144,10 +144,11 @@ def test_fuzz_ical_calendars_answer_or_refuse(
     """Any drawn calendar gives records, rows and a calendar export, or a ShiftcalcError, all
     within the guard (a small occurrence cap keeps each example fast: the cap's own cost is
     linear, see test_ical_defects)."""
-    schedule = Schedule(type="ical", ical_primary=text, users=USERS if directory else ())
     unresolved: list[UnresolvedName] = []
     with hang_guard(60):
         try:
+            # a text that is no Unicode (a lone surrogate) is refused here already
+            schedule = Schedule(type="ical", ical_primary=text, users=USERS if directory else ())
             records = calendar_records(
                 text,
                 schedule,

@@ -318,14 +318,15 @@ def test_strategies_import_in_any_order_in_a_fresh_interpreter(code: str) -> Non
 
 
 def test_final_shifts_json_is_the_bytes_of_json_dumps_for_odd_text() -> None:
+    # (a lone surrogate was odd text here too, until names refused it: no output writes it)
     users = (
-        User(id='é\ud800"\\', username="\n\t", email=None),
+        User(id='é\u2028\x7f"\\', username="\n\t", email=None),
         User(id="b", username="b", email="x"),
     )
     t = datetime(2024, 1, 1, tzinfo=UTC)
     rows = [
         shiftcalc.FinalShift(user=u, start=t, end=t + timedelta(hours=1))
-        for u in ('é\ud800"\\', "b", "zz")
+        for u in ('é\u2028\x7f"\\', "b", "zz")
     ]
     doc = shiftcalc.final_shifts_document(rows, Schedule(users=users))
     assert shiftcalc.to_json(doc) == json.dumps(doc, indent=2) + "\n"
@@ -421,3 +422,47 @@ def test_strict_refuses_a_primary_calendar_that_its_schedule_type_never_reads(
     assert raised.value.field == "ical_primary"
     blank = {**_ONE_ROW, "schedule": {"type": schedule_type, "ical_primary": " "}}
     assert load_scenario(blank).schedule.type == schedule_type  # nothing is dropped
+
+
+@pytest.mark.parametrize(
+    ("path", "document"),
+    [
+        ("users[0].username", {**_ONE_ROW, "users": [{"id": "alice", "username": "al\ud800"}]}),
+        ("shifts[0].users[0]", {**_ONE_ROW, "shifts": [{**_ONE_ROW["shifts"][0],
+                                                         "users": ["\udc00bob"]}]}),
+        ("schedule.name", {**_ONE_ROW, "schedule": {"name": "team \ud83d"}}),
+    ],
+)  # fmt: skip
+def test_a_lone_surrogate_is_refused_naming_the_field(path: str, document: dict[str, Any]) -> None:
+    """JSON's "\\ud800" reads as a lone surrogate, which no UTF-8 output can write: the CSV
+    stopped half-written with a codec error naming nothing (a tester found). Refused when
+    loading, in both profiles, and by construction."""
+    for profile in ("strict", "oncall"):
+        with pytest.raises(ValidationError, match="lone surrogate") as raised:
+            load_scenario(json.dumps(document), profile=profile)  # type: ignore[arg-type]
+        assert raised.value.field == path
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        User(id="alice", username="al\ud800")
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Shift(type="single_event", start=datetime(2024, 1, 1), duration=timedelta(hours=1),
+              users=("\udc00bob",))  # fmt: skip
+    assert load_scenario({**_ONE_ROW, "users": [{"id": "alice", "username": "Zoë 🦊"}]})
+
+
+@pytest.mark.parametrize(
+    "shift",
+    [
+        {"type": "override", "start": "2024-01-01T09:00:00", "duration": 3600,
+         "users": ["\udc00bob"]},
+        {"type": "rolling_users", "start": "2024-01-01T09:00:00", "duration": 3600,
+         "frequency": "daily", "rolling_users": [["alice"], ["\udc00bob"]],
+         "start_rotation_from_user_index": 0},
+    ],
+)  # fmt: skip
+def test_the_loaders_fast_paths_refuse_a_lone_surrogate_too(shift: dict[str, Any]) -> None:
+    """Overrides and rotations have a fast path in the loader: it leaves non-ASCII names to
+    the careful one, which refuses the surrogate naming it."""
+    for profile in ("strict", "oncall"):
+        with pytest.raises(ValidationError, match="lone surrogate") as raised:
+            load_scenario({**_ONE_ROW, "shifts": [shift]}, profile=profile)  # type: ignore[arg-type]
+        assert raised.value.field.startswith("shifts[0].")

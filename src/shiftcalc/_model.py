@@ -53,6 +53,7 @@ __all__ = [
     "Window",
     "check_primary",
     "check_profile",
+    "check_unicode",
     "origin_of",
     "swapped",
     "utc_instant",
@@ -317,21 +318,34 @@ def check_source(value: Any) -> None:
 
 
 def check_name(value: Any, field: str) -> None:
-    """A user name or id: a non-empty string."""
+    """A user name or id: a non-empty string of Unicode text."""
     if not isinstance(value, str) or not value:
         fail(field, value, "expected a user name (a non-empty string)")
+    check_unicode(value, field)
 
 
 def check_text(value: Any, field: str) -> None:
-    """None or a string (ids, names, labels)."""
-    if value is not None and not isinstance(value, str):
-        fail(field, value, "expected a string")
+    """None or a string of Unicode text (ids, names, labels)."""
+    if value is not None:
+        if not isinstance(value, str):
+            fail(field, value, "expected a string")
+        check_unicode(value, field)
+
+
+def check_unicode(value: str, field: str) -> None:
+    """``value`` is text every output can write: JSON's ``"\\ud800"`` reads as a lone
+    surrogate, which no UTF-8 output can encode (the CSV stopped half-written)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            fail(field, value, "not Unicode text: a lone surrogate (\\ud800-\\udfff)")
 
 
 def _check_names(values: Any, field: str) -> None:
     """A tuple of user names; the per-name check (and its message) only when one is wrong."""
     _check_tuple(values, field)
-    if not all(type(value) is str and value for value in values):
+    if not all(type(value) is str and value and value.isascii() for value in values):
         for i, value in enumerate(values):
             check_name(value, f"{field}[{i}]")
 

@@ -67,6 +67,7 @@ from ._model import (
     check_shift_type,
     check_start_index,
     check_strict_shift,
+    check_unicode,
     check_week_start,
     check_zone,
     duration_limit_reason,
@@ -233,12 +234,14 @@ def _string(value: Any, field: str, *, nullable: bool = False) -> str | None:
         return None
     if not isinstance(value, str):
         _fail(field, value, "expected a string")
+    check_unicode(value, field)
     return value
 
 
 def _name(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value:
         _fail(field, value, "expected a user name (a non-empty string)")
+    check_unicode(value, field)
     return value
 
 
@@ -601,8 +604,8 @@ def _plain_override(names: Any, directory: _Directory) -> tuple[tuple[str, ...],
     if type(names) is not list or not names:
         return None
     for name in names:
-        if type(name) is not str or not name:
-            return None
+        if type(name) is not str or not name or not name.isascii():
+            return None  # the careful path checks it (a lone surrogate is no text)
     resolve = directory.resolve
     if not directory.implicit:
         for name in names:
@@ -642,8 +645,8 @@ def _plain_rotation(get: Callable[..., Any], directory: _Directory) -> _PlainRot
         if type(group) is not list or not group:
             return None
         for name in group:
-            if type(name) is not str or not name:
-                return None
+            if type(name) is not str or not name or not name.isascii():
+                return None  # the careful path checks it (a lone surrogate is no text)
     try:
         check_level(level)
         check_interval(interval, frequency)
@@ -900,8 +903,8 @@ def _shift_users(
         return ()
     ids: list[str] = []
     for i, name in enumerate(_list(value, field)):
-        if not isinstance(name, str) or not name:
-            _name(name, f"{field}[{i}]")  # raises, naming the item (built only then)
+        if not isinstance(name, str) or not name or not name.isascii():
+            _name(name, f"{field}[{i}]")  # checks, naming the item (built only then)
         user_id = directory.resolve(name, register)
         if user_id is None:
             if profile == "oncall":
@@ -923,8 +926,8 @@ def _rolling_users(
         if not isinstance(group, _GROUP_TYPES):
             _list(group, f"{field}[{g}]")  # raises, naming the group
         for j, item in enumerate(group):
-            if not isinstance(item, str) or not item:
-                _name(item, f"{field}[{g}][{j}]")  # raises, naming the item
+            if not isinstance(item, str) or not item or not item.isascii():
+                _name(item, f"{field}[{g}][{j}]")  # checks, naming the item
         names = list(group)
         ids = [resolve(name, register) for name in names]
         if None in ids:
