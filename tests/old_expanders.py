@@ -18,7 +18,8 @@ from shiftcalc._expand import later
 from shiftcalc._model import Window
 from shiftcalc._recurrence import RecurrenceRule
 from shiftcalc._tz import as_utc, detach, get_zone, naive_utc
-from shiftcalc.ical._expansion import Occurrence, as_date, midnight, rule_instances, shifted
+from shiftcalc._tz import shifted
+from shiftcalc.ical._expansion import Occurrence, as_date, midnight, rule_instances
 from shiftcalc.ical._oncall import _oncall_instant, _oncall_until, _oncall_zone
 from shiftcalc.ical._read import Event, When
 from shiftcalc.ical._zones import Zone

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import hang_guard
 from shiftcalc import Window
-from shiftcalc.ical._expansion import shifted
+from shiftcalc._tz import shifted
 from shiftcalc.ical._oncall import _kept, _oncall_timed, _utc_spans, oncall_occurrences
 from shiftcalc.ical._parse import parse_calendar
 from shiftcalc.ical._read import Event, Report, read_events
