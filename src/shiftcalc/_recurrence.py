@@ -372,7 +372,11 @@ class _Start:
             if dtstart.tzinfo is None:
                 return cls(kind="floating", wall=wall, zone=None)
             first = cls(kind="aware", wall=wall, zone=as_zone(dtstart.tzinfo))
-            if first.key(wall) != naive_utc(dtstart).replace(microsecond=0):
+            try:
+                moved = first.key(wall) != naive_utc(dtstart).replace(microsecond=0)
+            except OverflowError:  # no UTC instant (past the years 1-9999): no offset change
+                moved = False
+            if moved:
                 raise RecurrenceError(
                     "dtstart",
                     dtstart,
