@@ -466,3 +466,15 @@ def test_the_loaders_fast_paths_refuse_a_lone_surrogate_too(shift: dict[str, Any
         with pytest.raises(ValidationError, match="lone surrogate") as raised:
             load_scenario({**_ONE_ROW, "shifts": [shift]}, profile=profile)  # type: ignore[arg-type]
         assert raised.value.field.startswith("shifts[0].")
+
+
+@pytest.mark.parametrize("text", ["", "  \r\n"])
+def test_strict_refuses_an_ical_schedule_without_calendar_text(text: str) -> None:
+    """An empty ``ical_primary`` read as a calendar without events (and blanks as "no
+    BEGIN:VCALENDAR"): strict refuses both alike, naming the field, as a missing one."""
+    document = {**_ONE_ROW, "schedule": {"type": "ical", "ical_primary": text}}
+    with pytest.raises(ValidationError, match="needs its calendar's text") as raised:
+        load_scenario(document)
+    assert raised.value.field == "schedule.ical_primary"
+    with pytest.raises(ValidationError, match="needs its calendar's text"):
+        shiftcalc.validate(Schedule(type="ical", ical_primary=text))

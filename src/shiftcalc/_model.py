@@ -965,10 +965,14 @@ def check_schedule(schedule: object) -> None:
 
 
 def check_primary(schedule_type: str, ical_primary: str | None) -> None:
-    """strict: only an ``ical`` schedule has a primary calendar. OnCall's other types never
-    read one, so a calendar given there was dropped without a word (``ical_overrides`` is
-    read on every type)."""
-    if ical_primary is not None and ical_primary.strip() and schedule_type != "ical":
+    """strict: an ``ical`` schedule has a primary calendar, and only it. OnCall's other types
+    never read one, so a calendar given there was dropped without a word (``ical_overrides``
+    is read on every type); a blank one on an ical schedule read as a calendar without events,
+    where any other text that is no calendar is refused."""
+    blank = ical_primary is None or not ical_primary.strip()
+    if schedule_type == "ical" and blank:
+        fail("ical_primary", ical_primary, "an ical schedule needs its calendar's text")
+    if not blank and schedule_type != "ical":
         fail(
             "ical_primary",
             ical_primary,
