@@ -22,6 +22,7 @@ def _register() -> None:
 
     from ._model import Schedule, Shift, ShiftSwap, User, Window
     from ._recurrence import RecurrenceRule
+    from ._scenario import Scenario
 
     def later(name: str) -> st.SearchStrategy[Any]:
         def build() -> st.SearchStrategy[Any]:
@@ -34,6 +35,7 @@ def _register() -> None:
     for value_type, name in (
         (Shift, "shifts"),
         (Schedule, "schedules"),
+        (Scenario, "scenarios"),
         (Window, "windows"),
         (User, "users"),
         (ShiftSwap, "shift_swaps"),
