@@ -226,6 +226,11 @@ def test_time_zones_dst(dst: bool, data: st.DataObject) -> None:
         lambda: calendars(profile="lenient"),  # type: ignore[arg-type]
         lambda: schedules(schedule_types=["ics"]),  # type: ignore[list-item]
         lambda: scenarios(schedule_types="ical"),  # type: ignore[arg-type]
+        # found by a tester: a KeyError at draw time, a broken calendar, unresolved names
+        lambda: shifts(time_zones=["Mars/Olympus_Mons"]),
+        lambda: calendars(names=["a\rb"]),
+        lambda: calendars(names=["alice", "0 "]),
+        lambda: calendars(names=["[L2] alice"]),
     ],
 )
 def test_invalid_arguments(strategy: object) -> None:

@@ -463,8 +463,8 @@ def shifts(
     _check_ids("users", users)
     _check_size("min_groups/max_groups", min_groups, max_groups, 8)
     _check(
-        not isinstance(time_zones, str) and all(isinstance(z, str) for z in time_zones),
-        f"time_zones={time_zones!r}: expected a sequence of zone names",
+        not isinstance(time_zones, str) and all(_known_zone(z) for z in time_zones),
+        f"time_zones={time_zones!r}: expected IANA zone names",
     )
     if "override" in types:
         _check(
@@ -626,6 +626,11 @@ def calendars(
     """
     _check_profile(profile)
     _check_ids("names", names)
+    _check(
+        all(name == name.strip() and name.isprintable() and name[:2] != "[L" for name in names),
+        f"names={names!r}: expected printable names without spaces at either end or a leading "
+        "level tag ([L2]), which a SUMMARY cannot carry as they are",
+    )
     _check_size("max_events", 1, max_events, 50)
     _check(
         not isinstance(time_zones, str) and all(_known_zone(z) for z in time_zones),
