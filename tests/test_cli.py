@@ -748,3 +748,25 @@ def test_occurrences_names_the_option_of_a_bad_instant(
     status, _, err = run(["occurrences", *options, "--rrule", "FREQ=DAILY;COUNT=2"], capsys)
     assert status == 2
     assert err.startswith(f"shiftcalc: error: {field}: must be YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["final-shifts", "x.json", "--format", "bogus"], "argument --format: invalid choice"),
+        (["bogus"], "argument COMMAND: invalid choice"),
+        (["occurrences", "--count", "abc", "--dtstart", "2024-01-01", "--rrule", "FREQ=DAILY"],
+         "argument --count: invalid int value: 'abc'"),
+        (["final-shifts", "a.json", "b.json"], "unrecognized arguments: b.json"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)  # fmt: skip
+def test_a_usage_error_is_one_line_naming_the_argument(
+    capsys: pytest.CaptureFixture[str], argv: list[str], named: str
+) -> None:
+    """Bad input is one line on stderr and status 2 (the contract): argparse printed its
+    usage block of up to seven lines first (a tester found)."""
+    status, out, err = run(argv, capsys)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("shiftcalc: error: shiftcalc")
+    assert named in err

@@ -37,7 +37,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeAlias, cast
 
 from ._conflicts import conflicts, conflicts_document, conflicts_table, read_time_off
 from ._coverage import DEFAULT_HORIZON, coverage, coverage_text
@@ -545,11 +545,20 @@ def _occurrences(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # one function per subcommand adds its parser to these
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line on stderr, as every bad input's
+    (the contract): argparse printed the whole usage block first. ``-h`` still shows it."""
+
+    def error(self, message: str) -> NoReturn:
+        _say("error", f"{self.prog}: {message} (see {self.prog} -h)")
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="shiftcalc",
         description="On-call schedule computation: shift definitions in, who is on call out.",
     )
