@@ -97,3 +97,23 @@ def test_dask_final_shifts_refuses_a_bad_option_at_once(option: str, value: str)
     with pytest.raises(shiftcalc.ValidationError) as caught:
         shiftcalc.dask_final_shifts([json.dumps(LONDON_DAILY)], **{option: value})  # type: ignore[arg-type]
     assert (caught.value.field, caught.value.value) == (option, value)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"items": None}, "items"),
+        ({"items": 5}, "items"),
+        ({"items": json.dumps(LONDON_DAILY)}, "items"),
+        ({"items": [json.dumps(LONDON_DAILY)], "npartitions": 0}, "npartitions"),
+        ({"items": [json.dumps(LONDON_DAILY)], "npartitions": "2"}, "npartitions"),
+    ],
+)
+def test_dask_final_shifts_refuses_bad_items_or_partitions_by_name(
+    arguments: dict[str, Any], field: str
+) -> None:
+    """A TypeError from inside dask before (a tester found): a ValidationError naming the
+    argument, as resolve_many's, when the dataframe is built."""
+    with pytest.raises(shiftcalc.ValidationError) as caught:
+        shiftcalc.dask_final_shifts(**arguments)
+    assert caught.value.field == field

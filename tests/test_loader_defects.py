@@ -478,3 +478,10 @@ def test_strict_refuses_an_ical_schedule_without_calendar_text(text: str) -> Non
     assert raised.value.field == "schedule.ical_primary"
     with pytest.raises(ValidationError, match="needs its calendar's text"):
         shiftcalc.validate(Schedule(type="ical", ical_primary=text))
+
+
+def test_dump_scenario_refuses_what_is_not_a_scenario() -> None:
+    """An AttributeError from inside before (a tester found)."""
+    with pytest.raises(ValidationError) as raised:
+        shiftcalc.dump_scenario(None)  # type: ignore[arg-type]
+    assert raised.value.field == "scenario"

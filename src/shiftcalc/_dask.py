@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from ._expand import DurationMode
-from ._many import Item, resolve_with_schedule
+from ._many import Item, check_items, check_positive, resolve_with_schedule
 from ._model import Profile
 from ._output import SHIFTS_CSV_COLUMNS, shift_lines
 from ._resolve import Resolution, check_options
@@ -93,15 +93,18 @@ def dask_final_shifts(
 
     Raises:
         ImportError: the ``dask`` extra is not installed.
-        ValidationError: ``profile`` or ``durations`` is none of its values.
+        ValidationError: ``profile`` or ``durations`` is none of its values, ``items`` no
+            iterable of items, or ``npartitions`` not a positive integer.
     """
     check_options(profile, durations)
+    check_positive("npartitions", npartitions)
     bags, frames, pandas = _module("dask.bag"), _module("dask.dataframe"), _module("pandas")
     delayed = _module("dask").delayed
     bag: Any
     if isinstance(items, bags.Bag):
         bag, key_dtype = items, "object"
     else:
+        check_items(items)
         bag = bags.from_sequence(list(enumerate(items)), npartitions=npartitions)
         key_dtype = "int64"
     meta = pandas.DataFrame(

@@ -25,6 +25,8 @@ from ._scenario import Scenario, load_scenario
 __all__ = [
     "Item",
     "Outcome",
+    "check_items",
+    "check_positive",
     "chunks_for",
     "resolve_item",
     "resolve_many",
@@ -86,6 +88,20 @@ def resolve_with_schedule(
         return schedule, resolution
     except ShiftcalcError as error:
         return schedule, error
+
+
+def check_items(items: object) -> None:
+    """``items`` is an iterable of items, else a ValidationError naming ``items``: one
+    scenario's text or mapping would be read key by key or character by character."""
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        reason = "expected an iterable of items (one scenario alone: resolve it, or pass [it])"
+        raise ValidationError("items", shortened(items), reason)
+
+
+def check_positive(name: str, value: object) -> None:
+    """``value`` is None or a positive integer, else a ValidationError naming ``name``."""
+    if value is not None and (type(value) is not int or value < 1):
+        raise ValidationError(name, shortened(value), "must be a positive integer or None")
 
 
 def _accepted(item: object) -> bool:
@@ -204,12 +220,9 @@ def resolve_many(
             of the call, refused before any item, not item by item).
     """
     check_options(profile, durations, calendar_errors)
-    for name, value in (("workers", workers), ("chunk_size", chunk_size)):
-        if value is not None and (type(value) is not int or value < 1):
-            raise ValidationError(name, shortened(value), "must be a positive integer or None")
-    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
-        reason = "expected an iterable of items (one scenario alone: resolve it, or pass [it])"
-        raise ValidationError("items", shortened(items), reason)
+    check_positive("workers", workers)
+    check_positive("chunk_size", chunk_size)
+    check_items(items)
     numbered = list(enumerate(items))
     if workers is None or workers == 1 or len(numbered) <= 1:
         return _resolve_chunk(numbered, profile, durations, calendar_errors)

@@ -1305,6 +1305,8 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     Users are written as objects, shifts with the API's field names (naive
     ``YYYY-MM-DDTHH:MM:SS`` times, durations in seconds), instants in UTC with ``Z``.
     """
+    if not isinstance(scenario, Scenario):
+        _fail("scenario", scenario, "expected a Scenario")
     schedule = scenario.schedule
     head: dict[str, Any] = {"type": schedule.type, "time_zone": schedule.time_zone}
     if schedule.name is not None:
