@@ -168,3 +168,18 @@ def test_values_of_the_wrong_type_are_refused_naming_the_argument(
         call(RESOLUTION)
     expected = f"rows[{len(ROWS)}]" if field == "rows" else field
     assert raised.value.field == expected
+
+
+def test_a_pytz_zone_given_as_tzinfo_is_refused_naming_the_argument() -> None:
+    """``datetime(..., tzinfo=pytz.timezone(...))`` has the zone's local mean time of 1883
+    (-04:56 in New York), the classic pytz trap: it was taken silently (a tester found).
+    Refused where an instant enters; a localized value, or one in the LMT years, passes."""
+    new_york = pytz.timezone("America/New_York")
+    with pytest.raises(shiftcalc.ValidationError, match=r"\(-04:56, local mean time\)") as raised:
+        shiftcalc.on_call_at(SCHEDULE, datetime(2024, 3, 30, 12, tzinfo=new_york))
+    assert raised.value.field == "at"
+    localized = new_york.localize(datetime(2024, 3, 30, 12))
+    assert shiftcalc.on_call_at(SCHEDULE, localized) == shiftcalc.on_call_at(
+        SCHEDULE, localized.astimezone(UTC)
+    )
+    assert shiftcalc.on_call_at(SCHEDULE, datetime(1850, 1, 1, tzinfo=new_york)) == ()

@@ -704,11 +704,32 @@ def utc_instant(value: object, field: str) -> datetime:
     """
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValidationError(field, value, "an aware datetime is required")
+    if isinstance(value.tzinfo, pytz.tzinfo.DstTzInfo) and _unlocalized(value):
+        reason = (
+            f"a pytz zone given as tzinfo= has its first offset "
+            f"({value.replace(microsecond=0).isoformat()[19:]}, local mean time), not the one "
+            "in force then: use the zone's localize(), or a zoneinfo zone"
+        )
+        raise ValidationError(field, value, reason)
     try:
         return value.astimezone(UTC)
     except OverflowError:
         reason = "the instant is outside the years 1 to 9999 in UTC"
         raise ValidationError(field, value.isoformat(), reason) from None
+
+
+def _unlocalized(value: datetime) -> bool:
+    """Whether a pytz ``value`` carries its zone's own object where ``localize`` would put
+    another offset (``datetime(2024, 1, 1, tzinfo=pytz.timezone("America/New_York"))`` is
+    at -04:56, New York's local mean time of 1883)."""
+    zone = cast(Any, value.tzinfo)
+    if zone is not pytz.timezone(zone.zone):
+        return False
+    try:
+        placed = zone.localize(value.replace(tzinfo=None))
+    except OverflowError:
+        return False
+    return bool(placed.utcoffset() != value.utcoffset())
 
 
 def utc_window(window: Window) -> Window:
