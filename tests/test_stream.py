@@ -418,6 +418,10 @@ def test_cursor_of_another_kind_is_refused() -> None:
         (lambda c: {**c, "from": "2024-01-01T00:00:00"}, "cursor.from"),
         (lambda c: {**c, "after": ["x"]}, "cursor.after"),
         (lambda c: {**c, "after": ["x", "a"]}, "cursor.after"),
+        # a tester found these taken: 1.0 and True equal 1, and a part no cursor has
+        (lambda c: {**c, "v": 1.0}, "cursor.v"),
+        (lambda c: {**c, "v": True}, "cursor.v"),
+        (lambda c: {**c, "chunk": "2024-01-01T00:00:00+00:00"}, "cursor.chunk"),
     ],
 )
 def test_damaged_cursor_is_refused_naming_its_part(

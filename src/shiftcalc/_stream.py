@@ -290,7 +290,7 @@ def _position(plan: _Plan, cursor: object) -> dict[str, Any]:
     """The position a cursor holds, refused unless it was made for this stream."""
     if not isinstance(cursor, dict):
         raise ValidationError("cursor", cursor, "expected the mapping a stream's cursor() gave")
-    if cursor.get("v") != CURSOR_VERSION:
+    if type(cursor.get("v")) is not int or cursor.get("v") != CURSOR_VERSION:
         raise ValidationError("cursor.v", cursor.get("v"), f"expected {CURSOR_VERSION}")
     made = fingerprint(plan.schedule)
     if cursor.get("schedule") != made:
@@ -300,6 +300,10 @@ def _position(plan: _Plan, cursor: object) -> dict[str, Any]:
         if cursor.get(key) != value:
             reason = f"the cursor was made for {key}={cursor.get(key)!r}, not {value!r}"
             raise ValidationError(f"cursor.{key}", cursor.get(key), reason)
+    keys = {"v", "schedule", *plan.arguments(), *_start_position(plan)}
+    for key in cursor:
+        if key not in keys:  # not a cursor's part (its arguments matched)
+            raise ValidationError(f"cursor.{key}", cursor[key], "not a part of this cursor")
     if plan.profile == "oncall":
         chunk, skip = _instant(cursor, "chunk"), cursor.get("skip")
         offset = chunk - plan.start
