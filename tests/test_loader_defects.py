@@ -485,3 +485,17 @@ def test_dump_scenario_refuses_what_is_not_a_scenario() -> None:
     with pytest.raises(ValidationError) as raised:
         shiftcalc.dump_scenario(None)  # type: ignore[arg-type]
     assert raised.value.field == "scenario"
+
+
+@pytest.mark.parametrize("seconds", [0.4, 3600.5])
+def test_strict_refuses_a_duration_of_part_of_a_second(seconds: float) -> None:
+    """Every output writes whole seconds: 0.4 s came out as a row from 09:00:00 to 09:00:00
+    in JSON, CSV, the table and iCalendar (a tester found). strict refuses it by name;
+    oncall keeps OnCall's reading."""
+    document = {**_ONE_ROW, "shifts": [{**_ONE_ROW["shifts"][0], "duration": seconds}]}
+    with pytest.raises(ValidationError, match="whole seconds") as raised:
+        load_scenario(document)
+    assert raised.value.field == "shifts[0].duration"
+    assert load_scenario(document, profile="oncall").schedule.shifts[0].duration == timedelta(
+        seconds=seconds
+    )

@@ -410,6 +410,9 @@ def check_strict_shift(shift: Shift) -> None:
     """What the ``strict`` profile adds: what OnCall's API forgets to reject (reference §1.4)."""
     if shift.duration <= timedelta(0):
         fail("duration", shift.duration.total_seconds(), "duration must be positive")
+    if shift.duration.microseconds:
+        # every output writes whole seconds: 0.4 s came out as a row from 09:00:00 to 09:00:00
+        fail("duration", shift.duration.total_seconds(), "duration must be whole seconds")
     if shift.until is not None and shift.until < shift.start:
         fail("until", shift.until.isoformat(), "until must not be before start")
     if shift.rotation_start is not None and shift.rotation_start < shift.start:
@@ -1018,7 +1021,8 @@ def validate(schedule: Schedule, *, profile: Profile = "strict") -> None:
 
     Construction already checks what both profiles share (types, codes, naive wall-clock times,
     known zones, sizes within their limits, OnCall's API rules); ``strict`` adds what OnCall's
-    API forgets to reject (a duration <= 0, ``until`` or ``rotation_start`` before ``start``,
+    API forgets to reject (a duration <= 0 or of part of a second, ``until`` or
+    ``rotation_start`` before ``start``,
     an empty rotation group, a start index out of range, a primary calendar on a schedule
     that is not ``ical``). Checked on every call, which the
     pipeline makes on every run: a memo keyed by the schedule cost more (hashing and comparing
