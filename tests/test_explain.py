@@ -431,3 +431,26 @@ def test_the_turn_search_refuses_a_component_skipped_for_a_windows_size() -> Non
     assert raised.value.value == "2024-01-01T12:00:00+00:00/2024-01-05T12:00:00+00:00"
     plain = shiftcalc.explain(sched, at, calendar_errors="skip")  # the point alone: a 1 µs window
     assert (plain.on_call, plain.skipped) == ((), ())
+
+
+def test_an_all_day_event_read_on_other_days_is_one_difference_that_says_why() -> None:
+    """OnCall reads the all-day weekend as UTC days ending at 23:59:59, strict as New York's
+    days: both cover Saturday noon, but from other starts. That was two "exists in ... only"
+    rules, each with a shift's reason ("period search, DTSTART and turn rules"; a tester
+    found): it is one rule with both spans and the all-day reading."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:America/New_York\r\n"
+        "BEGIN:VEVENT\r\nUID:weekend\r\nDTSTART;VALUE=DATE:20240309\r\n"
+        "DTEND;VALUE=DATE:20240311\r\nSUMMARY:kim\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    sched = shiftcalc.Schedule(type="ical", ical_primary=text)
+    result = shiftcalc.explain(sched, datetime(2024, 3, 9, 12, tzinfo=UTC), profile="oncall")
+    assert result.on_call == ("kim",)
+    (rule,) = result.rules
+    assert rule.code == "occurrence_differs"
+    assert rule.text == (
+        "VEVENT[UID=weekend, line 4]'s occurrence here runs 2024-03-09T00:00:00Z -> "
+        "2024-03-10T23:59:59Z in OnCall, 2024-03-09T05:00:00Z -> 2024-03-11T04:00:00Z in "
+        "strict (OnCall reads an all-day event as UTC days ending a second early, strict as "
+        "whole days of the calendar's zone)"
+    )

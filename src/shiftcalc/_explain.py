@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from ._errors import ShiftcalcError, ValidationError
@@ -77,6 +77,7 @@ _QUERIES_SECTION = "DESIGN.md, The strict profile (contract) / Queries"
 _OVERRIDE_SECTION = "DESIGN.md, The strict profile (contract) / Expansion, rule 9"
 _VALIDATION_SECTION = "DESIGN.md, Profiles / Validation"
 _ICAL_SECTION = "DESIGN.md, iCalendar decisions"
+_LAST_SECOND = time(23, 59, 59)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -685,6 +686,11 @@ def _compare(
     ours = {_key(layer): layer for layer in oncall.layers if layer.kind is not None}
     theirs = {_key(layer): layer for layer in strict.layers if layer.kind is not None}
     seen: set[str] = set()
+    for pair in _moved_occurrences(ours, theirs):
+        moved = _moved(*pair)
+        seen.add(moved.text)
+        yield moved
+        del ours[_key(pair[0])], theirs[_key(pair[1])]
     for key in dict.fromkeys([*ours, *theirs]):
         mine, other = ours.get(key), theirs.get(key)
         if mine is None and other is not None:
@@ -695,6 +701,34 @@ def _compare(
         if rule is not None and rule.text not in seen:
             seen.add(rule.text)
             yield rule
+
+
+def _moved_occurrences(
+    ours: dict[tuple[object, ...], ExplainedLayer],
+    theirs: dict[tuple[object, ...], ExplainedLayer],
+) -> list[tuple[ExplainedLayer, ExplainedLayer]]:
+    """Pairs of (OnCall's, strict's) occurrences of one VEVENT that both cover the instant but
+    start apart (an all-day day read in other zones): one difference, not two "only" ones."""
+    unmatched = [key for key in ours if key not in theirs and key[0] == "ical"]
+    others = {key[:2]: key for key in theirs if key not in ours and key[0] == "ical"}
+    return [(ours[key], theirs[others[key[:2]]]) for key in unmatched if key[:2] in others]
+
+
+def _moved(oncall: ExplainedLayer, strict: ExplainedLayer) -> OncallRule:
+    why = "the iCalendar rules the profiles read differently"
+    end = oncall.occurrence_end
+    if end is not None and end.time() == _LAST_SECOND:  # OnCall's all-day ends (its §3.3)
+        why = "OnCall reads an all-day event as UTC days ending a second early, strict as "
+        why += "whole days of the calendar's zone"
+    return OncallRule(
+        code="occurrence_differs",
+        text=(
+            f"{_where(oncall)}'s occurrence here runs {_utc(oncall.occurrence_start)} -> "
+            f"{_utc(end)} in OnCall, {_utc(strict.occurrence_start)} -> "
+            f"{_utc(strict.occurrence_end)} in strict ({why})"
+        ),
+        section=_ICAL_SECTION,
+    )
 
 
 def _counterpart(
@@ -768,6 +802,9 @@ def _difference(
         side = "strict" if oncall is None else "OnCall"
         other = "OnCall" if oncall is None else "strict"
         why = "its period search, DTSTART and turn rules"
+        if some.kind == "ical":
+            why = "the iCalendar rules the profiles read differently: UNTIL, RECURRENCE-ID, "
+            why += "SEQUENCE, all-day days"
         if some.kind == "shift" and some.shift_index is not None:
             shift = schedule.shifts[some.shift_index]
             zones = effective_zone(shift, schedule), shift.time_zone or schedule.time_zone
