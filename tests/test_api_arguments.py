@@ -183,3 +183,19 @@ def test_a_pytz_zone_given_as_tzinfo_is_refused_naming_the_argument() -> None:
         SCHEDULE, localized.astimezone(UTC)
     )
     assert shiftcalc.on_call_at(SCHEDULE, datetime(1850, 1, 1, tzinfo=new_york)) == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"schedule": None, "window": WINDOW}, "schedule"),
+        ({"schedule": SCHEDULE, "window": (AT, AT)}, "window"),
+        ({"schedule": SCHEDULE, "window": WINDOW, "now": datetime(2024, 3, 30)}, "now"),
+    ],
+)
+def test_a_scenario_checks_its_fields_on_construction(fields: dict[str, Any], field: str) -> None:
+    """As Shift and Schedule do: a Scenario of None was taken (a tester found), and failed
+    later, wherever it was used."""
+    with pytest.raises(shiftcalc.ValidationError) as raised:
+        shiftcalc.Scenario(**fields)
+    assert raised.value.field == field

@@ -64,6 +64,7 @@ from ._model import (
     check_level,
     check_primary,
     check_profile,
+    check_schedule,
     check_shift_type,
     check_start_index,
     check_strict_shift,
@@ -200,6 +201,16 @@ class Scenario:
     schedule: Schedule
     window: Window
     now: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # as Shift and Schedule check theirs: a Scenario of None was taken, and refused later
+        check_schedule(self.schedule)
+        if not isinstance(self.window, Window):
+            _fail("window", self.window, "expected a Window")
+        if self.now is not None and (
+            not isinstance(self.now, datetime) or self.now.utcoffset() is None
+        ):
+            _fail("now", self.now, "an aware datetime is required")
 
 
 # --------------------------------------------------------------------------- small helpers
