@@ -215,7 +215,8 @@ def resolve_many(
     ['alice', 'alice']
 
     Raises:
-        ValidationError: ``workers`` or ``chunk_size`` is not a positive integer (or None), or
+        ValidationError: ``items`` is no iterable of items (one scenario's text or
+            mapping), ``workers`` or ``chunk_size`` is not a positive integer (or None), or
             ``profile``, ``durations`` or ``calendar_errors`` is none of its values (options
             of the call, refused before any item, not item by item).
     """
