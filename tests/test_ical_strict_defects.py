@@ -514,3 +514,25 @@ def test_strict_instance_without_an_end_takes_its_masters_nominal_days() -> None
     )
     rows = _rows(_calendar(master, moved), window=_window("2024-03-09T12:00:00", "2024-03-13"))
     assert rows == [("alice", "03-09 15:00", "03-10 14:00")]
+
+
+@pytest.mark.parametrize(
+    ("period", "end"),
+    [("P1D", "03-10 13:00"), ("PT24H", "03-10 14:00"), ("P1DT2H", "03-10 15:00")],
+)
+def test_strict_rdate_period_days_are_wall_clock_days(period: str, end: str) -> None:
+    """An RDATE PERIOD's duration is a duration (RFC 5545 §3.3.9): its days nominal too, in the
+    RDATE's own zone. From Saturday 09:00 EST, P1D ends Sunday 09:00 EDT, 23 hours later."""
+    event = _event(
+        "DTSTART;TZID=America/New_York:20240301T090000",
+        "DURATION:PT1H",
+        f"RDATE;TZID=America/New_York;VALUE=PERIOD:20240309T090000/{period}",
+        "SUMMARY:alice",
+    )
+    rows = _rows(_calendar(event), window=_window("2024-03-08", "2024-03-12"))
+    assert rows == [("alice", "03-09 14:00", end)]
+    utc = _event("DTSTART:20240301T090000Z", "DURATION:PT1H",
+                 f"RDATE;VALUE=PERIOD:20240309T140000Z/{period}", "SUMMARY:alice")  # fmt: skip
+    hours = {"P1D": 24, "PT24H": 24, "P1DT2H": 26}[period]
+    utc_rows = _rows(_calendar(utc), window=_window("2024-03-08", "2024-03-12"))
+    assert utc_rows == [("alice", "03-09 14:00", f"03-10 {14 + hours - 24:02d}:00")]

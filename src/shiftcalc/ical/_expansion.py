@@ -51,6 +51,7 @@ def timing(event: Event) -> Timing:
         event.rule,
         event.exdates,
         event.rdates,
+        event.rdate_days,
     )
 
 

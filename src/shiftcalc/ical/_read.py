@@ -73,9 +73,20 @@ def _read_when(prop: Prop, zones: Zones) -> When:
         raise PropertyError(prop.name, prop.value, "expected a DATE or DATE-TIME value") from None
 
 
+def _items(text: str) -> list[str]:
+    """The values of an EXDATE or RDATE property, as written."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _period_days(item: str) -> int:
+    """:func:`nominal_days` of an RDATE value's PERIOD duration (0 for no duration)."""
+    _, slash, tail = item.partition("/")
+    return nominal_days(tail) if slash else 0
+
+
 def read_whens(prop: Prop, zones: Zones) -> list[tuple[When, When | timedelta | None]]:
     """EXDATE/RDATE values (with the PERIOD end or duration when there is one)."""
-    items = [item.strip() for item in prop.value.split(",") if item.strip()]
+    items = _items(prop.value)
     if not items:
         return []
     try:
@@ -161,6 +172,8 @@ class Event:
     # the weeks and days of DURATION as written, which RFC 5545 §3.3.6 makes nominal (so many
     # days on the wall clock; ``duration`` counts them as 24 hours each): only strict reads it
     duration_days: int = 0
+    # the same of each RDATE's PERIOD duration, in step with ``rdates`` (0: none, or an end)
+    rdate_days: tuple[int, ...] = ()
 
 
 def nominal_days(text: str) -> int:
@@ -220,6 +233,9 @@ def _event(node: Node, index: int, zones: Zones) -> Event:
         rule=_rule(node, zones.profile),
         exdates=tuple(w for p in node.all("EXDATE") for w, _ in read_whens(p, zones)),
         rdates=tuple(item for p in node.all("RDATE") for item in read_whens(p, zones)),
+        rdate_days=tuple(
+            _period_days(item) for prop in node.all("RDATE") for item in _items(prop.value)
+        ),
         recurrence_id=None if rid is None else read_when(rid, zones),
         recurrence_range=None if rid is None else _range(rid),
     )

@@ -174,7 +174,7 @@ def _strict_expand(
     length = _timed_length(event, ctx, dtstart)
     explicit: dict[datetime, datetime] = {}
     rdates_at: list[datetime] = []
-    for when, period in event.rdates:
+    for (when, period), days in zip(event.rdates, event.rdate_days, strict=True):
         start = ctx.instant_or_none(when)
         if start is None:
             continue  # no instance exists past the ends of time
@@ -188,7 +188,10 @@ def _strict_expand(
             span, shown = period, duration_text(period)
         if span < timedelta(0):
             raise PropertyError("RDATE", f"{when_text(when)}/{shown}", _ENDS_BEFORE)
-        explicit[start] = shifted(start, span)
+        nominal = days and isinstance(period, timedelta) and when.kind != "utc"
+        explicit[start] = (
+            _nominal_end(ctx, when, start, days, span) if nominal else shifted(start, span)
+        )
     # an EXDATE past the ends of time excludes nothing
     exdates_at: list[datetime | date] = []
     for when in event.exdates:
@@ -227,23 +230,26 @@ def _strict_expand(
         if end is None:
             # after 9999: cut at the last instant, as a shift is
             end = (
-                _nominal_end(event, ctx, dtstart, utc, length) if nominal else shifted(utc, length)
+                _nominal_end(ctx, event.start, utc, event.duration_days, length)
+                if nominal
+                else shifted(utc, length)
             )
         yield utc, end
 
 
 def _nominal_end(
-    event: Event, ctx: StrictContext, dtstart: datetime, utc: datetime, length: timedelta
+    ctx: StrictContext, written: When, utc: datetime, days: int, length: timedelta
 ) -> datetime:
-    """The end of the instance starting at ``utc`` of a timed VEVENT whose DURATION has weeks
-    or days: the same wall time that many days later in DTSTART's zone (placed by §3.3.5),
+    """The end of an instance starting at ``utc`` whose duration (``length``, its ``days``
+    counted as 24 hours) has weeks or days, a DURATION's or an RDATE PERIOD's: the same wall
+    time that many days later in the zone the start is ``written`` in (placed by §3.3.5),
     then the hours, minutes and seconds exactly, so that P1D ends at the same local time across
     a DST change (a day of 23 or 25 hours)."""
-    days = timedelta(days=event.duration_days)
+    nominal = timedelta(days=days)
     try:
-        wall = detach(utc.astimezone(dtstart.tzinfo)) + days
-        placed = ctx.local(When(wall, event.start.kind, event.start.zone))
-        return placed.astimezone(UTC) + (length - days)
+        wall = detach(utc.astimezone(ctx.local(written).tzinfo)) + nominal
+        placed = ctx.local(When(wall, written.kind, written.zone))
+        return placed.astimezone(UTC) + (length - nominal)
     except OverflowError:  # a wall clock or an instant past 9999: the exact length, cut there
         return shifted(utc, length)
 
@@ -290,7 +296,7 @@ def strict_occurrences(
             try:
                 if event.end is None and event.duration is None and master is not None:
                     event = _with_length_of(master, event, ctx)
-                event = replace(event, rule=None, rdates=(), exdates=())
+                event = replace(event, rule=None, rdates=(), rdate_days=(), exdates=())
                 if master is not None:
                     later = _moved(
                         event,
@@ -462,7 +468,7 @@ def _strict_length(master: Event, instance: Event, ctx: StrictContext) -> timede
     try:
         if master.start.kind != "date":
             return _timed_length(master, ctx, ctx.local(master.start))
-        single = replace(master, rule=None, rdates=(), exdates=())
+        single = replace(master, rule=None, rdates=(), rdate_days=(), exdates=())
         spans = list(_strict_expand(single, ctx, _ALL, MAX_OCCURRENCES))
     except PropertyError as exc:
         reason = f"{exc.reason} (its master's, line {master.line}, which it takes)"
