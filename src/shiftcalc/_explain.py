@@ -34,7 +34,14 @@ from ._model import (
     validate,
 )
 from ._output import for_people, printable
-from ._resolve import CalendarErrors, Layers, layers, refuse_limit_skips, resolve
+from ._resolve import (
+    CalendarErrors,
+    Layers,
+    layers,
+    queried_user,
+    refuse_limit_skips,
+    resolve,
+)
 from ._tz import get_zone
 from .oncall.generation import effective_zone
 from .oncall.resolution import OncallEvent, resolve_events
@@ -242,7 +249,7 @@ def explain(
     at = utc_instant(at, "at")
     if not isinstance(horizon, timedelta) or horizon <= timedelta(0):
         raise ValidationError("horizon", horizon, "expected a positive timedelta")
-    user_id = None if user is None else _user_id(schedule, user)
+    user_id = None if user is None else queried_user(schedule, user, "user")
     how = _Resolving(profile, now, durations, calendar_errors)
     point = _point(schedule, at, how)
     rules: tuple[OncallRule, ...] = ()
@@ -502,16 +509,6 @@ def _ordered(explained: list[ExplainedLayer]) -> tuple[ExplainedLayer, ...]:
             ),
         )
     )
-
-
-def _user_id(schedule: Schedule, name: object) -> str:
-    """The id of the user ``name`` names, as a scenario names users."""
-    if not isinstance(name, str):
-        raise ValidationError("user", name, "expected a user's id, username or e-mail")
-    found = schedule.user_named(name)
-    if found is None:
-        raise ValidationError("user", name, "unknown user")
-    return found
 
 
 # --- the asked user ---------------------------------------------------------------------------

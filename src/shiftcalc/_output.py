@@ -406,13 +406,17 @@ def table(
     lines: list[tuple[str, ...]] = [header]
     for row in rows:
         user = schedule.user(row.user)
-        utc = (_minutes_text(row.start.astimezone(UTC)), _minutes_text(row.end.astimezone(UTC)))
+        utc = (
+            (_minutes_text(row.start.astimezone(UTC)), _minutes_text(row.end.astimezone(UTC)))
+            if utc_too
+            else ()
+        )
         lines.append(
             (
                 printable(user.username),  # before the lines are made: see for_people
                 _zone_text(row.start, zone),
                 _zone_text(row.end, zone),
-                *(utc if utc_too else ()),
+                *utc,
                 _duration_text(row.duration),
             )
         )

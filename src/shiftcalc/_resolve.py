@@ -67,6 +67,7 @@ __all__ = [
     "layers",
     "next_handoffs",
     "on_call_at",
+    "queried_user",
     "resolution_layers",
     "resolve",
     "take_oncall",
@@ -706,8 +707,8 @@ def take_oncall(
         NotOnCallError: ``relieved`` is not on call at ``at``.
         ValidationError: an unknown ``taker`` or ``relieved``, or ``until`` not after ``at``.
     """
-    taker_id = _user_id(schedule, taker, "taker")
-    relieved_id = _user_id(schedule, relieved, "relieved")
+    taker_id = queried_user(schedule, taker, "taker")
+    relieved_id = queried_user(schedule, relieved, "relieved")
     at = utc_instant(at, "at")
     end = None if until is None else utc_instant(until, "until")
     if end is not None and end <= at:
@@ -752,8 +753,9 @@ def take_oncall(
 _TAKE_HORIZON = timedelta(days=366)  # how far take_oncall looks for the end of a shift
 
 
-def _user_id(schedule: Schedule, name: str, field: str) -> str:
-    """The id of the user ``name`` names (as a scenario names users), or a ValidationError."""
+def queried_user(schedule: Schedule, name: object, field: str) -> str:
+    """The id of the user a query's ``name`` names (:meth:`Schedule.user_named`: as a scenario
+    names users), or a ValidationError naming ``field``: take_oncall's and explain's."""
     if not isinstance(name, str):
         raise ValidationError(field, name, "expected a user's id, username or e-mail")
     found = schedule.user_named(name)
