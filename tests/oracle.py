@@ -2,9 +2,9 @@
 
 It walks each shift's occurrences from ``start`` one by one with dateutil's rrule (DTSTART
 dropped when it does not match, which is dateutil's own behaviour), counts rotation turns by
-walking periods (or selected days) from ``start``, and answers ``owners(t)`` for one instant by
-looking at every occurrence: the users of the highest-ranked non-empty layer active at ``t``.
-Slow on purpose; only for the small inputs of the property tests.
+walking periods (or selected days) from the first occurrence, and answers ``owners(t)`` for
+one instant by looking at every occurrence: the users of the highest-ranked non-empty layer
+active at ``t``. Slow on purpose; only for the small inputs of the property tests.
 """
 
 from __future__ import annotations
@@ -67,12 +67,13 @@ def walls(shift: Shift, last: datetime) -> list[datetime]:
 
 
 class Turns:
-    """Rotation turns counted by walking from ``start``; walls must be asked in order."""
+    """Rotation turns counted by walking from the first occurrence, at ``first`` (DESIGN,
+    strict rule 7); walls must be asked in order."""
 
-    def __init__(self, shift: Shift) -> None:
+    def __init__(self, shift: Shift, first: datetime) -> None:
         self.shift = shift
         self.interval = shift.interval or 1
-        start = shift.start
+        start = first
         self.count = 0
         if shift.frequency == "daily" and shift.by_day:
             self.selected = {DAYS.index(d) for d in shift.by_day}
@@ -124,8 +125,9 @@ def occurrences(schedule: Schedule, window: Window) -> list[Occurrence]:
         until = None if shift.until is None else to_instant(shift.until, zone)
         rotation_start = shift.rotation_start or shift.start
         rank = (1 if shift.type == "override" else 0, shift.level)
-        turn = Turns(shift)
-        for wall in walls(shift, last):
+        found = walls(shift, last)
+        turn = Turns(shift, found[0] if found else shift.start)
+        for wall in found:
             if wall < rotation_start:
                 continue
             start = to_instant(wall, zone)

@@ -47,6 +47,28 @@ WEEKLY_BY_MONTHDAY = Scenario(
 )
 
 
+# A weekly Monday rotation started on a Wednesday: the first Monday is the first turn, the
+# named group's (it went to the next group while turns counted from start's own week).
+WEDNESDAY_START = Scenario(
+    schedule=Schedule(
+        shifts=(
+            Shift(
+                type="rolling_users",
+                start=datetime(2024, 1, 3, 9),
+                duration=timedelta(hours=8),
+                frequency="weekly",
+                interval=2,
+                week_start="MO",
+                by_day=("MO",),
+                rolling_users=(("alice",), ("bob",), ("carol",)),
+                start_rotation_from_user_index=1,
+            ),
+        ),
+    ),
+    window=Window(start=datetime(2024, 1, 1, tzinfo=UTC), end=datetime(2024, 2, 1, tzinfo=UTC)),
+)
+
+
 def rows_key(rows: tuple[FinalShift, ...]) -> list[tuple[str, datetime, datetime, int, bool]]:
     return [(r.user, r.start, r.end, r.level, r.is_override) for r in rows]
 
@@ -107,6 +129,7 @@ def test_rows_and_gaps_tile_the_window(scenario: Scenario) -> None:
 
 @settings(deadline=None)
 @given(SMALL)
+@example(WEDNESDAY_START)
 def test_owners_match_the_oracle(scenario: Scenario) -> None:
     """At every boundary and between boundaries, resolve's owners are the oracle's."""
     schedule, window = scenario.schedule, scenario.window

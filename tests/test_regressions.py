@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -535,3 +536,63 @@ def test_bug_14_an_exdate_removes_the_series_value_it_equals() -> None:
         "10-27T06:00Z",
         "10-27T07:00Z",
     ]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "interval", "by", "start", "first_turns"),
+    [
+        # weekly Mondays from a Wednesday: 8, 15 and 22 January
+        (
+            "weekly",
+            1,
+            {"by_day": ["MO"]},
+            "2024-01-03T09:00:00",
+            ["01-08 08:00", "01-15 08:00", "01-22 08:00"],
+        ),
+        # every other week from the week of 3 January: its Monday is before start (RFC 5545
+        # drops it), so the first is the 15th
+        (
+            "weekly",
+            2,
+            {"by_day": ["MO"]},
+            "2024-01-03T09:00:00",
+            ["01-15 08:00", "01-29 08:00", "02-12 08:00"],
+        ),
+        # the 5th of each month from the 20th: February's is the first (09:00 in Berlin is
+        # 07:00Z in summer time)
+        (
+            "monthly",
+            1,
+            {"by_monthday": [5]},
+            "2024-01-20T09:00:00",
+            ["02-05 08:00", "03-05 08:00", "04-05 07:00"],
+        ),
+    ],
+)
+def test_bug_15_the_first_occurrence_is_the_named_groups_turn(
+    frequency: str, interval: int, by: dict[str, list[object]], start: str, first_turns: list[str]
+) -> None:
+    """strict counted turns from the period holding ``start``: a Monday rotation started on a
+    Wednesday gave its first Monday to the group after the one start_rotation_from_user_index
+    names (bob for "start with alice"). Turns now count from the first occurrence (DESIGN,
+    strict rule 7), as Grafana OnCall gives the first shift to the named user."""
+    shift = {
+        "type": "rolling_users",
+        "start": start,
+        "duration": 8 * 3600,
+        "frequency": frequency,
+        "interval": interval,
+        "week_start": "MO",
+        "rolling_users": [["alice"], ["bob"], ["carol"]],
+        "start_rotation_from_user_index": 0,
+        **by,
+    }
+    document = {
+        "schedule": {"type": "calendar", "time_zone": "Europe/Berlin"},
+        "shifts": [shift],
+        "window": {"start": "2024-01-01T00:00:00Z", "end": "2024-04-30T00:00:00Z"},
+    }
+    scenario = load_scenario(json.dumps(document))
+    rows = resolve(scenario.schedule, scenario.window).shifts
+    found = [(row.user, row.start.strftime("%m-%d %H:%M")) for row in rows[:3]]
+    assert found == list(zip(["alice", "bob", "carol"], first_turns, strict=True))

@@ -118,15 +118,20 @@ def shift_rule(shift: Shift) -> RecurrenceRule | None:
 def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
     """The turn (0 for the first) of an occurrence of a rolling-users ``shift`` starting at a
     wall time: occurrences fall every I periods (I the interval), so it is the index of the
-    wall time's period, counted from ``start``'s, over I. Periods are whole hours, days,
-    weeks from ``week_start`` or calendar months; for a daily rotation with ``by_day`` they
-    are the selected days in ``[start's day, the wall time's day)``, so each turn gets I
-    selected days.
+    wall time's period, counted from the first occurrence's, over I. Periods are whole hours,
+    days, weeks from ``week_start`` or calendar months; for a daily rotation with ``by_day``
+    they are the selected days in ``[the first occurrence's day, the wall time's day)``, so
+    each turn gets I selected days.
+
+    Counting from the first occurrence, not from ``start``'s period, gives the first
+    occurrence to the group ``start_rotation_from_user_index`` names also when ``start`` is no
+    occurrence (a Wednesday start of a Monday rotation); occurrences fall every I periods from
+    ``start``'s, so they still fall every I periods from the first one's.
 
     What does not depend on the wall time is worked out once per shift; days count by
     ordinal, and the division is in the one closure (it runs once per occurrence).
     """
-    start = shift.start
+    start = _first_occurrence(shift)
     interval = shift.interval or 1
     if shift.frequency == "hourly":
         floor = start.replace(minute=0, second=0, microsecond=0)
@@ -152,6 +157,15 @@ def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
         first_week = first_day - (start.weekday() - week_start) % 7
         return lambda wall: (wall.toordinal() - first_week) // 7 // interval
     return lambda wall: ((wall.year - start.year) * 12 + wall.month - start.month) // interval
+
+
+def _first_occurrence(shift: Shift) -> datetime:
+    """The wall time of a shift's first occurrence (``start`` when its rule has none): where
+    its turns count from."""
+    rule = shift_rule(shift)
+    if rule is None:
+        return shift.start
+    return next(wall_instances(rule, shift.start, after=shift.start), shift.start)
 
 
 def _first_group(shift: Shift) -> int:
