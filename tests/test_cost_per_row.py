@@ -90,13 +90,14 @@ def test_cost_per_row_sweep_equals_the_literal_timeline(
 
 
 @settings(deadline=None)
-@given(st.lists(spans(), max_size=12), st.integers(0, 24), st.integers(-2, 30))
+@given(st.lists(spans(), max_size=12), st.integers(0, 24), st.integers(0, 30))
 def test_cost_per_row_fused_sweep_equals_the_merger(
     found: list[Span], low: int, length: int
 ) -> None:
     """The fused sweep (rows and gaps without pieces, as resolve makes them) gives the merger's
     rows and gaps, and the timeline built from the spans on demand is the merger's; with
-    spans outside the window, touching, stacked, empty, reversed, and empty windows."""
+    spans outside the window, touching, stacked, empty, reversed, and empty windows (a
+    reversed window cannot be made)."""
     start = BASE + timedelta(hours=low)
     window = Window(start=start, end=start + timedelta(hours=length))
     merged = merge_spans(found, window)

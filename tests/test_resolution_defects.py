@@ -59,14 +59,19 @@ def test_on_call_at_reads_the_repeated_hour_as_its_instant(profile: str) -> None
 
 
 def test_a_window_of_the_repeated_hour_is_its_utc_window() -> None:
-    """A window from 01:30 fold=1 to 01:45 fold=0 ends before it starts (06:30Z > 05:45Z)."""
-    window = Window(
-        start=datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NEW_YORK),
-        end=datetime(2024, 11, 3, 1, 45, tzinfo=NEW_YORK),
-    )
+    """A window from 01:30 fold=1 to 01:45 fold=0 ends before it starts (06:30Z > 05:45Z):
+    refused where it is made, as resolve refused it."""
     with pytest.raises(ValidationError) as caught:
-        resolve(_weekly(), window)
+        Window(
+            start=datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NEW_YORK),
+            end=datetime(2024, 11, 3, 1, 45, tzinfo=NEW_YORK),
+        )
     assert caught.value.field == "window.end"
+    same = Window(
+        start=datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NEW_YORK),
+        end=datetime(2024, 11, 3, 1, 45, fold=1, tzinfo=NEW_YORK),
+    )
+    assert resolve(_weekly(), same).window.start == datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
 
 
 def test_swap_bounds_in_the_repeated_hour_mean_their_instants() -> None:

@@ -687,10 +687,16 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Window:
-    """A query window ``[start, end)`` of aware instants."""
+    """A query window ``[start, end)`` of aware instants (checked on construction: aware
+    datetimes, ``end`` not before ``start``)."""
 
     start: datetime
     end: datetime
+
+    def __post_init__(self) -> None:
+        start = utc_instant(self.start, "window.start")
+        if utc_instant(self.end, "window.end") < start:
+            raise ValidationError("window.end", self.end, "the window ends before it starts")
 
     @property
     def duration(self) -> timedelta:
