@@ -406,3 +406,16 @@ def test_cli_coverage_warns_of_unresolved_names(
     assert main(["coverage", str(path), "--until", "2024-01-05", "--horizon", "10"]) == 1
     err = capsys.readouterr().err
     assert err.count("warning:") == 1 and "'zed'" in err and "matches no user" in err
+
+
+def test_a_since_with_microseconds_is_answered() -> None:
+    """The zone's explicit changes were bisected in halves rounded down to whole seconds: from
+    a ``since`` with microseconds, a stretch between one and two seconds long made no progress
+    and coverage never answered (found by the gap stream, which asks from chunk ends)."""
+    daily = {**WEEKLY, "start": "2024-01-10T09:00:00", "duration": 86400, "frequency": "daily"}
+    schedule = _schedule([daily], "America/New_York")
+    since = datetime(2034, 9, 22, 1, 1, 40, 28177, tzinfo=UTC)
+    with hang_guard(60):
+        result = coverage(schedule, since)
+    assert result.verdict == "covered" and result.first_gap is None
+    assert result.checked.start == since

@@ -367,17 +367,21 @@ def _offset(zone: tzinfo, at: datetime) -> timedelta:
 
 
 def _probed(zone: tzinfo, start: datetime, end: datetime) -> list[Change]:
-    """The offset changes in ``[start, end)``, read every three days and bisected."""
+    """The offset changes in ``[start, end)``, read every three days and bisected to the
+    second (changes fall on whole seconds: the probes do too, from ``start``'s second)."""
     step, second = timedelta(days=3), timedelta(seconds=1)
     changes: list[Change] = []
-    at, current = start, _offset(zone, start)
+    at = start - timedelta(microseconds=start.microsecond)
+    current = _offset(zone, at)
     while at < end:
         probe = min(at + step, end)
         now = _offset(zone, probe)
         if now != current:
             low, high = at, probe  # the offset at low is current, at high it is not
             while high - low > second:
-                middle = low + (high - low) // 2 // second * second
+                # at least a second on: a half of under a second made no progress (a
+                # ``since`` with microseconds hung here when ``end`` was not on a second)
+                middle = low + max((high - low) // 2 // second, 1) * second
                 if _offset(zone, middle) == current:
                     low = middle
                 else:
