@@ -657,3 +657,70 @@ def test_cursor_of_a_schedule_differing_in_microseconds_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         shiftcalc.iter_final_shifts(Schedule(shifts=(other,)), JAN, cursor=stream.cursor())
     assert caught.value.field == "cursor.schedule"
+
+
+def _new_york(shift: dict[str, Any]) -> Schedule:
+    return shiftcalc.load_scenario(
+        {
+            "schedule": {"type": "calendar", "time_zone": "America/New_York"},
+            "shifts": [shift],
+            "window": {"start": "2024-01-01", "end": "2024-01-02"},
+        }
+    ).schedule
+
+
+DAILY_24_7 = {
+    "type": "rolling_users",
+    "start": "2024-01-10T09:00:00",
+    "duration": 86400,
+    "frequency": "daily",
+    "rolling_users": [["a"], ["b"]],
+    "start_rotation_from_user_index": 0,
+}
+
+
+def _counting_resolutions() -> tuple[list[Window], Any]:
+    """A patch of the stream's resolve that records each window it resolves."""
+    windows: list[Window] = []
+    real = stream_module.resolve
+
+    def counted(schedule: Schedule, window: Window, **options: Any) -> Any:
+        windows.append(window)
+        return real(schedule, window, **options)
+
+    return windows, patch.object(stream_module, "resolve", counted)
+
+
+def test_the_gaps_of_an_endless_gapless_rotation_end_with_coverage_s_proof() -> None:
+    """An endless 24×7 rotation has one gap, before it starts; the stream walked chunks to
+    the year 9999 to find no other (minutes). Past ten gapless years it asks coverage, which
+    proves someone on call for all time from there: the stream ends, a few dozen chunks on."""
+    schedule = _new_york(DAILY_24_7)
+    windows, patched = _counting_resolutions()
+    with patched, hang_guard(120):
+        gaps = list(shiftcalc.iter_gaps(schedule, JAN))
+    first = shiftcalc.Gap(start=JAN, end=datetime(2024, 1, 10, 14, tzinfo=UTC))
+    assert gaps == [first]
+    assert len(windows) < 40 and windows[-1].end.year < 2100
+    century = Window(start=JAN, end=datetime(2124, 1, 1, tzinfo=UTC))
+    assert shiftcalc.resolve(schedule, century).gaps == (first,)
+
+
+def test_without_a_proof_the_gap_stream_walks_on() -> None:
+    """A rotation until 2300 has a last gap, from ``until`` to the end of time, and coverage
+    cannot prove the centuries before it gapless (a gap follows): the stream walks to it. A
+    rotation with a gap every fifteen years is asked for a proof after ten, gets none, and
+    walks on to each gap."""
+    schedule = _new_york({**DAILY_24_7, "until": "2300-01-01T00:00:00"})
+    with hang_guard(120):
+        gaps = list(shiftcalc.iter_gaps(schedule, JAN))
+    assert gaps == [
+        shiftcalc.Gap(start=JAN, end=datetime(2024, 1, 10, 14, tzinfo=UTC)),
+        shiftcalc.Gap(start=datetime(2300, 1, 1, 5, tzinfo=UTC), end=MAX_UTC),
+    ]
+    every_15_years = {"frequency": "monthly", "interval": 180, "duration": 5475 * 86400}
+    gappy = _new_york({**DAILY_24_7, **every_15_years})  # 13 days short of its next turn
+    with hang_guard(120):
+        found = list(itertools.islice(shiftcalc.iter_gaps(gappy, JAN), 4))
+    expected = shiftcalc.resolve(gappy, Window(start=JAN, end=datetime(2070, 1, 1, tzinfo=UTC)))
+    assert len(expected.gaps) == 4 and found == list(expected.gaps)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
+from ._coverage import coverage
 from ._errors import OccurrenceLimitError, ShiftcalcError, ValidationError
 from ._expand import MAX_OCCURRENCES, DurationMode, later
 from ._model import (
@@ -559,9 +560,16 @@ def _strict_rows(
 
 def _strict_gaps(plan: _Plan, at: datetime, reports: _Reports) -> Iterator[tuple[Gap, None]]:
     """Gaps from ``at``; one touching a chunk's end is held to join the next chunk's first gap
-    when that has the same kind and names (the merger joins such pieces)."""
+    when that has the same kind and names (the merger joins such pieces).
+
+    An endless stream (``end=None``, a shift without end) would walk chunks to the end of
+    time: after ten years without a gap it asks :func:`coverage` whether someone is on call
+    at every instant from there on, and where that is proved, no gap is left and the stream
+    ends (an endless 24×7 rotation). Without a proof it asks again when the stretch is five
+    times longer."""
     pending: Gap | None = None
     endless = plan.end is None and plan.stop < _MAX_UTC  # a last gap to the end of time follows
+    quiet_since, ask_at = at, later(at, _QUIET)  # where the gapless stretch began; next proof
     for window, resolution, last in _strict_chunks(plan, at, reports):
         gaps = list(resolution.gaps)
         if pending is not None and gaps and _joins(pending, gaps[0]):
@@ -573,6 +581,14 @@ def _strict_gaps(plan: _Plan, at: datetime, reports: _Reports) -> Iterator[tuple
             pending = gaps.pop()
         for gap in gaps:
             yield gap, None
+        if resolution.gaps:
+            quiet_since, ask_at = window.end, later(window.end, _QUIET)
+        elif window.end >= ask_at and _covered_for_ever(
+            plan, window.end, window.end - quiet_since
+        ):
+            break
+        elif window.end >= ask_at:  # no proof: ask again when the stretch is five times longer
+            ask_at = later(window.end, 4 * (window.end - quiet_since))
     if endless:
         # nothing happens after the last activity: nobody is on call to the end of time
         tail = Gap(start=max(plan.stop, at), end=_MAX_UTC)
@@ -586,6 +602,31 @@ def _strict_gaps(plan: _Plan, at: datetime, reports: _Reports) -> Iterator[tuple
         yield tail, None
     if pending is not None:
         yield pending, None
+
+
+_QUIET = timedelta(days=3653)  # gapless time a gap stream walks before it asks for a proof
+
+
+def _covered_for_ever(plan: _Plan, since: datetime, budget: timedelta) -> bool:
+    """Whether :func:`coverage` proves someone on call at every instant from ``since`` for all
+    time, resolving at most ``budget`` (the gapless stretch walked so far: a proof never costs
+    more than the walk that led to it). Asked only of an endless stream (its stop is the end
+    of time); any error: no proof (the chunks will say)."""
+    if plan.stop < _MAX_UTC:
+        return False
+    try:
+        answer = coverage(
+            plan.schedule,
+            since,
+            profile=plan.profile,
+            horizon=budget,
+            durations=plan.durations,
+            calendar_errors=plan.calendar_errors,
+            max_occurrences=plan.max_occurrences,
+        )
+    except ShiftcalcError:
+        return False
+    return answer.verdict == "covered"
 
 
 def _joins(first: Gap, second: Gap) -> bool:
