@@ -159,9 +159,12 @@ def _turn_counter(shift: Shift) -> Callable[[datetime], int]:
     return lambda wall: ((wall.year - start.year) * 12 + wall.month - start.month) // interval
 
 
+@lru_cache(maxsize=1024)
 def _first_occurrence(shift: Shift) -> datetime:
     """The wall time of a shift's first occurrence (``start`` when its rule has none): where
-    its turns count from."""
+    its turns count from. Memoised, as :func:`origin_base` is: a stream asks once per chunk,
+    and proving a rare rule empty may scan to the year 9999 (DESIGN, "Recurrence engine
+    decisions")."""
     rule = shift_rule(shift)
     if rule is None:
         return shift.start
